@@ -1,0 +1,82 @@
+"""The finding: one immutable record of one problem at one place."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in output and configuration."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read ``error`` / ``warning`` / ``info`` (any case)."""
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Which Kubernetes object a finding is about."""
+
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str | None
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/{self.name}" if self.namespace else (self.name or "<unnamed>")
+        return f"{self.api_version} {self.kind} {where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem found in a file.
+
+    ``line`` and ``column`` are 1-based and point at the offending key or value;
+    ``end_line``/``end_column`` close the span (exclusive), when known.
+    ``field`` is the object path (``spec.template.spec.containers[0].image``).
+    """
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    suggestion: str | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    field: str | None = None
+    object: ObjectRef | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order findings by file, position, then rule."""
+        return (self.path, self.line, self.column, self.rule)
+
+    def to_json(self) -> dict[str, object]:
+        """The finding as the ``--output json`` record."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "field": self.field,
+            "object": str(self.object) if self.object else None,
+        }
