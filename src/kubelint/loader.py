@@ -1,0 +1,431 @@
+"""YAML documents with positions, read the way kubectl reads them.
+
+The events come from libyaml (through PyYAML's C binding, the fastest parser available
+to Python); the values are built here, without PyYAML's constructor, so that every
+mapping and sequence remembers where its keys and items were written, duplicate keys
+are reported rather than silently resolved, aliases cannot blow up, and scalars get
+kubectl's YAML 1.1 meaning (see :mod:`kubelint.yaml_values`).
+
+When libyaml is not available the pure-Python parser of ruamel.yaml produces the same
+events (slower, and stricter about tabs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from kubelint.yaml_values import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
+
+try:  # pragma: no cover - which branch runs depends on the platform's wheels
+    from yaml import _yaml as _libyaml
+    from yaml.error import MarkedYAMLError, YAMLError
+    from yaml.events import (
+        AliasEvent,
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+    from yaml.reader import ReaderError
+
+    def _make_parser(data: str | bytes) -> Any:
+        return _libyaml.CParser(data)
+
+except ImportError:  # pragma: no cover
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # type: ignore[assignment]
+    from ruamel.yaml.events import (  # type: ignore[assignment]
+        AliasEvent,
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+    from ruamel.yaml.reader import ReaderError  # type: ignore[assignment]
+
+    def _make_parser(data: str | bytes) -> Any:
+        from ruamel.yaml import YAML
+
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return YAML(typ="safe", pure=True).parse(text)
+
+
+MAX_DEPTH: Final = 500
+"""Deeper nesting is rejected: no manifest needs it, and walkers must stay bounded."""
+
+MAX_EXPANDED_NODES: Final = 1_000_000
+"""Aliases may not expand a document beyond this many nodes (billion-laughs guard)."""
+
+#: 0-based (line, column) pairs; converted to 1-based only when reported.
+Mark = tuple[int, int]
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that remembers, per key, where the key and its value were written."""
+
+    __slots__ = ("key_marks", "value_marks")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+
+class YamlSeq(list[Any]):
+    """A sequence that remembers where each item was written."""
+
+    __slots__ = ("item_marks",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_marks: list[Mark] = []
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Something wrong with the YAML itself, at a 0-based mark."""
+
+    kind: str  # "syntax" | "duplicate-key"
+    message: str
+    mark: Mark
+    suggestion: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file: its value, where it starts and ends, its problems."""
+
+    index: int
+    start_line: int  # 0-based, first line of the document's content
+    end_line: int  # 0-based, last line
+    value: Any
+    start_mark: Mark = (0, 0)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """Everything read from one file: documents, file-level problems, its text."""
+
+    text: str
+    documents: list[Document]
+    problems: list[LoadProblem]
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, for source excerpts."""
+        return self.text.splitlines()
+
+
+class _BuildError(Exception):
+    def __init__(self, message: str, mark: Mark, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.suggestion = suggestion
+
+
+_DOC_SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r]|$)", re.MULTILINE)
+
+
+def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
+    """Bytes to text as kubectl accepts them (UTF-8, or UTF-16/32 with a BOM)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, LoadProblem("syntax", "the file starts with a UTF-16 mark but is not UTF-16", (0, 0))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n")
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
+        return None, LoadProblem(
+            "syntax",
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            (line, column),
+            "save the file as UTF-8; binary files are not manifests",
+        )
+    if "\x00" in text:
+        index = text.index("\x00")
+        line = text.count("\n", 0, index)
+        column = index - (text.rfind("\n", 0, index) + 1)
+        return None, LoadProblem("syntax", "the file contains NUL bytes: it is binary, not YAML", (line, column))
+    return text, None
+
+
+def load_text(text: str) -> LoadedFile:
+    """Read every document of ``text``; a syntax error costs only its own document."""
+    try:
+        documents = list(_iter_documents(text, 0, 0))
+        return LoadedFile(text, documents, [])
+    except _ParseFailure:
+        pass
+    documents = []
+    problems: list[LoadProblem] = []
+    for chunk_text, first_line, index in _split_documents(text):
+        try:
+            for doc in _iter_documents(chunk_text, first_line, index):
+                doc.index = len(documents)
+                documents.append(doc)
+        except _ParseFailure as failure:
+            problems.append(failure.problem)
+    return LoadedFile(text, documents, problems)
+
+
+class _ParseFailure(Exception):
+    def __init__(self, problem: LoadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _split_documents(text: str) -> Iterator[tuple[str, int, int]]:
+    """Cut the text at document markers so that one broken document spares the others."""
+    starts = [0] + [m.start() for m in _DOC_SEPARATOR.finditer(text)]
+    index = 0
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        chunk = text[begin:end]
+        if not chunk.strip():
+            continue
+        # keep line numbers: pad with the newlines that preceded the chunk
+        yield chunk, text.count("\n", 0, begin), index
+        index += 1
+
+
+def _syntax_problem(exc: Exception, text: str, line_offset: int) -> LoadProblem:
+    if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
+        mark = (exc.problem_mark.line + line_offset, exc.problem_mark.column)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"YAML syntax error: {problem}{context}"
+        return LoadProblem("syntax", message, mark, _syntax_hint(problem, text, exc.problem_mark.line))
+    if isinstance(exc, ReaderError):
+        position = getattr(exc, "position", 0) or 0
+        line = text.count("\n", 0, position)
+        column = position - (text.rfind("\n", 0, position) + 1)
+        return LoadProblem("syntax", f"unreadable character: {exc.reason}", (line + line_offset, column))
+    return LoadProblem("syntax", f"YAML syntax error: {exc}", (line_offset, 0))
+
+
+def _syntax_hint(problem: str, text: str, line: int) -> str | None:
+    lines = text.splitlines()
+    source = lines[line] if 0 <= line < len(lines) else ""
+    if "\t" in source and ("cannot start any token" in problem or "tab" in problem):
+        return "YAML does not allow tabs for indentation: indent with spaces"
+    if "{{" in text and ("{" in source or "found unexpected" in problem):
+        return "this looks like a template ({{ }}): render it first, e.g. with `helm template`"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted"
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return "check the indentation of this line against the lines above it"
+    return None
+
+
+def _iter_documents(text: str, line_offset: int, first_index: int) -> Iterator[Document]:
+    """Yield the documents of ``text``; raise _ParseFailure on the first syntax error."""
+    source: str | bytes = text
+    if line_offset:
+        source = "\n" * line_offset + text  # positions then need no adjusting
+    try:
+        parser = _make_parser(source)
+    except YAMLError as exc:  # pragma: no cover - reader errors surface on first event
+        raise _ParseFailure(_syntax_problem(exc, source if isinstance(source, str) else text, 0)) from exc
+    index = first_index
+    try:
+        get_event = parser.get_event
+        get_event()  # StreamStart
+        while True:
+            event = get_event()
+            if type(event) is StreamEndEvent:
+                return
+            start = event.start_mark
+            document = Document(index, start.line, start.line, None, (start.line, start.column))
+            _Builder(get_event, document).build()
+            index += 1
+            yield document
+    except YAMLError as exc:
+        raise _ParseFailure(_syntax_problem(exc, source if isinstance(source, str) else text, 0)) from exc
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+class _Builder:
+    """Builds one document's value from parser events, with marks and guards."""
+
+    __slots__ = ("anchors", "document", "expanded", "get_event", "open_anchors")
+
+    def __init__(self, get_event: Any, document: Document) -> None:
+        self.get_event = get_event
+        self.document = document
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.expanded = 0
+
+    def build(self) -> None:
+        document = self.document
+        try:
+            document.value = self._build_root()
+        except _BuildError as exc:
+            document.value = None
+            document.problems.append(LoadProblem("syntax", exc.message, exc.mark, exc.suggestion))
+            self._skip_to_document_end()
+
+    def _skip_to_document_end(self) -> None:
+        get_event = self.get_event
+        while True:
+            event = get_event()
+            if type(event) is DocumentEndEvent:
+                self.document.end_line = event.end_mark.line
+                return
+
+    def _build_root(self) -> Any:  # noqa: C901 - one tight loop is the point: it is the hot path
+        get_event = self.get_event
+        document = self.document
+        problems = document.problems
+        # Each frame: [container, pending_key, key_mark, anchor, weight, explicit_keys|None]
+        stack: list[list[Any]] = []
+        root: Any = None
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                mark = (event.start_mark.line, event.start_mark.column)
+                text = event.value
+                if event.tag is not None and event.tag != "!":
+                    try:
+                        value: Any = resolve_tagged(event.tag, text)
+                    except TagError as exc:
+                        raise _BuildError(str(exc), mark) from exc
+                elif event.style:
+                    value = text
+                else:
+                    value = resolve_plain(text) if text else None
+                weight = 1
+                self.expanded += 1
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise _BuildError(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        (event.start_mark.line, event.start_mark.column),
+                    )
+                container: Any = YamlMap() if kind is MappingStartEvent else YamlSeq()
+                anchor = event.anchor
+                if anchor is not None:
+                    self.open_anchors.add(anchor)
+                mark = (event.start_mark.line, event.start_mark.column)
+                stack.append([container, _NO_KEY, mark, anchor, 1, None])
+                self.expanded += 1
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                value, mark, anchor, weight = frame[0], frame[2], frame[3], frame[4]
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
+                    self.anchors[anchor] = (value, weight)
+            elif kind is AliasEvent:
+                mark = (event.start_mark.line, event.start_mark.column)
+                name = event.anchor
+                if name in self.open_anchors:
+                    raise _BuildError(f"the alias *{name} refers to a node that contains it", mark)
+                found = self.anchors.get(name)
+                if found is None:
+                    raise _BuildError(f"the alias *{name} has no anchor &{name} before it", mark)
+                value, weight = found
+                self.expanded += weight
+                if self.expanded > MAX_EXPANDED_NODES:
+                    raise _BuildError(
+                        f"aliases expand this document beyond {MAX_EXPANDED_NODES:,} nodes "
+                        "(an alias bomb); kubectl rejects it as excessive aliasing",
+                        mark,
+                    )
+            elif kind is DocumentEndEvent:
+                document.end_line = event.end_mark.line
+                if event.end_mark.column == 0 and event.end_mark.line > document.start_line:
+                    document.end_line -= 1
+                return root
+            elif kind is DocumentStartEvent:  # pragma: no cover - handled by the caller
+                continue
+            else:  # pragma: no cover - stream end inside a document cannot happen
+                raise _BuildError("unexpected end of the YAML stream", (0, 0))
+
+            # attach ``value`` (written at ``mark``, expanding to ``weight`` nodes) to its parent
+            if not stack:
+                root = value
+                continue
+            parent = stack[-1]
+            parent[4] += weight
+            container = parent[0]
+            if type(container) is YamlSeq:
+                container.append(value)
+                container.item_marks.append(mark)
+                continue
+            key = parent[1]
+            if key is _NO_KEY:
+                if kind is ScalarEvent:
+                    if value == MERGE_KEY and not event.style and event.tag is None:
+                        parent[1] = _MERGE
+                    else:
+                        text_key = json_key(value)
+                        if text_key is None:
+                            raise _BuildError("a mapping key must be a string, number or boolean", mark)
+                        parent[1] = text_key
+                else:
+                    raise _BuildError(
+                        "a mapping key must be a string, number or boolean, not a collection", mark
+                    )
+                parent[2] = mark
+                continue
+            parent[1] = _NO_KEY
+            if key is _MERGE:
+                _merge_into(container, value, mark)
+                continue
+            explicit = parent[5]
+            if explicit is None:
+                explicit = parent[5] = set()
+            if key in explicit:
+                first = container.key_marks[key]
+                problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        f'duplicate key "{key}" (first set at line {first[0] + 1}); '
+                        "kubectl rejects the file",
+                        parent[2],
+                        "remove one of the two, or merge their contents",
+                    )
+                )
+            explicit.add(key)
+            container[key] = value
+            container.key_marks[key] = parent[2]
+            container.value_marks[key] = mark
+
+_NO_KEY: Final = object()
+_MERGE: Final = object()
+
+
+def _merge_into(target: YamlMap, source: Any, mark: Mark) -> None:
+    """Apply a ``<<`` merge key the way kubectl's decoder does (in order, later wins)."""
+    sources = [source] if isinstance(source, YamlMap) else source
+    if not isinstance(sources, list) or not all(isinstance(s, YamlMap) for s in sources):
+        raise _BuildError("a merge key (<<) needs a mapping or a list of mappings", mark)
+    for item in reversed(sources):
+        for key, value in item.items():
+            target[key] = value
+            target.key_marks[key] = item.key_marks.get(key, mark)
+            target.value_marks[key] = item.value_marks.get(key, mark)
