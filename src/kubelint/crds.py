@@ -1,0 +1,79 @@
+"""CustomResourceDefinitions as schema sources for the custom resources of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CrdVersion:
+    """One served version of a custom resource: its schema and scope."""
+
+    group: str
+    version: str
+    kind: str
+    namespaced: bool
+    schema: dict[str, Any] | None
+    served: bool
+
+
+@dataclass(slots=True)
+class CrdRegistry:
+    """Custom resource schemas by (apiVersion, kind), and the kinds each group has."""
+
+    versions: dict[tuple[str, str], CrdVersion] = field(default_factory=dict)
+
+    def add(self, crd: CrdVersion) -> None:
+        """Register one version of a custom resource."""
+        self.versions[(f"{crd.group}/{crd.version}", crd.kind)] = crd
+
+    def merge(self, other: CrdRegistry) -> None:
+        """Add every version of another registry."""
+        self.versions.update(other.versions)
+
+    def get(self, api_version: str, kind: str) -> CrdVersion | None:
+        """The custom resource version for apiVersion/kind, or None."""
+        return self.versions.get((api_version, kind))
+
+    def kinds_in_group(self, group: str) -> dict[str, list[str]]:
+        """Kind -> apiVersions registered for ``group``."""
+        found: dict[str, list[str]] = {}
+        for (api_version, kind), crd in self.versions.items():
+            if crd.group == group:
+                found.setdefault(kind, []).append(api_version)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+
+def versions_of_crd(obj: dict[str, Any]) -> list[CrdVersion]:
+    """The versions an ``apiextensions.k8s.io/v1`` CRD object defines (empty if malformed)."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    group = spec.get("group")
+    names = spec.get("names")
+    kind = names.get("kind") if isinstance(names, dict) else None
+    if not isinstance(group, str) or not isinstance(kind, str):
+        return []
+    namespaced = spec.get("scope", "Namespaced") != "Cluster"
+    found: list[CrdVersion] = []
+    shared = spec.get("validation")  # only in v1beta1; kept for tolerance
+    for entry in spec.get("versions") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        schema_holder = entry.get("schema") or shared
+        schema = schema_holder.get("openAPIV3Schema") if isinstance(schema_holder, dict) else None
+        found.append(
+            CrdVersion(
+                group,
+                entry["name"],
+                kind,
+                namespaced,
+                schema if isinstance(schema, dict) else None,
+                entry.get("served", True) is not False,
+            )
+        )
+    return found
