@@ -1,0 +1,663 @@
+"""The check run: files in, findings out.
+
+A run reads every file, validates every object against the bundled schemas (or the
+CRDs found in the run), and then checks across objects (duplicates). Files that define
+CRDs are checked first so that custom resources anywhere in the run can use them. On
+large runs the files are spread over worker processes; results are merged in file
+order, so the output never depends on scheduling.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint import schema_store
+from kubelint.catalog import rule
+from kubelint.crds import CrdRegistry, versions_of_crd
+from kubelint.field_checks import build_hooks, name_issues
+from kubelint.findings import Finding, ObjectRef
+from kubelint.loader import Document, LoadedFile, LoadProblem, Mark, decode, load_text
+from kubelint.positions import format_path, locate
+from kubelint.sources import STDIN, SourceFile
+from kubelint.suggest import closest
+from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What a run checks against."""
+
+    kubernetes_version: str
+    namespace: str = "default"
+    ignore_missing_schemas: bool = False
+    jobs: int | None = None  # None: decide from the size of the run
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectIdentity:
+    """Who an object is, for checks across the run."""
+
+    group: str
+    kind: str
+    namespace: str | None
+    name: str
+    ref: ObjectRef
+    path: str
+    mark: Mark
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The outcome of checking one file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    documents: int = 0
+    objects: list[ObjectIdentity] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    crds: CrdRegistry = field(default_factory=CrdRegistry)
+
+
+@dataclass(slots=True)
+class RunResult:
+    """The outcome of a run."""
+
+    findings: list[Finding]
+    files: int
+    documents: int
+    objects: int
+    skipped: Counter[str]
+
+
+#: Client-side configuration files that look like objects but are never applied.
+NOT_RESOURCES_GROUPS = frozenset(
+    {
+        "kustomize.config.k8s.io",
+        "kind.x-k8s.io",
+        "kubeadm.k8s.io",
+        "kubelet.config.k8s.io",
+        "kubeproxy.config.k8s.io",
+        "kubescheduler.config.k8s.io",
+        "apiserver.config.k8s.io",
+        "audit.k8s.io",
+        "config.kubernetes.io",
+        "kpt.dev",
+        "cli.kyverno.io",
+        "chainsaw.kyverno.io",
+        "skaffold",
+        "ctlptl.dev",
+        "k3d.io",
+    }
+)
+
+_HELM_DIRECTIVE = re.compile(
+    r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|include\s|template\s"
+    r"|toYaml|tpl\s|\$\.Values|define\s)|\|\s*nindent\b|\|\s*indent\b"
+)
+_CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTILINE)
+
+EXPORTED_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink")
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+class Context:
+    """Per-process state of a run: schemas, compiled validators, the CRD registry."""
+
+    def __init__(self, options: CheckOptions, crds: CrdRegistry | None = None) -> None:
+        self.options = options
+        self.schemas = schema_store.schemas_for(options.kubernetes_version)
+        self.compiler = Compiler(self.schemas.definition, build_hooks())
+        self.crds = crds or CrdRegistry()
+        self._crd_nodes: dict[tuple[str, str], Node | None] = {}
+        self.validator = Validator()
+        self.partial_validator = Validator(partial=True)
+
+    def crd_node(self, api_version: str, kind: str) -> Node | None:
+        """The compiled schema of a registered custom resource."""
+        key = (api_version, kind)
+        if key not in self._crd_nodes:
+            crd = self.crds.get(api_version, kind)
+            node = None
+            if crd is not None and crd.schema is not None:
+                node = Compiler(self.schemas.definition, enforce_lists=True).compile(crd.schema)
+                _embed_object_meta(node, self.compiler)
+            self._crd_nodes[key] = node
+        return self._crd_nodes[key]
+
+
+def _embed_object_meta(node: Node, compiler: Compiler) -> None:
+    """Custom resources get the builtin metadata schema and free apiVersion/kind."""
+    meta = compiler.definition("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
+    if node.properties is None:
+        node.properties = {}
+    if meta is not None:
+        node.properties["metadata"] = meta
+    for key in ("apiVersion", "kind"):
+        if key not in node.properties:
+            free = Node()
+            free.types = frozenset(("string",))
+            node.properties[key] = free
+
+
+class _DocumentChecker:
+    """Checks the objects of one document and collects findings."""
+
+    def __init__(self, ctx: Context, source: SourceFile, loaded: LoadedFile, result: FileResult) -> None:
+        self.ctx = ctx
+        self.source = source
+        self.loaded = loaded
+        self.result = result
+        self.lines = loaded.text.split("\n")
+
+    # -- reporting ---------------------------------------------------------------------
+    def report(
+        self,
+        slug: str,
+        mark: Mark,
+        message: str,
+        suggestion: str | None = None,
+        *,
+        field_path: str | None = None,
+        obj: ObjectRef | None = None,
+    ) -> None:
+        info = rule(slug)
+        line, column = mark
+        self.result.findings.append(
+            Finding(
+                path=self.source.display,
+                line=line + 1,
+                column=column + 1,
+                rule=info.id,
+                name=info.slug,
+                severity=info.severity,
+                message=message,
+                suggestion=suggestion,
+                end_line=line + 1,
+                end_column=column + 1 + self._token_length(mark),
+                field=field_path,
+                object=obj,
+            )
+        )
+
+    def _token_length(self, mark: Mark) -> int:
+        line, column = mark
+        if not 0 <= line < len(self.lines):
+            return 1
+        text = self.lines[line][column:]
+        if not text:
+            return 1
+        if text[0] in "\"'":
+            end = text.find(text[0], 1)
+            return end + 1 if end > 0 else len(text)
+        match = re.match(r"[^\s#:,\]\}]+(?:[ \t]+[^\s#:,\]\}]+)*", text)
+        if match is None:
+            return 1
+        return max(1, len(match.group(0)))
+
+    def token(self, mark: Mark) -> str:
+        """The source text of the scalar at ``mark``."""
+        line, column = mark
+        if not 0 <= line < len(self.lines):
+            return ""
+        return self.lines[line][column : column + self._token_length(mark)].rstrip()
+
+    # -- documents ---------------------------------------------------------------------
+    def check(self, document: Document, is_manifest_file: bool) -> None:
+        value = document.value
+        for problem in document.problems:
+            self.report_problem(problem)
+        if value is None:
+            return
+        if not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value):
+            if is_manifest_file:
+                self.report(
+                    "missing-type-meta",
+                    document.start_mark,
+                    "this document is not a Kubernetes object (no apiVersion and kind)",
+                    "remove it, or move it to a file of its own",
+                )
+            return
+        self.check_object(value, (), document.start_mark, list_item=False)
+
+    def report_problem(self, problem: LoadProblem) -> None:
+        slug = "duplicate-key" if problem.kind == "duplicate-key" else "yaml-syntax"
+        self.report(slug, problem.mark, problem.message, problem.suggestion)
+
+    def check_object(self, root: Any, prefix: Path, start: Mark, *, list_item: bool) -> None:  # noqa: C901
+        obj = _get(root, prefix)
+        here = locate(root, prefix, AT_VALUE, start) if prefix else start
+        api_version = obj.get("apiVersion")
+        kind = obj.get("kind")
+        if not isinstance(api_version, str) or not api_version or not isinstance(kind, str) or not kind:
+            missing = [k for k, v in (("apiVersion", api_version), ("kind", kind)) if not isinstance(v, str) or not v]
+            self.report(
+                "missing-type-meta",
+                here,
+                f"the object has no {' and no '.join(missing)}",
+                None,
+                field_path=format_path(prefix) or None,
+            )
+            return
+        group = schema_store.group_of(api_version)
+        if group in NOT_RESOURCES_GROUPS or (api_version == "v1" and kind == "Config"):
+            self.result.skipped["client-config"] += 1
+            return
+        metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = metadata.get("name") if isinstance(metadata.get("name"), str) else None
+        namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else None
+        ref = ObjectRef(api_version, kind, namespace, name)
+        schemas = self.ctx.schemas
+
+        # lists of objects: check every item as an object of its own
+        items = obj.get("items")
+        if (kind == "List" or kind.endswith("List")) and isinstance(items, list) and not name:
+            list_definition = schemas.list_definition(api_version, kind)
+            if kind == "List" or list_definition is not None or schemas.kind_definition(api_version, kind[:-4]):
+                for index, item in enumerate(items):
+                    item_path = (*prefix, "items", index)
+                    if isinstance(item, dict):
+                        self.check_object(root, item_path, start, list_item=True)
+                    else:
+                        self.report(
+                            "invalid-type",
+                            locate(root, item_path, AT_VALUE, start),
+                            "a list item must be a Kubernetes object",
+                            field_path=format_path(item_path),
+                        )
+                return
+
+        node, group = self._schema_node(root, prefix, start, api_version, kind, ref)
+        self.result.objects.append(self._identity(group, kind, namespace, name, ref, root, prefix, start))
+        if kind == "CustomResourceDefinition" and group == "apiextensions.k8s.io":
+            for crd in versions_of_crd(obj):
+                self.result.crds.add(crd)
+        if node is None:
+            return
+        validator = self.ctx.partial_validator if self.source.partial else self.ctx.validator
+        issues = validator.validate(node, obj)
+        if not self.source.partial and name is None and not metadata.get("generateName"):
+            if isinstance(obj.get("metadata"), dict):
+                issues.append(Issue("missing-required-field", ("metadata", "name"), 'missing required field "name"', None, "parent"))
+            elif "metadata" not in obj:
+                issues.append(Issue("missing-required-field", ("metadata",), 'missing required field "metadata" (with a name)', None, "parent"))
+        if name is not None:
+            for problem in name_issues(group, kind, name):
+                issues.append(Issue("invalid-name", ("metadata", "name"), f'name "{name}": {problem}'))
+        for issue in issues:
+            path = (*prefix, *issue.path)
+            mark = locate(root, path, issue.at, here)
+            message = issue.message
+            suggestion = issue.suggestion
+            if issue.rule == "yaml-implicit-type":
+                token = self.token(mark)
+                if token and token[0] not in "\"'":
+                    message = f"`{token}` is read by kubectl as {message.split(' as ', 1)[1]}"
+                    suggestion = f'quote it: "{token}"'
+                else:
+                    issue_rule = "invalid-type"
+                    self.report(issue_rule, mark, message, None, field_path=format_path(path), obj=ref)
+                    continue
+            self.report(issue.rule, mark, message, suggestion, field_path=format_path(path), obj=ref)
+        self._check_exported(root, prefix, obj, ref, here)
+
+    def _schema_node(
+        self, root: Any, prefix: Path, start: Mark, api_version: str, kind: str, ref: ObjectRef
+    ) -> tuple[Node | None, str]:
+        """The compiled schema for apiVersion/kind, reporting why there is none.
+
+        When apiVersion or kind is a likely typo, the finding names the intended one and
+        the object is validated as that, so the rest of it is still checked (once).
+        Returns the node and the API group the object belongs to.
+        """
+        schemas = self.ctx.schemas
+        group = schema_store.group_of(api_version)
+        definition = schemas.kind_definition(api_version, kind)
+        if definition is not None:
+            return self.ctx.compiler.definition(definition), group
+        kind_mark = locate(root, (*prefix, "kind"), AT_VALUE, start)
+        version_mark = locate(root, (*prefix, "apiVersion"), AT_VALUE, start)
+        removed = schema_store.removed_apis().get((api_version, kind))
+        target = self.ctx.options.kubernetes_version
+        if removed is not None and schema_store.version_key(removed.removed_in) <= schema_store.version_key(target):
+            since = f" (deprecated since {removed.deprecated_in})" if removed.deprecated_in else ""
+            message = f"{api_version} {kind} was removed in Kubernetes {removed.removed_in}{since}"
+            suggestion = f"use apiVersion: {removed.replacement}" if removed.replacement else removed.note
+            if removed.replacement and removed.note:
+                suggestion = f"{suggestion} ({removed.note})"
+            self.report("removed-api", version_mark, message, suggestion, field_path="apiVersion", obj=ref)
+            return None, group
+        if self.ctx.crds.get(api_version, kind) is not None:
+            return self.ctx.crd_node(api_version, kind), group
+        if api_version in schemas.kinds:
+            gone = _removed_kind(group, kind)
+            if gone is not None:
+                message = f"{kind} is not served by {api_version}: {gone.api_version} {kind} was removed in Kubernetes {gone.removed_in}"
+                replacement = f"use apiVersion: {gone.replacement}" if gone.replacement else None
+                self.report("removed-api", kind_mark, message, replacement or gone.note, field_path="kind", obj=ref)
+                return None, group
+            guess = closest(kind, schemas.kinds[api_version])
+            elsewhere = None if guess else _closest_kind_anywhere(schemas, kind)
+            hint = f'did you mean "{guess}"?' if guess else None
+            if elsewhere:
+                hint = f'did you mean "{elsewhere}" ({", ".join(schemas.api_versions_with_kind(elsewhere))})?'
+            self.report(
+                "unknown-kind", kind_mark, f'kind "{kind}" does not exist in {api_version}', hint,
+                field_path="kind", obj=ref,
+            )
+            return self._meant(api_version, guess), group
+        homes = schemas.api_versions_with_kind(kind)
+        builtin_groups = schema_store.all_builtin_groups()
+        if group in builtin_groups or "." not in group or homes:
+            served = schema_store.versions_serving(api_version, kind)
+            if served:
+                if schema_store.version_key(served[0]) > schema_store.version_key(target):
+                    message = f"{api_version} {kind} is not served by Kubernetes {target} (it arrives in {served[0]})"
+                    hint = "raise --kubernetes-version, or use an apiVersion this version serves"
+                else:
+                    message = f"{api_version} {kind} is no longer served by Kubernetes {target} (last served in {served[-1]})"
+                    hint = f'use apiVersion: {homes[-1]}' if homes else None
+                self.report("unknown-api-version" if hint and "raise" in hint else "removed-api", version_mark, message, hint, field_path="apiVersion", obj=ref)
+                return None, group
+            if homes:
+                same_group = [h for h in homes if schema_store.group_of(h) == group]
+                meant = same_group[-1] if same_group else (closest(api_version, homes) or homes[-1])
+                message = f'"{api_version}" is not an API group/version that serves {kind}'
+                self.report(
+                    "unknown-api-version", version_mark, message, f'did you mean "{meant}"?',
+                    field_path="apiVersion", obj=ref,
+                )
+                return self._meant(meant, kind), schema_store.group_of(meant)
+            if group in builtin_groups or "." not in group:
+                meant_version = closest(api_version, list(schemas.kinds))
+                message = f'"{api_version}" is not an API group/version served by Kubernetes {target}'
+                hint = f'did you mean "{meant_version}"?' if meant_version else None
+                self.report("unknown-api-version", version_mark, message, hint, field_path="apiVersion", obj=ref)
+                return None, group
+        if not self.ctx.options.ignore_missing_schemas:
+            self._report_missing_schema(api_version, kind, group, version_mark, ref)
+        return None, group
+
+    def _meant(self, api_version: str, kind: str | None) -> Node | None:
+        """The schema of the kind the user meant, to check the rest of the object."""
+        if kind is None:
+            return None
+        definition = self.ctx.schemas.kind_definition(api_version, kind)
+        return self.ctx.compiler.definition(definition) if definition else None
+
+    def _report_missing_schema(self, api_version: str, kind: str, group: str, mark: Mark, ref: ObjectRef) -> None:
+        known = self.ctx.crds.kinds_in_group(group)
+        hint = None
+        if known:
+            guess = closest(kind, known)
+            if guess:
+                hint = f'did you mean "{guess}" ({", ".join(known[guess])})?'
+            elif kind in known:
+                hint = f"the CRD serves {kind} as {', '.join(known[kind])}"
+        self.report(
+            "missing-schema",
+            mark,
+            f"no schema for {api_version}, kind {kind}: its CRD is not among the checked files",
+            hint or "pass the CRD with --crd, or --ignore-missing-schemas",
+            field_path="apiVersion",
+            obj=ref,
+        )
+
+    def _identity(
+        self, group: str, kind: str, namespace: str | None, name: str | None,
+        ref: ObjectRef, root: Any, prefix: Path, start: Mark,
+    ) -> ObjectIdentity:
+        cluster = schema_store.is_cluster_scoped(group, kind)
+        if cluster is None:
+            crd = next((c for (gv, k), c in self.ctx.crds.versions.items() if k == kind and c.group == group), None)
+            cluster = crd is not None and not crd.namespaced
+        resolved_ns = None if cluster else (namespace or self.ctx.options.namespace)
+        mark = locate(root, (*prefix, "metadata", "name"), AT_VALUE, start)
+        return ObjectIdentity(group, kind, resolved_ns, name or "", ref, self.source.display, mark)
+
+    def _check_exported(self, root: Any, prefix: Path, obj: dict[str, Any], ref: ObjectRef, here: Mark) -> None:
+        found: list[tuple[Path, str]] = []
+        if "status" in obj and obj["status"] not in (None, {}):
+            found.append((("status",), "status"))
+        metadata = obj.get("metadata")
+        if isinstance(metadata, dict):
+            for key in EXPORTED_METADATA:
+                if metadata.get(key) not in (None, "", [], {}):
+                    found.append((("metadata", key), f"metadata.{key}"))
+            annotations = metadata.get("annotations")
+            if isinstance(annotations, dict) and LAST_APPLIED in annotations:
+                found.append((("metadata", "annotations", LAST_APPLIED), "the last-applied-configuration annotation"))
+        if not found:
+            return
+        found.sort(key=lambda item: locate(root, (*prefix, *item[0]), AT_KEY, here))
+        first_path = (*prefix, *found[0][0])
+        names = ", ".join(label for _, label in found)
+        self.report(
+            "exported-object",
+            locate(root, first_path, AT_KEY, here),
+            f"this manifest carries fields of a live object ({names}): it looks exported with `kubectl get -o yaml`",
+            "remove them (status, server-set metadata and the last-applied annotation) before applying",
+            field_path=format_path(first_path),
+            obj=ref,
+        )
+
+
+def _removed_kind(group: str, kind: str) -> schema_store.RemovedApi | None:
+    """The newest removed apiVersion of ``group`` that served ``kind``."""
+    gone = [r for (gv, k), r in schema_store.removed_apis().items() if k == kind and schema_store.group_of(gv) == group]
+    return max(gone, key=lambda r: schema_store.version_key(r.removed_in)) if gone else None
+
+
+def _closest_kind_anywhere(schemas: schema_store.KubernetesSchemas, kind: str) -> str | None:
+    every = {k for kinds in schemas.kinds.values() for k in kinds}
+    return closest(kind, every)
+
+
+def _get(root: Any, path: Path) -> Any:
+    node = root
+    for step in path:
+        node = node[step]
+    return node
+
+
+def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) -> FileResult:
+    """Check one file. Never raises for bad input: problems become findings."""
+    result = FileResult(source.display)
+    try:
+        if data is None:
+            data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)
+    except OSError as exc:
+        result.findings.append(_file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}"))
+        return result
+    text, problem = decode(data)
+    if text is None:
+        assert problem is not None
+        result.findings.append(_file_finding(source, "yaml-syntax", problem.message, problem.mark, problem.suggestion))
+        return result
+    has_template = "{{" in text
+    if has_template and _HELM_DIRECTIVE.search(text):
+        result.skipped["helm-template"] += 1
+        result.findings.append(
+            _file_finding(source, "helm-template", "a Helm template: skipped (render it first, e.g. `helm template`)")
+        )
+        return result
+    loaded = load_text(text)
+    if has_template and loaded.problems:
+        result.skipped["helm-template"] += 1
+        result.findings.append(
+            _file_finding(source, "helm-template", "contains {{ }} templating and is not valid YAML: skipped as a template")
+        )
+        return result
+    checker = _DocumentChecker(ctx, source, loaded, result)
+    for problem in loaded.problems:
+        checker.report_problem(problem)
+    documents = [d for d in loaded.documents if d.value is not None or d.problems]
+    result.documents = len(documents)
+    is_manifest = any(
+        isinstance(d.value, dict) and ("apiVersion" in d.value or "kind" in d.value) for d in documents
+    )
+    if not is_manifest and not loaded.problems:
+        if documents:
+            result.skipped["not-kubernetes"] += 1
+        return result
+    for document in documents:
+        checker.check(document, is_manifest)
+    return result
+
+
+def _read(location: str) -> bytes:
+    with open(location, "rb") as handle:
+        return handle.read()
+
+
+def _file_finding(
+    source: SourceFile, slug: str, message: str, mark: Mark = (0, 0), suggestion: str | None = None
+) -> Finding:
+    info = rule(slug)
+    return Finding(source.display, mark[0] + 1, mark[1] + 1, info.id, info.slug, info.severity, message, suggestion)
+
+
+# -- runs ---------------------------------------------------------------------------------
+
+_WORKER_CONTEXT: Context | None = None
+
+
+def _init_worker(options: CheckOptions, crds: CrdRegistry) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = Context(options, crds)
+
+
+def _check_in_worker(source: SourceFile) -> FileResult:
+    assert _WORKER_CONTEXT is not None
+    return check_source(source, _WORKER_CONTEXT)
+
+
+def _defines_crds(source: SourceFile) -> bool:
+    if source.location == STDIN:
+        return False
+    try:
+        with open(source.location, "rb") as handle:
+            return _CRD_MARKER.search(handle.read()) is not None
+    except OSError:
+        return False
+
+
+def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
+    if options.jobs is not None:
+        return max(1, options.jobs)
+    if len(sources) < 16:
+        return 1
+    try:
+        size = sum(os.path.getsize(s.location) for s in sources if s.location != STDIN)
+    except OSError:
+        size = 0
+    if size < 2_000_000:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _run_batch(sources: list[SourceFile], options: CheckOptions, crds: CrdRegistry, jobs: int) -> list[FileResult]:
+    if jobs <= 1 or len(sources) < 2:
+        ctx = Context(options, crds)
+        return [check_source(source, ctx) for source in sources]
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    mp = multiprocessing.get_context(method)
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
+    with mp.Pool(jobs, initializer=_init_worker, initargs=(options, crds)) as pool:
+        results = pool.map(_check_in_worker, [sources[i] for i in order], chunksize=1)
+    by_index = dict(zip(order, results, strict=True))
+    return [by_index[i] for i in range(len(sources))]
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return os.path.getsize(source.location)
+    except OSError:
+        return 0
+
+
+def run(sources: list[SourceFile], options: CheckOptions, crd_sources: Iterable[SourceFile] = ()) -> RunResult:
+    """Check ``sources``; ``crd_sources`` only contribute CRDs (their findings are dropped)."""
+    jobs = _jobs_for(sources, options)
+    registry = CrdRegistry()
+    extra = list(crd_sources)
+    if extra:
+        for result in _run_batch(extra, options, CrdRegistry(), jobs):
+            registry.merge(result.crds)
+    first = [s for s in sources if _defines_crds(s)]
+    rest = [s for s in sources if not _defines_crds(s)] if first else sources
+    results: dict[str, FileResult] = {}
+    if first:
+        for source, result in zip(first, _run_batch(first, options, registry, jobs), strict=True):
+            results[source.location + "\0" + source.display] = result
+            registry.merge(result.crds)
+        # CRD files may also hold custom resources of each other: check those again with all CRDs known
+        if any(f.rule == rule("missing-schema").id for r in results.values() for f in r.findings):
+            for source, result in zip(first, _run_batch(first, options, registry, jobs), strict=True):
+                results[source.location + "\0" + source.display] = result
+    for source, result in zip(rest, _run_batch(rest, options, registry, jobs), strict=True):
+        results[source.location + "\0" + source.display] = result
+    ordered = [results[s.location + "\0" + s.display] for s in sources]
+    findings = [f for r in ordered for f in r.findings]
+    findings.extend(_duplicate_objects(ordered))
+    skipped: Counter[str] = Counter()
+    for result in ordered:
+        skipped.update(result.skipped)
+    return RunResult(
+        findings=sorted(findings, key=lambda f: (_order(sources, f.path), f.line, f.column, f.rule)),
+        files=len(sources),
+        documents=sum(r.documents for r in ordered),
+        objects=sum(len(r.objects) for r in ordered),
+        skipped=skipped,
+    )
+
+
+def _order(sources: list[SourceFile], path: str) -> int:
+    positions = _order_cache.get(id(sources))
+    if positions is None:
+        positions = {s.display: i for i, s in enumerate(sources)}
+        _order_cache.clear()
+        _order_cache[id(sources)] = positions
+    return positions.get(path, len(sources))
+
+
+_order_cache: dict[int, dict[str, int]] = {}
+
+
+def _duplicate_objects(results: list[FileResult]) -> list[Finding]:
+    seen: dict[tuple[str, str, str | None, str], ObjectIdentity] = {}
+    findings: list[Finding] = []
+    info = rule("duplicate-object")
+    for result in results:
+        for identity in result.objects:
+            if not identity.name:
+                continue
+            key = (identity.group, identity.kind, identity.namespace, identity.name)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = identity
+                continue
+            where = f"{first.path}:{first.mark[0] + 1}"
+            scope = f"{identity.namespace}/{identity.name}" if identity.namespace else identity.name
+            findings.append(
+                Finding(
+                    identity.path,
+                    identity.mark[0] + 1,
+                    identity.mark[1] + 1,
+                    info.id,
+                    info.slug,
+                    info.severity,
+                    f"{identity.kind} {scope} is already defined at {where}; applying both makes this one overwrite it",
+                    "keep one definition, or rename one of them",
+                    field="metadata.name",
+                    object=identity.ref,
+                )
+            )
+    return findings

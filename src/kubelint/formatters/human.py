@@ -1,0 +1,105 @@
+"""Human output: grouped by file, ``path:line:column``, the source line with a caret.
+
+Colour (through rich) only on a terminal without ``NO_COLOR``; otherwise plain text,
+written without importing rich at all.
+"""
+
+from __future__ import annotations
+
+import os
+from itertools import groupby
+from typing import TextIO
+
+from kubelint.engine import RunResult
+from kubelint.findings import Finding, Severity
+from kubelint.formatters.json_format import summary
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only for a terminal, and never when ``NO_COLOR`` is set."""
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _excerpt(lines: list[str] | None, finding: Finding) -> list[str]:
+    if not lines or not 1 <= finding.line <= len(lines):
+        return []
+    source = lines[finding.line - 1].rstrip("\r\n").expandtabs(1)
+    width = 1
+    if finding.end_line == finding.line and finding.end_column:
+        width = max(1, finding.end_column - finding.column)
+    gutter = f"{finding.line:>5} | "
+    caret = " " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^" * width
+    return [gutter + source, caret]
+
+
+def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    if path not in cache:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                cache[path] = handle.read().split("\n")
+        except OSError:
+            cache[path] = None
+    return cache[path]
+
+
+def _summary_line(result: RunResult) -> str:
+    counts = summary(result)
+    parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+    if counts["infos"]:
+        parts.append(f"{counts['infos']} info")
+    skipped = result.skipped
+    skipped_text = ""
+    if skipped:
+        skipped_text = "; skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
+    return (
+        f"{', '.join(parts)} in {result.files} file(s), {result.objects} object(s) checked{skipped_text}"
+    )
+
+
+def render(result: RunResult, stream: TextIO, sources: dict[str, str] | None = None) -> None:
+    """Write findings for people. ``sources`` maps displayed paths to readable locations."""
+    colour = use_colour(stream)
+    console = None
+    if colour:
+        from rich.console import Console
+
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+    cache: dict[str, list[str] | None] = {}
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        location = (sources or {}).get(path, path)
+        lines = _read_lines(location, cache) if location != "-" else None
+        _emit(console, stream, path, bold=True)
+        for finding in group:
+            head = (
+                f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.label} "
+                f"{finding.rule} {finding.name}: {finding.message}"
+            )
+            if console is not None:
+                from rich.markup import escape
+
+                console.print(
+                    f"{escape(finding.path)}:{finding.line}:{finding.column}: "
+                    f"[{_STYLE[finding.severity]}]{finding.severity.label}[/] "
+                    f"[dim]{finding.rule} {finding.name}[/]: {escape(finding.message)}"
+                )
+            else:
+                stream.write(head + "\n")
+            for excerpt in _excerpt(lines, finding):
+                _emit(console, stream, excerpt)
+            if finding.suggestion:
+                _emit(console, stream, f"      = {finding.suggestion}")
+        _emit(console, stream, "")
+    _emit(console, stream, _summary_line(result), bold=True)
+
+
+def _emit(console: object, stream: TextIO, text: str, *, bold: bool = False) -> None:
+    if console is not None:
+        from rich.console import Console
+        from rich.text import Text
+
+        assert isinstance(console, Console)
+        console.print(Text(text, style="bold" if bold else ""))
+    else:
+        stream.write(text + "\n")

@@ -1,0 +1,32 @@
+"""``--output json``: exactly one JSON object with the findings and a summary."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from kubelint.engine import RunResult
+from kubelint.findings import Severity
+
+
+def summary(result: RunResult) -> dict[str, object]:
+    """Counts of the run, as printed in every output format."""
+    counts = {severity: 0 for severity in Severity}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    return {
+        "files": result.files,
+        "documents": result.documents,
+        "objects": result.objects,
+        "skipped": dict(sorted(result.skipped.items())),
+        "errors": counts[Severity.ERROR],
+        "warnings": counts[Severity.WARNING],
+        "infos": counts[Severity.INFO],
+    }
+
+
+def render(result: RunResult, stream: TextIO) -> None:
+    """Write the run as one JSON object."""
+    payload = {"findings": [f.to_json() for f in result.findings], "summary": summary(result)}
+    json.dump(payload, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
