@@ -6,6 +6,7 @@ otherwise a test states valid (no problems) or invalid (at least one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -915,6 +916,23 @@ def test_image_reference_invalid(value: str) -> None:
 def test_image_reference_messages(value: str, fragment: str) -> None:
     problems = f.image_reference(value)
     assert any(fragment in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda text: f.parse_quantity("1e" + text)[1],
+        lambda text: f.parse_quantity(text)[1] if f.parse_quantity(text)[0] is None else ["ok"],
+        lambda text: f.cron_schedule(text + " * * * *"),
+        lambda text: f.cron_schedule("@every " + text + "h"),
+        lambda text: f.int_or_percent(text + "%", max_percent=100),
+        lambda text: f.int_or_percent(text),
+    ],
+)
+def test_huge_numbers_do_not_crash(check: Callable[[str], list[str]]) -> None:
+    problems = check("9" * 5000)
+    assert problems
+    assert all(len(problem) < 400 for problem in problems)
 
 
 def test_patterns_are_compiled_once() -> None:

@@ -76,6 +76,23 @@ def _found(value: str, allowed: re.Pattern[str]) -> str:
     return " (found " + ", ".join(_show(char) for char in bad) + ")"
 
 
+def _int(digits: str) -> int:
+    """``int()`` of a string of ASCII digits with an optional sign, saturating huge values.
+
+    Python refuses to convert strings of more than a few thousand digits; every limit checked
+    here is far below 10^30, so a longer number is simply "too large".
+    """
+    body = digits.lstrip("+-").lstrip("0")
+    if len(body) > 30:
+        return -(10**30) if digits.startswith("-") else 10**30
+    return int(digits)
+
+
+def _q(text: str) -> str:
+    """Quote a value inside a message, shortening a long one."""
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
+
+
 def _show(char: str) -> str:
     if char.isprintable() and char not in " '":
         return f"'{char}'"
@@ -489,13 +506,14 @@ def int_or_percent(value: object, *, max_percent: int | None = None) -> list[str
         return []
     if isinstance(value, str):
         if _PERCENT_RE.fullmatch(value):
-            if max_percent is not None and int(value[:-1]) > max_percent:
+            if max_percent is not None and _int(value[:-1]) > max_percent:
                 return [f"must not be greater than {max_percent}%"]
             return []
         message = "must be a percentage such as '25%' (digits followed by '%') or an integer"
         stripped = value.strip()
-        if stripped.isascii() and stripped.isdigit():
-            return [message + f"; did you mean {int(stripped)} or '{int(stripped)}%'?"]
+        if stripped.isascii() and stripped.isdigit() and len(stripped) <= 10:
+            number = stripped.lstrip("0") or "0"
+            return [message + f"; did you mean {number} or '{number}%'?"]
         if _PERCENT_RE.fullmatch(stripped.replace(" ", "")):
             return [message + f"; did you mean '{stripped.replace(' ', '')}'?"]
         return [message]
@@ -577,7 +595,7 @@ def parse_quantity(
     si = si or ""
     binary = si in _BINARY_SI
     if exp_text is not None:
-        exponent = int(exp_text)
+        exponent = _int(exp_text)
         if abs(exponent) > _MAX_EXPONENT:
             return None, [f"the exponent must be between -{_MAX_EXPONENT} and {_MAX_EXPONENT}"]
     else:
@@ -588,7 +606,7 @@ def parse_quantity(
         if read_as_zero and not strict:
             return decimal.Decimal(0), []
         if si:
-            message = f"has no number before '{si}'"
+            message = f"has no number before {_q(si)}"
         elif exp_text is not None:
             message = "has no number before the exponent"
         else:
@@ -642,7 +660,7 @@ def _quantity_problem(text: str) -> str:
         return "the exponent has no digits" + tail
     if number and not re.search(r"[0-9]", number.group()):
         return "must start with a number" + tail
-    return f"unknown suffix '{rest}'" + tail
+    return f"unknown suffix {_q(rest)}" + tail
 
 
 _BYTES_SUFFIX_RE: Final = re.compile(r"([kKmMgGtTpPeE])([iI]?)[bB]")
@@ -803,19 +821,19 @@ def _cron_descriptor(spec: str) -> str | None:
         if _GO_SPACE_RE.search(duration):
             joined = _GO_SPACE_RE.sub("", duration)
             fix = f"; did you mean '@every {joined}'?" if not _go_duration(joined) else ""
-            return f"the duration '{duration}' must not contain spaces{fix}"
+            return f"the duration {_q(duration)} must not contain spaces{fix}"
         problem = _go_duration(duration)
         if problem:
             return f"{problem} (e.g. '@every 1h30m'; units are ns, us, ms, s, m and h)"
         return None
     known = " ".join(sorted(_CRON_DESCRIPTORS))
     if spec.lower() in _CRON_DESCRIPTORS:
-        return f"unknown descriptor '{spec}': descriptors are case-sensitive, use {spec.lower()}"
+        return f"unknown descriptor {_q(spec)}: descriptors are case-sensitive, use {spec.lower()}"
     if spec.lower().strip() in _CRON_DESCRIPTORS:
-        return f"unknown descriptor '{spec}': remove the surrounding spaces"
+        return f"unknown descriptor {_q(spec)}: remove the surrounding spaces"
     if spec.lower().startswith("@every"):
-        return f"unknown descriptor '{spec}': write '@every <duration>', e.g. '@every 1h30m'"
-    return f"unknown descriptor '{spec}' (known: {known} and @every <duration>)"
+        return f"unknown descriptor {_q(spec)}: write '@every <duration>', e.g. '@every 1h30m'"
+    return f"unknown descriptor {_q(spec)} (known: {known} and @every <duration>)"
 
 
 def _cron_field(text: str, low: int, high: int, names: dict[str, int] | None) -> str | None:
@@ -845,9 +863,9 @@ def _cron_range(expr: str, low: int, high: int, names: dict[str, int] | None) ->
                 return parsed
             end = parsed
         elif len(low_and_high) > 2:
-            return f"'{expr}' has too many hyphens"
+            return f"{_q(expr)} has too many hyphens"
     if len(range_and_step) > 2:
-        return f"'{expr}' has too many slashes"
+        return f"{_q(expr)} has too many slashes"
     step = 1
     if len(range_and_step) == 2:
         parsed = _cron_value(range_and_step[1], None)
@@ -862,9 +880,9 @@ def _cron_range(expr: str, low: int, high: int, names: dict[str, int] | None) ->
         hint = " (Sunday is 0; SUN also works)" if high == 6 and end == 7 else ""
         return f"{end} is above the maximum, {high}{hint}"
     if start > end:
-        return f"'{expr}': the range starts at {start}, after its end {end}"
+        return f"{_q(expr)}: the range starts at {start}, after its end {end}"
     if step == 0:
-        return f"'{expr}': the step must be a positive number"
+        return f"{_q(expr)}: the step must be a positive number"
     return None
 
 
@@ -879,11 +897,11 @@ def _cron_value(text: str, names: dict[str, int] | None) -> int | str:
         if names is not None:
             first, last = next(iter(names)), next(reversed(names))
             what += f" or a name ({first.upper()}-{last.upper()})"
-        shown = f"'{text}'" if text else "an empty value"
+        shown = f"{_q(text)}" if text else "an empty value"
         return f"{shown} is not {what}"
-    number = int(text)
+    number = _int(text)
     if number > _INT64_MAX or number < -_INT64_MAX - 1:
-        return f"'{text}' is out of range"
+        return f"{_q(text)} is out of range"
     if number < 0:
         return f"negative number ({number}) not allowed"
     return number
@@ -891,7 +909,7 @@ def _cron_value(text: str, names: dict[str, int] | None) -> int | str:
 
 def _go_duration(text: str) -> str | None:
     """Check a Go time.ParseDuration string; the problem, if any."""
-    invalid = f"invalid duration '{text}'"
+    invalid = f"invalid duration {_q(text)}"
     rest = text
     negative = False
     if rest[:1] in ("+", "-"):
@@ -912,14 +930,14 @@ def _go_duration(text: str) -> str | None:
         if not whole and not fraction:
             return invalid
         if not unit:
-            return f"missing unit in duration '{text}'"
+            return f"missing unit in duration {_q(text)}"
         if unit not in _DURATION_UNITS:
-            return f"unknown unit '{unit}' in duration '{text}'"
+            return f"unknown unit {_q(unit)} in duration {_q(text)}"
         nanos += decimal.Decimal(f"{whole or '0'}.{fraction or '0'}") * _DURATION_UNITS[unit]
         rest = rest[part.end() :]
     limit = _INT64_MAX + 1 if negative else _INT64_MAX
     if int(nanos) > limit:
-        return f"duration '{text}' is too long (at most about 2562047h)"
+        return f"duration {_q(text)} is too long (at most about 2562047h)"
     return None
 
 
@@ -979,8 +997,9 @@ def image_reference(value: str) -> list[str]:
     ``[registry[:port]/]path[:tag][@digest]``: path components of lower case alphanumerics
     joined by '.', '_', '__' or dashes; a tag of at most 128 letters, digits, '_', '.' and
     '-' not starting with '.' or '-'; a digest such as ``sha256:`` and 64 lower case
-    hexadecimal digits. The API server itself only refuses an empty image and leading or
-    trailing whitespace; any other mistake shows up later as ``InvalidImageName``.
+    hexadecimal digits. The API server itself only refuses an empty image and, in Pods, leading
+    or trailing whitespace; any other mistake shows up later, on the node, as
+    ``InvalidImageName``.
 
     >>> image_reference("registry.example.com:5000/team/app:1.2.3")
     []
@@ -1055,7 +1074,7 @@ def _image_format_problem(value: str) -> str:
     name, tag, digest = split_image(value)
     if digest is not None and not _DIGEST_RE.fullmatch(digest):
         return (
-            f"{base}: the digest '{digest}' must be an algorithm, ':' and at least 32 "
+            f"{base}: the digest {_q(digest)} must be an algorithm, ':' and at least 32 "
             "hexadecimal digits (e.g. 'sha256:' and 64 digits)"
         )
     if tag is not None:
@@ -1065,7 +1084,7 @@ def _image_format_problem(value: str) -> str:
             return f"{base}: the tag must be no more than 128 characters (it has {len(tag)})"
         if not _TAG_RE.fullmatch(tag):
             return (
-                f"{base}: the tag '{tag}' must consist of letters, digits, '_', '.' or '-' and "
+                f"{base}: the tag {_q(tag)} must consist of letters, digits, '_', '.' or '-' and "
                 "must not start with '.' or '-'"
             )
     if not name:
@@ -1074,7 +1093,7 @@ def _image_format_problem(value: str) -> str:
         if "//" in name or name.startswith("/") or name.endswith("/"):
             return f"{base}: the repository name has an empty path component"
         return (
-            f"{base}: the repository name '{name}' must be path components of lower case "
+            f"{base}: the repository name {_q(name)} must be path components of lower case "
             "letters and digits, separated by '/' and joined inside by '.', '_', '__' or "
             "'-', optionally after a registry host[:port]"
         )
@@ -1086,7 +1105,7 @@ def _digest_problem(digest: str) -> str | None:
     algorithm, _, encoded = digest.partition(":")
     length = _DIGEST_LENGTHS.get(algorithm)
     if length is None:
-        return f"unsupported digest algorithm '{algorithm}' (use sha256, sha384 or sha512)"
+        return f"unsupported digest algorithm {_q(algorithm)} (use sha256, sha384 or sha512)"
     if len(encoded) != length:
         return f"a {algorithm} digest must have {length} hexadecimal digits (it has {len(encoded)})"
     if not _LOWER_HEX_RE.fullmatch(encoded):
