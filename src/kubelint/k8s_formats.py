@@ -559,7 +559,8 @@ def parse_quantity(
     (away from zero) to a multiple of 10^-9, and binary-suffixed amounts capped at 2^63-1.
 
     Numbers are valid quantities (YAML ``cpu: 0.5``). Leading and trailing whitespace is
-    accepted, as the API server trims it when decoding.
+    accepted, as the API server trims it when decoding. A sign is part of the syntax: whether
+    a negative amount is allowed is up to the field (resource requests and limits refuse it).
 
     With ``strict`` (the default) a quantity without any digit, such as ``Mi``, ``.`` or
     ``+``, is refused: the API server reads most of these as 0, which is never what was
