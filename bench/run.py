@@ -54,6 +54,7 @@ KV_FULL_RUN_BUDGET_S = 180.0
 STARTUP_REPEAT = 10
 CORPUS_TIMEOUT_S = 900.0
 STARTUP_TIMEOUT_S = 60.0
+BUSY_PRESSURE = 0.2  # median CPU pressure above which the report warns
 
 TARGET_KUBELINT_OVER_FLOOR = 2.5
 TARGET_VERSION_OVER_PYTHON = 6.0
@@ -72,6 +73,8 @@ class Run:
     cpu_s: float  # user + system CPU time of the tree (not inflated by waiting for a CPU)
     maxrss_mb: float  # largest single process of the tree (wait4's ru_maxrss)
     tree_rss_mb: float | None  # largest sum of RSS over the tree, sampled (psutil), if available
+    tree_pss_mb: float | None  # the same with PSS: pages shared between workers counted once
+    cpu_pressure: float | None  # share of the run's wall time some task waited for a CPU (PSI)
     returncode: int
     timed_out: bool
     stdout: bytes = field(repr=False)
@@ -83,12 +86,16 @@ class Run:
 
 
 class TreeSampler(threading.Thread):
-    """Samples, every 20 ms, the summed RSS of the descendants of a process (not itself)."""
+    """Samples, every 20 ms, the summed RSS and PSS of the descendants of a process (not itself).
+
+    A sum of RSS counts pages that forked workers share once per worker; PSS divides them.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -99,17 +106,36 @@ class TreeSampler(threading.Thread):
             return
         while not self.stop.is_set():
             try:
-                total = 0
+                total = total_pss = 0
                 for proc in root.children(recursive=True):
                     with contextlib.suppress(psutil.Error):
-                        total += proc.memory_info().rss
+                        info = proc.memory_full_info()
+                        total += info.rss
+                        total_pss += getattr(info, "pss", info.rss)
             except psutil.Error:
                 return
             self.peak_bytes = max(self.peak_bytes, total)
+            self.peak_pss_bytes = max(self.peak_pss_bytes, total_pss)
             self.stop.wait(0.02)
 
 
-def run_once(cmd: Sequence[str], *, timeout: float, sample_tree: bool = False) -> Run:
+def cpu_pressure_us() -> int | None:
+    """Linux PSI: total microseconds in which some task waited for a CPU (None if unknown)."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(item.split("=", 1) for item in first.split()[1:])
+    return int(fields["total"]) if "total" in fields else None
+
+
+def run_once(
+    cmd: Sequence[str],
+    *,
+    timeout: float,
+    sample_tree: bool = False,
+    env: dict[str, str] | None = None,
+) -> Run:
     """Run ``cmd`` once through bench/rusage_child.py; measure its wall time, CPU and peak RSS.
 
     The helper runs in a new session, so a time-out kills the whole tree. Raises OSError when
@@ -122,7 +148,12 @@ def run_once(cmd: Sequence[str], *, timeout: float, sample_tree: bool = False) -
     ):
         helper = [PYTHON, "-S", "-I", str(BENCH_DIR / "rusage_child.py"), result.name, *cmd]
         proc = subprocess.Popen(
-            helper, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+            helper,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+            env=env,
         )
         fired = threading.Event()
 
@@ -131,6 +162,7 @@ def run_once(cmd: Sequence[str], *, timeout: float, sample_tree: bool = False) -
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
 
+        pressure_start = cpu_pressure_us()
         killer = threading.Timer(timeout, kill_tree)
         killer.start()
         sampler = TreeSampler(proc.pid) if sample_tree and psutil is not None else None
@@ -146,19 +178,25 @@ def run_once(cmd: Sequence[str], *, timeout: float, sample_tree: bool = False) -
             if sampler:
                 sampler.stop.set()
                 sampler.join()
+        pressure_end = cpu_pressure_us()
         fields = result.read().split()
         out.seek(0)
         err.seek(0)
         if fired.is_set() or not fields:
-            return Run(0.0, 0.0, 0.0, None, -9, True, out.read(), err.read())
+            return Run(0.0, 0.0, 0.0, None, None, None, -9, True, out.read(), err.read())
         if fields[0] == "error":
             raise OSError(" ".join(fields[1:]))
         wall, maxrss_kib, utime, stime, code = fields
+        pressure = None
+        if pressure_start is not None and pressure_end is not None and float(wall) > 0:
+            pressure = min(1.0, (pressure_end - pressure_start) / 1e6 / float(wall))
         return Run(
             wall_s=float(wall),
             cpu_s=float(utime) + float(stime),
             maxrss_mb=int(maxrss_kib) * 1024 / 1e6,
             tree_rss_mb=sampler.peak_bytes / 1e6 if sampler else None,
+            tree_pss_mb=sampler.peak_pss_bytes / 1e6 if sampler else None,
+            cpu_pressure=pressure,
             returncode=int(code),
             timed_out=False,
             stdout=out.read(),
@@ -182,6 +220,7 @@ class Measurement:
     timeout: float = CORPUS_TIMEOUT_S
     ok_codes: tuple[int, ...] = (0,)
     sample_tree: bool = False  # sample the tree's summed RSS (only for runs of a second or more)
+    env: dict[str, str] | None = None  # None: this process's environment
 
     @property
     def ok(self) -> bool:
@@ -199,6 +238,12 @@ class Measurement:
     def peak_rss_mb(self) -> float | None:
         return max(run.peak_rss_mb for run in self.runs) if self.ok else None
 
+    @property
+    def peak_pss_mb(self) -> float | None:
+        """Peak of the tree's summed PSS (sampled), when sampled."""
+        values = [run.tree_pss_mb for run in self.runs if run.tree_pss_mb is not None]
+        return max(values) if self.ok and values else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -208,6 +253,7 @@ class Measurement:
             "wall_s": self.wall_s,
             "cpu_s": self.cpu_s,
             "peak_rss_mb": self.peak_rss_mb,
+            "peak_pss_mb": self.peak_pss_mb,
             "runs": [
                 {k: v for k, v in asdict(run).items() if k not in ("stdout", "stderr")}
                 for run in self.runs
@@ -227,7 +273,7 @@ def tail(data: bytes, lines: int = 6) -> str:
 def run_into(m: Measurement) -> None:
     """Run ``m`` once more; a failure or time-out ends it with that status."""
     try:
-        run = run_once(m.command, timeout=m.timeout, sample_tree=m.sample_tree)
+        run = run_once(m.command, timeout=m.timeout, sample_tree=m.sample_tree, env=m.env)
     except OSError as exc:  # the program is not there or cannot be started
         m.status, m.detail = "not installed", str(exc)
         return
@@ -279,21 +325,36 @@ def inventory(corpus: Path) -> list[CorpusFile]:
 # --------------------------------------------------------------------------- kubelint
 
 
-def kubelint_command(override: str | None) -> list[str] | None:
-    """How to start kubelint: an explicit command, the venv's script, PATH, or ``-m``."""
+@dataclass
+class Launcher:
+    """How to start kubelint, and how that was found (shown in the report)."""
+
+    command: list[str]
+    how: str
+    env: dict[str, str] | None = None
+
+
+def kubelint_launcher(override: str | None) -> Launcher | None:
+    """An explicit command, the venv's script, PATH, ``-m``, or this repository's source tree."""
     if override:
-        return shlex.split(override)
+        return Launcher(shlex.split(override), "given with --kubelint")
     beside = Path(PYTHON).parent / "kubelint"
     if beside.is_file():
-        return [str(beside)]
+        return Launcher([str(beside)], "the script installed beside this python")
     on_path = shutil.which("kubelint")
     if on_path:
-        return [on_path]
-    try:
+        return Launcher([on_path], "the script found on PATH")
+    with contextlib.suppress(ImportError, ValueError):
         if importlib.util.find_spec("kubelint.__main__") is not None:
-            return [PYTHON, "-m", "kubelint"]
-    except (ImportError, ValueError):
-        pass
+            return Launcher([PYTHON, "-m", "kubelint"], "the installed module")
+    src = REPO_ROOT / "src"
+    if (src / "kubelint" / "__main__.py").is_file():
+        path = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+        return Launcher(
+            [PYTHON, "-m", "kubelint"],
+            "NOT INSTALLED: run from this repository's source tree with PYTHONPATH=src",
+            {**os.environ, "PYTHONPATH": path},
+        )
     return None
 
 
@@ -323,13 +384,17 @@ def summarize_kubelint_json(stdout: bytes) -> dict[str, Any]:
     return facts
 
 
-def kubelint_version(cmd: list[str] | None) -> tuple[str | None, str]:
+def kubelint_version(launcher: Launcher | None) -> tuple[str | None, str]:
     """``kubelint --version`` once, unmeasured: (version, why not) to tell if it is there."""
-    if cmd is None:
+    if launcher is None:
         return None, "no kubelint script beside this python, on PATH, or as a module"
     try:
         done = subprocess.run(
-            [*cmd, "--version"], capture_output=True, timeout=STARTUP_TIMEOUT_S, check=False
+            [*launcher.command, "--version"],
+            capture_output=True,
+            timeout=STARTUP_TIMEOUT_S,
+            check=False,
+            env=launcher.env,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, str(exc)
@@ -563,7 +628,11 @@ def notes_for(m: Measurement) -> str:
         docs_text = f"{docs:,}" if isinstance(docs, int) else str(docs)
         findings = f.get("findings", "?")
         findings_text = f"{findings:,}" if isinstance(findings, int) else str(findings)
-        return f"{docs_text} documents, {findings_text} findings (exit {f.get('exit_code')})"
+        text = f"{docs_text} documents, {findings_text} findings (exit {f.get('exit_code')})"
+        rss, pss = m.peak_rss_mb, m.peak_pss_mb
+        if rss is not None and pss is not None and pss < 0.9 * rss:
+            text += f"; tree PSS {pss:.0f} MB (shared pages once)"
+        return text
     return f"best of {len(m.runs)}"
 
 
@@ -706,14 +775,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         and floor.EXCLUDED_DIRS.intersection(path.relative_to(corpus).parts)
     )
 
-    kubelint = kubelint_command(args.kubelint)
-    version, why_not = kubelint_version(kubelint)
-    kubelint_cmd = kubelint if version is not None and kubelint is not None else None
+    launcher = kubelint_launcher(args.kubelint)
+    version, why_not = kubelint_version(launcher)
+    usable = launcher if version is not None else None
 
     def kubelint_measurement(name: str, args: list[str], **kwargs: Any) -> Measurement:
-        if kubelint_cmd is None:
+        if usable is None:
             return Measurement(name, [], status="not installed", detail=why_not)
-        return Measurement(name, [*kubelint_cmd, *args], **kwargs)
+        return Measurement(name, [*usable.command, *args], env=usable.env, **kwargs)
 
     progress(f"floor and kubelint on the corpus, {repeat} round(s)")
     floor_m = Measurement(
@@ -816,12 +885,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(table(ratio_rows, right={1}))
     print()
+    pressures = sorted(
+        run.cpu_pressure for m in measurements for run in m.runs if run.cpu_pressure is not None
+    )
+    pressure = pressures[len(pressures) // 2] if pressures else None
     noise = (
         f"Machine noise: python -c pass min / median / max {spread(python_m)}; CPU steal "
         + ("n/a" if steal is None else f"{steal:.1%}")
-        + " of all CPU time during the benchmark."
+        + " of all CPU time; CPU pressure (PSI, share of a run's time some task waited for a "
+        + "CPU) median "
+        + ("n/a" if pressure is None else f"{pressure:.0%}")
+        + " over the measured runs."
     )
-    for text in [*method_lines(kv_m, one_file, broken), noise]:
+    if pressure is not None and pressure > BUSY_PRESSURE:
+        noise += (
+            " WARNING: the machine was busy; wall-time ratios are unreliable (longer commands "
+            "suffer more): rerun on an idle machine or with a larger --repeat."
+        )
+    started = (
+        f"{version or 'kubelint'}: started as `{shlex.join(launcher.command)}` ({launcher.how})."
+        if launcher
+        else "kubelint: not found."
+    )
+    notes = [*method_lines(kv_m, one_file, broken), started, noise]
+    for text in notes:
         print(f"- {text}")
 
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -843,9 +930,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "startup_repeat": startup_repeat,
         "cpu_steal_share": steal,
         "python_startup_spread": spread(python_m),
+        "median_cpu_pressure": pressure,
         "measurements": [m.to_json() for m in measurements],
         "ratios": [r.to_json() for r in ratios],
-        "method": method_lines(kv_m, one_file, broken),
+        "method": notes,
     }
     RESULTS_FILE.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwritten: {RESULTS_FILE.relative_to(REPO_ROOT)}")
