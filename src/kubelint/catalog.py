@@ -39,11 +39,14 @@ def _rule(rule_id: str, slug: str, severity: Severity, summary: str, **doc: str)
     return Rule(rule_id, slug, severity, summary, RuleDoc(**doc))
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CORE_RULES: tuple[Rule, ...] = (
     _rule(
-        "KL001", "yaml-syntax", E, "The file is not valid YAML, or cannot be read as text.",
+        "KL001",
+        "yaml-syntax",
+        E,
+        "The file is not valid YAML, or cannot be read as text.",
         what="Reports YAML syntax errors, files that are not UTF-8 text, binary files, alias "
         "bombs, recursive or undefined aliases and absurdly deep nesting, at the line and "
         "column where the parser stopped. The other documents of the file are still checked.",
@@ -52,15 +55,20 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="metadata:\n  name: web\n  labels:\n    app: web",
     ),
     _rule(
-        "KL002", "duplicate-key", E, "A mapping sets the same key twice.",
+        "KL002",
+        "duplicate-key",
+        E,
+        "A mapping sets the same key twice.",
         what="Reports the second occurrence of a key in the same mapping.",
         why="Many YAML readers keep the last value silently; kubectl rejects the file "
-        "(`key \"x\" already set in map`). Either way one of the two was a mistake.",
+        '(`key "x" already set in map`). Either way one of the two was a mistake.',
         example="spec:\n  selector:\n    app: a\n  selector:\n    app: b",
         use_instead="spec:\n  selector:\n    app: a",
     ),
     _rule(
-        "KL003", "yaml-implicit-type", E,
+        "KL003",
+        "yaml-implicit-type",
+        E,
         "An unquoted value that YAML reads as a boolean or number where a string is needed.",
         what="Reports plain scalars such as `yes`, `on`, `true`, `1.0` or `0777` in fields "
         "that take a string (env values, labels, annotations, ConfigMap data).",
@@ -71,7 +79,9 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead='env:\n- name: DEBUG\n  value: "yes"',
     ),
     _rule(
-        "KL004", "missing-type-meta", E,
+        "KL004",
+        "missing-type-meta",
+        E,
         "A document in a manifest file lacks apiVersion or kind, or is not an object.",
         what="Reports documents that have only one of `apiVersion` and `kind`, or that are "
         "scalars or lists in a file whose other documents are Kubernetes objects. Files in "
@@ -82,7 +92,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings",
     ),
     _rule(
-        "KL005", "unknown-api-version", E, "The apiVersion is not served by Kubernetes.",
+        "KL005",
+        "unknown-api-version",
+        E,
+        "The apiVersion is not served by Kubernetes.",
         what="Reports an apiVersion that no bundled Kubernetes version serves for the kind "
         "and that no CRD in the run defines, with the nearest real one.",
         why="The API server answers `no matches for kind` and the object is not applied.",
@@ -90,14 +103,20 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="apiVersion: apps/v1\nkind: Deployment",
     ),
     _rule(
-        "KL006", "unknown-kind", E, "The kind does not exist in that apiVersion.",
+        "KL006",
+        "unknown-kind",
+        E,
+        "The kind does not exist in that apiVersion.",
         what="Reports a kind that the apiVersion does not serve, with the nearest kind.",
         why="The API server answers `no matches for kind` and the object is not applied.",
         example="apiVersion: batch/v1\nkind: Jon",
         use_instead="apiVersion: batch/v1\nkind: Job",
     ),
     _rule(
-        "KL007", "removed-api", E, "The apiVersion was removed from Kubernetes.",
+        "KL007",
+        "removed-api",
+        E,
+        "The apiVersion was removed from Kubernetes.",
         what="Reports an apiVersion/kind that was removed in or before the target Kubernetes "
         "version (`--kubernetes-version`), saying when, and what replaces it.",
         why="Clusters of that version no longer serve it: the apply fails.",
@@ -105,7 +124,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="apiVersion: apps/v1\nkind: Deployment",
     ),
     _rule(
-        "KL008", "unknown-field", E, "A field that the schema does not have.",
+        "KL008",
+        "unknown-field",
+        E,
+        "A field that the schema does not have.",
         what="Reports keys that do not exist at that place in the object's schema, with the "
         "nearest field name. When the misspelt field was a required one, the missing-field "
         "error is folded into this one.",
@@ -115,7 +137,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="spec:\n  template:\n    spec:\n      containers:\n      - name: app",
     ),
     _rule(
-        "KL009", "invalid-type", E, "A value of the wrong type.",
+        "KL009",
+        "invalid-type",
+        E,
+        "A value of the wrong type.",
         what="Reports values whose JSON type differs from the schema: a mapping where a list "
         "is expected, a string where a number is expected, and so on. Nothing below a value "
         "of the wrong type is reported.",
@@ -124,16 +149,23 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="spec:\n  replicas: 3",
     ),
     _rule(
-        "KL010", "missing-required-field", E, "A required field is absent.",
+        "KL010",
+        "missing-required-field",
+        E,
+        "A required field is absent.",
         what="Reports required fields that are missing, at the key of the object that lacks "
         "them (e.g. a pod spec without `containers`, an object without `metadata.name`). "
         "Files listed as patches in a kustomization are partial and exempt.",
         why="The API server rejects the object with `Required value`.",
         example="spec:\n  template:\n    spec:\n      restartPolicy: Never",
-        use_instead="spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: app\n        image: busybox:1.36",
+        use_instead="spec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+        "      containers:\n      - name: app\n        image: busybox:1.36",
     ),
     _rule(
-        "KL011", "invalid-enum-value", E, "A value outside the field's allowed set.",
+        "KL011",
+        "invalid-enum-value",
+        E,
+        "A value outside the field's allowed set.",
         what="Reports values of enumerated fields (imagePullPolicy, restartPolicy, protocol, "
         "Service type, ...) that are not allowed, with the intended spelling (case matters).",
         why="The API server rejects the object with `Unsupported value`.",
@@ -141,7 +173,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="imagePullPolicy: Always",
     ),
     _rule(
-        "KL012", "invalid-quantity", E, "A resource quantity with invalid syntax.",
+        "KL012",
+        "invalid-quantity",
+        E,
+        "A resource quantity with invalid syntax.",
         what="Reports resource quantities (`cpu`, `memory`, storage sizes) that the API "
         "server cannot parse, such as `1GB`, `1gi` or `500 m`.",
         why="The object is rejected; and `1GB`-style units are a common confusion between "
@@ -150,7 +185,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="resources:\n  limits:\n    memory: 1Gi",
     ),
     _rule(
-        "KL013", "invalid-name", E, "A name that breaks Kubernetes naming rules.",
+        "KL013",
+        "invalid-name",
+        E,
+        "A name that breaks Kubernetes naming rules.",
         what="Reports object names, container, port and volume names that are not valid "
         "DNS-1123 labels or subdomains (or DNS-1035 labels for Services) as the kind needs.",
         why="The API server rejects the object; names end up in DNS records and labels.",
@@ -158,7 +196,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="metadata:\n  name: my-app",
     ),
     _rule(
-        "KL014", "invalid-label", E, "A label key or value with invalid syntax.",
+        "KL014",
+        "invalid-label",
+        E,
+        "A label key or value with invalid syntax.",
         what="Reports label keys (optional DNS prefix, `/`, name of at most 63 characters) "
         "and values (at most 63 characters, alphanumerics, `-`, `_`, `.`) that are invalid, "
         "in metadata and in selectors.",
@@ -167,7 +208,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="labels:\n  app-name: web",
     ),
     _rule(
-        "KL015", "invalid-annotation", E, "An annotation key with invalid syntax, or annotations too large.",
+        "KL015",
+        "invalid-annotation",
+        E,
+        "An annotation key with invalid syntax, or annotations too large.",
         what="Reports annotation keys that are not qualified names and annotation sets over "
         "the 256 KiB limit.",
         why="The API server rejects the object.",
@@ -175,7 +219,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="annotations:\n  example.com/my-annotation: x",
     ),
     _rule(
-        "KL016", "invalid-data-key", E, "A ConfigMap or Secret key with invalid characters.",
+        "KL016",
+        "invalid-data-key",
+        E,
+        "A ConfigMap or Secret key with invalid characters.",
         what="Reports keys of ConfigMap `data`/`binaryData` and Secret `data`/`stringData` "
         "outside `[-._a-zA-Z0-9]`, longer than 253 characters, or `.`/`..`.",
         why="The API server rejects the object; keys become file names when mounted.",
@@ -183,7 +230,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="data:\n  username: MTIzNDU2Cg==",
     ),
     _rule(
-        "KL017", "invalid-value", E, "A value that breaks a schema constraint.",
+        "KL017",
+        "invalid-value",
+        E,
+        "A value that breaks a schema constraint.",
         what="Reports values outside a field's range or format (int32 overflow, patterns, "
         "lengths, item counts, duplicate entries of set-like lists in custom resources, "
         "invalid ports, percentages, cron schedules) that the API server validates.",
@@ -192,7 +242,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="ports:\n- containerPort: 7000",
     ),
     _rule(
-        "KL018", "missing-schema", W, "No schema is known for a custom resource.",
+        "KL018",
+        "missing-schema",
+        W,
+        "No schema is known for a custom resource.",
         what="Reports custom resources whose CRD is neither among the checked files nor "
         "given with `--crd`, so their content cannot be validated. "
         "`--ignore-missing-schemas` silences it.",
@@ -201,18 +254,25 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="kubelint check --crd crds/ manifests/",
     ),
     _rule(
-        "KL019", "exported-object", W, "The manifest carries server-set fields from `kubectl get -o yaml`.",
+        "KL019",
+        "exported-object",
+        W,
+        "The manifest carries server-set fields from `kubectl get -o yaml`.",
         what="Reports `status`, `metadata.resourceVersion`, `uid`, `creationTimestamp`, "
         "`generation`, `managedFields`, `selfLink` and the "
         "`kubectl.kubernetes.io/last-applied-configuration` annotation in a manifest.",
         why="They belong to a live object. Applying them pins a stale resourceVersion (update "
         "conflicts), writes an old last-applied configuration that decides what the next "
         "apply deletes, and makes diffs noisy.",
-        example="metadata:\n  name: web\n  resourceVersion: \"81237\"\n  uid: 5c1d...\nstatus:\n  replicas: 2",
+        example='metadata:\n  name: web\n  resourceVersion: "81237"\n  uid: 5c1d...\n'
+        "status:\n  replicas: 2",
         use_instead="metadata:\n  name: web",
     ),
     _rule(
-        "KL020", "duplicate-object", W, "Two documents define the same object.",
+        "KL020",
+        "duplicate-object",
+        W,
+        "Two documents define the same object.",
         what="Reports an object whose API group, kind, namespace and name were already defined "
         "earlier in the run (objects without a namespace are in `--namespace`).",
         why="Applying both makes the second silently overwrite the first.",
@@ -220,7 +280,10 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="Keep one definition, or give the objects different names or namespaces.",
     ),
     _rule(
-        "KL021", "helm-template", I, "A template file (`{{ }}`) was skipped.",
+        "KL021",
+        "helm-template",
+        N,
+        "A template file (`{{ }}`) was skipped.",
         what="Notes files that contain Helm/Go template directives and were therefore not "
         "checked as manifests.",
         why="Templates are not manifests until rendered; their findings would be noise.",

@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands so that ``kubelint --version`` st
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -20,9 +21,9 @@ EXIT_USAGE = 2
 class _Group(click.Group):
     """Usage errors exit with 2 and never show a traceback."""
 
-    def main(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[arg-type]
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -50,18 +51,45 @@ def _versions() -> list[str]:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
-    "--output", "-o", "output", type=click.Choice(["human", "json"]), default="human", show_default=True,
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
     help="Output format.",
 )
-@click.option("--kubernetes-version", "-k", "kubernetes_version", metavar="1.NN",
-              help="Validate against this Kubernetes version (default: the newest bundled).")
-@click.option("--crd", "crd_paths", multiple=True, metavar="FILE|DIR",
-              help="CustomResourceDefinitions to validate custom resources with (repeatable).")
-@click.option("--ignore-missing-schemas", is_flag=True, help="Say nothing of custom resources without a CRD.")
-@click.option("--namespace", "-n", default="default", show_default=True,
-              help="Namespace of objects that do not name one.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core on large runs).")
+@click.option(
+    "--kubernetes-version",
+    "-k",
+    "kubernetes_version",
+    metavar="1.NN",
+    help="Validate against this Kubernetes version (default: the newest bundled).",
+)
+@click.option(
+    "--crd",
+    "crd_paths",
+    multiple=True,
+    metavar="FILE|DIR",
+    help="CustomResourceDefinitions to validate custom resources with (repeatable).",
+)
+@click.option(
+    "--ignore-missing-schemas", is_flag=True, help="Say nothing of custom resources without a CRD."
+)
+@click.option(
+    "--namespace",
+    "-n",
+    default="default",
+    show_default=True,
+    help="Namespace of objects that do not name one.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core on large runs).",
+)
 def check(
     paths: tuple[str, ...],
     output: str,
@@ -96,7 +124,7 @@ def check(
         raise click.UsageError(str(exc)) from exc
     options = engine.CheckOptions(version, namespace, ignore_missing_schemas, jobs)
     result = engine.run(files, options, crd_files)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if output == "json":
         from kubelint.formatters import json_format
 

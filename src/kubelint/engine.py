@@ -102,7 +102,14 @@ _HELM_DIRECTIVE = re.compile(
 )
 _CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTILINE)
 
-EXPORTED_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink")
+EXPORTED_METADATA = (
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "managedFields",
+    "selfLink",
+)
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
@@ -136,24 +143,33 @@ def _embed_object_meta(node: Node, compiler: Compiler) -> None:
     meta = compiler.definition("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
     if node.properties is None:
         node.properties = {}
+        node.closed = False
     if meta is not None:
         node.properties["metadata"] = meta
     for key in ("apiVersion", "kind"):
-        if key not in node.properties:
-            free = Node()
-            free.types = frozenset(("string",))
-            node.properties[key] = free
+        free = Node()
+        free.types = frozenset(("string",))
+        node.properties[key] = free
 
 
 class _DocumentChecker:
     """Checks the objects of one document and collects findings."""
 
-    def __init__(self, ctx: Context, source: SourceFile, loaded: LoadedFile, result: FileResult) -> None:
+    def __init__(
+        self, ctx: Context, source: SourceFile, loaded: LoadedFile, result: FileResult
+    ) -> None:
         self.ctx = ctx
         self.source = source
         self.loaded = loaded
         self.result = result
-        self.lines = loaded.text.split("\n")
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines (split on first use: most files need none)."""
+        if self._lines is None:
+            self._lines = self.loaded.text.split("\n")
+        return self._lines
 
     # -- reporting ---------------------------------------------------------------------
     def report(
@@ -181,7 +197,7 @@ class _DocumentChecker:
                 end_line=line + 1,
                 end_column=column + 1 + self._token_length(mark),
                 field=field_path,
-                object=obj,
+                object_ref=obj,
             )
         )
 
@@ -229,13 +245,22 @@ class _DocumentChecker:
         slug = "duplicate-key" if problem.kind == "duplicate-key" else "yaml-syntax"
         self.report(slug, problem.mark, problem.message, problem.suggestion)
 
-    def check_object(self, root: Any, prefix: Path, start: Mark, *, list_item: bool) -> None:  # noqa: C901
+    def check_object(self, root: Any, prefix: Path, start: Mark, *, list_item: bool) -> None:
         obj = _get(root, prefix)
         here = locate(root, prefix, AT_VALUE, start) if prefix else start
         api_version = obj.get("apiVersion")
         kind = obj.get("kind")
-        if not isinstance(api_version, str) or not api_version or not isinstance(kind, str) or not kind:
-            missing = [k for k, v in (("apiVersion", api_version), ("kind", kind)) if not isinstance(v, str) or not v]
+        if (
+            not isinstance(api_version, str)
+            or not api_version
+            or not isinstance(kind, str)
+            or not kind
+        ):
+            missing = [
+                k
+                for k, v in (("apiVersion", api_version), ("kind", kind))
+                if not isinstance(v, str) or not v
+            ]
             self.report(
                 "missing-type-meta",
                 here,
@@ -250,7 +275,9 @@ class _DocumentChecker:
             return
         metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         name = metadata.get("name") if isinstance(metadata.get("name"), str) else None
-        namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else None
+        namespace = (
+            metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else None
+        )
         ref = ObjectRef(api_version, kind, namespace, name)
         schemas = self.ctx.schemas
 
@@ -258,7 +285,11 @@ class _DocumentChecker:
         items = obj.get("items")
         if (kind == "List" or kind.endswith("List")) and isinstance(items, list) and not name:
             list_definition = schemas.list_definition(api_version, kind)
-            if kind == "List" or list_definition is not None or schemas.kind_definition(api_version, kind[:-4]):
+            if (
+                kind == "List"
+                or list_definition is not None
+                or schemas.kind_definition(api_version, kind[:-4])
+            ):
                 for index, item in enumerate(items):
                     item_path = (*prefix, "items", index)
                     if isinstance(item, dict):
@@ -273,7 +304,9 @@ class _DocumentChecker:
                 return
 
         node, group = self._schema_node(root, prefix, start, api_version, kind, ref)
-        self.result.objects.append(self._identity(group, kind, namespace, name, ref, root, prefix, start))
+        self.result.objects.append(
+            self._identity(group, kind, namespace, name, ref, root, prefix, start)
+        )
         if kind == "CustomResourceDefinition" and group == "apiextensions.k8s.io":
             for crd in versions_of_crd(obj):
                 self.result.crds.add(crd)
@@ -283,12 +316,30 @@ class _DocumentChecker:
         issues = validator.validate(node, obj)
         if not self.source.partial and name is None and not metadata.get("generateName"):
             if isinstance(obj.get("metadata"), dict):
-                issues.append(Issue("missing-required-field", ("metadata", "name"), 'missing required field "name"', None, "parent"))
+                issues.append(
+                    Issue(
+                        "missing-required-field",
+                        ("metadata", "name"),
+                        'missing required field "name"',
+                        None,
+                        "parent",
+                    )
+                )
             elif "metadata" not in obj:
-                issues.append(Issue("missing-required-field", ("metadata",), 'missing required field "metadata" (with a name)', None, "parent"))
+                issues.append(
+                    Issue(
+                        "missing-required-field",
+                        ("metadata",),
+                        'missing required field "metadata" (with a name)',
+                        None,
+                        "parent",
+                    )
+                )
         if name is not None:
             for problem in name_issues(group, kind, name):
-                issues.append(Issue("invalid-name", ("metadata", "name"), f'name "{name}": {problem}'))
+                issues.append(
+                    Issue("invalid-name", ("metadata", "name"), f'name "{name}": {problem}')
+                )
         for issue in issues:
             path = (*prefix, *issue.path)
             mark = locate(root, path, issue.at, here)
@@ -301,9 +352,13 @@ class _DocumentChecker:
                     suggestion = f'quote it: "{token}"'
                 else:
                     issue_rule = "invalid-type"
-                    self.report(issue_rule, mark, message, None, field_path=format_path(path), obj=ref)
+                    self.report(
+                        issue_rule, mark, message, None, field_path=format_path(path), obj=ref
+                    )
                     continue
-            self.report(issue.rule, mark, message, suggestion, field_path=format_path(path), obj=ref)
+            self.report(
+                issue.rule, mark, message, suggestion, field_path=format_path(path), obj=ref
+            )
         self._check_exported(root, prefix, obj, ref, here)
 
     def _schema_node(
@@ -324,31 +379,52 @@ class _DocumentChecker:
         version_mark = locate(root, (*prefix, "apiVersion"), AT_VALUE, start)
         removed = schema_store.removed_apis().get((api_version, kind))
         target = self.ctx.options.kubernetes_version
-        if removed is not None and schema_store.version_key(removed.removed_in) <= schema_store.version_key(target):
+        if removed is not None and schema_store.version_key(
+            removed.removed_in
+        ) <= schema_store.version_key(target):
             since = f" (deprecated since {removed.deprecated_in})" if removed.deprecated_in else ""
             message = f"{api_version} {kind} was removed in Kubernetes {removed.removed_in}{since}"
-            suggestion = f"use apiVersion: {removed.replacement}" if removed.replacement else removed.note
+            suggestion = (
+                f"use apiVersion: {removed.replacement}" if removed.replacement else removed.note
+            )
             if removed.replacement and removed.note:
                 suggestion = f"{suggestion} ({removed.note})"
-            self.report("removed-api", version_mark, message, suggestion, field_path="apiVersion", obj=ref)
+            self.report(
+                "removed-api", version_mark, message, suggestion, field_path="apiVersion", obj=ref
+            )
             return None, group
         if self.ctx.crds.get(api_version, kind) is not None:
             return self.ctx.crd_node(api_version, kind), group
         if api_version in schemas.kinds:
             gone = _removed_kind(group, kind)
             if gone is not None:
-                message = f"{kind} is not served by {api_version}: {gone.api_version} {kind} was removed in Kubernetes {gone.removed_in}"
+                message = (
+                    f"{kind} is not served by {api_version}: "
+                    f"{gone.api_version} {kind} was removed in Kubernetes {gone.removed_in}"
+                )
                 replacement = f"use apiVersion: {gone.replacement}" if gone.replacement else None
-                self.report("removed-api", kind_mark, message, replacement or gone.note, field_path="kind", obj=ref)
+                self.report(
+                    "removed-api",
+                    kind_mark,
+                    message,
+                    replacement or gone.note,
+                    field_path="kind",
+                    obj=ref,
+                )
                 return None, group
             guess = closest(kind, schemas.kinds[api_version])
             elsewhere = None if guess else _closest_kind_anywhere(schemas, kind)
             hint = f'did you mean "{guess}"?' if guess else None
             if elsewhere:
-                hint = f'did you mean "{elsewhere}" ({", ".join(schemas.api_versions_with_kind(elsewhere))})?'
+                homes_of = ", ".join(schemas.api_versions_with_kind(elsewhere))
+                hint = f'did you mean "{elsewhere}" ({homes_of})?'
             self.report(
-                "unknown-kind", kind_mark, f'kind "{kind}" does not exist in {api_version}', hint,
-                field_path="kind", obj=ref,
+                "unknown-kind",
+                kind_mark,
+                f'kind "{kind}" does not exist in {api_version}',
+                hint,
+                field_path="kind",
+                obj=ref,
             )
             return self._meant(api_version, guess), group
         homes = schemas.api_versions_with_kind(kind)
@@ -357,27 +433,53 @@ class _DocumentChecker:
             served = schema_store.versions_serving(api_version, kind)
             if served:
                 if schema_store.version_key(served[0]) > schema_store.version_key(target):
-                    message = f"{api_version} {kind} is not served by Kubernetes {target} (it arrives in {served[0]})"
+                    message = (
+                        f"{api_version} {kind} is not served by Kubernetes {target} "
+                        f"(it arrives in {served[0]})"
+                    )
                     hint = "raise --kubernetes-version, or use an apiVersion this version serves"
                 else:
-                    message = f"{api_version} {kind} is no longer served by Kubernetes {target} (last served in {served[-1]})"
-                    hint = f'use apiVersion: {homes[-1]}' if homes else None
-                self.report("unknown-api-version" if hint and "raise" in hint else "removed-api", version_mark, message, hint, field_path="apiVersion", obj=ref)
+                    message = (
+                        f"{api_version} {kind} is no longer served by Kubernetes {target} "
+                        f"(last served in {served[-1]})"
+                    )
+                    hint = f"use apiVersion: {homes[-1]}" if homes else None
+                self.report(
+                    "unknown-api-version" if hint and "raise" in hint else "removed-api",
+                    version_mark,
+                    message,
+                    hint,
+                    field_path="apiVersion",
+                    obj=ref,
+                )
                 return None, group
             if homes:
                 same_group = [h for h in homes if schema_store.group_of(h) == group]
                 meant = same_group[-1] if same_group else (closest(api_version, homes) or homes[-1])
                 message = f'"{api_version}" is not an API group/version that serves {kind}'
                 self.report(
-                    "unknown-api-version", version_mark, message, f'did you mean "{meant}"?',
-                    field_path="apiVersion", obj=ref,
+                    "unknown-api-version",
+                    version_mark,
+                    message,
+                    f'did you mean "{meant}"?',
+                    field_path="apiVersion",
+                    obj=ref,
                 )
                 return self._meant(meant, kind), schema_store.group_of(meant)
             if group in builtin_groups or "." not in group:
                 meant_version = closest(api_version, list(schemas.kinds))
-                message = f'"{api_version}" is not an API group/version served by Kubernetes {target}'
+                message = (
+                    f'"{api_version}" is not an API group/version served by Kubernetes {target}'
+                )
                 hint = f'did you mean "{meant_version}"?' if meant_version else None
-                self.report("unknown-api-version", version_mark, message, hint, field_path="apiVersion", obj=ref)
+                self.report(
+                    "unknown-api-version",
+                    version_mark,
+                    message,
+                    hint,
+                    field_path="apiVersion",
+                    obj=ref,
+                )
                 return None, group
         if not self.ctx.options.ignore_missing_schemas:
             self._report_missing_schema(api_version, kind, group, version_mark, ref)
@@ -390,7 +492,9 @@ class _DocumentChecker:
         definition = self.ctx.schemas.kind_definition(api_version, kind)
         return self.ctx.compiler.definition(definition) if definition else None
 
-    def _report_missing_schema(self, api_version: str, kind: str, group: str, mark: Mark, ref: ObjectRef) -> None:
+    def _report_missing_schema(
+        self, api_version: str, kind: str, group: str, mark: Mark, ref: ObjectRef
+    ) -> None:
         known = self.ctx.crds.kinds_in_group(group)
         hint = None
         if known:
@@ -409,18 +513,34 @@ class _DocumentChecker:
         )
 
     def _identity(
-        self, group: str, kind: str, namespace: str | None, name: str | None,
-        ref: ObjectRef, root: Any, prefix: Path, start: Mark,
+        self,
+        group: str,
+        kind: str,
+        namespace: str | None,
+        name: str | None,
+        ref: ObjectRef,
+        root: Any,
+        prefix: Path,
+        start: Mark,
     ) -> ObjectIdentity:
         cluster = schema_store.is_cluster_scoped(group, kind)
         if cluster is None:
-            crd = next((c for (gv, k), c in self.ctx.crds.versions.items() if k == kind and c.group == group), None)
+            crd = next(
+                (
+                    c
+                    for (gv, k), c in self.ctx.crds.versions.items()
+                    if k == kind and c.group == group
+                ),
+                None,
+            )
             cluster = crd is not None and not crd.namespaced
         resolved_ns = None if cluster else (namespace or self.ctx.options.namespace)
         mark = locate(root, (*prefix, "metadata", "name"), AT_VALUE, start)
         return ObjectIdentity(group, kind, resolved_ns, name or "", ref, self.source.display, mark)
 
-    def _check_exported(self, root: Any, prefix: Path, obj: dict[str, Any], ref: ObjectRef, here: Mark) -> None:
+    def _check_exported(
+        self, root: Any, prefix: Path, obj: dict[str, Any], ref: ObjectRef, here: Mark
+    ) -> None:
         found: list[tuple[Path, str]] = []
         if "status" in obj and obj["status"] not in (None, {}):
             found.append((("status",), "status"))
@@ -431,7 +551,12 @@ class _DocumentChecker:
                     found.append((("metadata", key), f"metadata.{key}"))
             annotations = metadata.get("annotations")
             if isinstance(annotations, dict) and LAST_APPLIED in annotations:
-                found.append((("metadata", "annotations", LAST_APPLIED), "the last-applied-configuration annotation"))
+                found.append(
+                    (
+                        ("metadata", "annotations", LAST_APPLIED),
+                        "the last-applied-configuration annotation",
+                    )
+                )
         if not found:
             return
         found.sort(key=lambda item: locate(root, (*prefix, *item[0]), AT_KEY, here))
@@ -440,8 +565,9 @@ class _DocumentChecker:
         self.report(
             "exported-object",
             locate(root, first_path, AT_KEY, here),
-            f"this manifest carries fields of a live object ({names}): it looks exported with `kubectl get -o yaml`",
-            "remove them (status, server-set metadata and the last-applied annotation) before applying",
+            f"this manifest carries fields of a live object ({names}): "
+            "it looks exported with `kubectl get -o yaml`",
+            "remove status, server-set metadata and the last-applied annotation before applying",
             field_path=format_path(first_path),
             obj=ref,
         )
@@ -449,7 +575,11 @@ class _DocumentChecker:
 
 def _removed_kind(group: str, kind: str) -> schema_store.RemovedApi | None:
     """The newest removed apiVersion of ``group`` that served ``kind``."""
-    gone = [r for (gv, k), r in schema_store.removed_apis().items() if k == kind and schema_store.group_of(gv) == group]
+    gone = [
+        r
+        for (gv, k), r in schema_store.removed_apis().items()
+        if k == kind and schema_store.group_of(gv) == group
+    ]
     return max(gone, key=lambda r: schema_store.version_key(r.removed_in)) if gone else None
 
 
@@ -472,25 +602,37 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
         if data is None:
             data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)
     except OSError as exc:
-        result.findings.append(_file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}"))
+        result.findings.append(
+            _file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}")
+        )
         return result
     text, problem = decode(data)
     if text is None:
         assert problem is not None
-        result.findings.append(_file_finding(source, "yaml-syntax", problem.message, problem.mark, problem.suggestion))
+        result.findings.append(
+            _file_finding(source, "yaml-syntax", problem.message, problem.mark, problem.suggestion)
+        )
         return result
     has_template = "{{" in text
     if has_template and _HELM_DIRECTIVE.search(text):
         result.skipped["helm-template"] += 1
         result.findings.append(
-            _file_finding(source, "helm-template", "a Helm template: skipped (render it first, e.g. `helm template`)")
+            _file_finding(
+                source,
+                "helm-template",
+                "a Helm template: skipped (render it first, e.g. `helm template`)",
+            )
         )
         return result
     loaded = load_text(text)
     if has_template and loaded.problems:
         result.skipped["helm-template"] += 1
         result.findings.append(
-            _file_finding(source, "helm-template", "contains {{ }} templating and is not valid YAML: skipped as a template")
+            _file_finding(
+                source,
+                "helm-template",
+                "contains {{ }} templating and is not valid YAML: skipped as a template",
+            )
         )
         return result
     checker = _DocumentChecker(ctx, source, loaded, result)
@@ -499,10 +641,15 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
     documents = [d for d in loaded.documents if d.value is not None or d.problems]
     result.documents = len(documents)
     is_manifest = any(
-        isinstance(d.value, dict) and ("apiVersion" in d.value or "kind" in d.value) for d in documents
+        isinstance(d.value, dict) and ("apiVersion" in d.value or "kind" in d.value)
+        for d in documents
     )
-    if not is_manifest and not loaded.problems:
-        if documents:
+    if not is_manifest:
+        # not a manifest (values file, CI config...): only say why it could not be read
+        broken = [p for d in documents for p in d.problems if p.kind == "syntax"]
+        for problem in broken:
+            checker.report_problem(problem)
+        if documents and not loaded.problems and not broken:
             result.skipped["not-kubernetes"] += 1
         return result
     for document in documents:
@@ -519,7 +666,16 @@ def _file_finding(
     source: SourceFile, slug: str, message: str, mark: Mark = (0, 0), suggestion: str | None = None
 ) -> Finding:
     info = rule(slug)
-    return Finding(source.display, mark[0] + 1, mark[1] + 1, info.id, info.slug, info.severity, message, suggestion)
+    return Finding(
+        source.display,
+        mark[0] + 1,
+        mark[1] + 1,
+        info.id,
+        info.slug,
+        info.severity,
+        message,
+        suggestion,
+    )
 
 
 # -- runs ---------------------------------------------------------------------------------
@@ -561,7 +717,9 @@ def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _run_batch(sources: list[SourceFile], options: CheckOptions, crds: CrdRegistry, jobs: int) -> list[FileResult]:
+def _run_batch(
+    sources: list[SourceFile], options: CheckOptions, crds: CrdRegistry, jobs: int
+) -> list[FileResult]:
     if jobs <= 1 or len(sources) < 2:
         ctx = Context(options, crds)
         return [check_source(source, ctx) for source in sources]
@@ -571,7 +729,9 @@ def _run_batch(sources: list[SourceFile], options: CheckOptions, crds: CrdRegist
     mp = multiprocessing.get_context(method)
     order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
     with mp.Pool(jobs, initializer=_init_worker, initargs=(options, crds)) as pool:
-        results = pool.map(_check_in_worker, [sources[i] for i in order], chunksize=1)
+        # biggest files first, in small chunks: balanced without a message per tiny file
+        chunk = max(1, min(32, len(sources) // (jobs * 16)))
+        results = pool.map(_check_in_worker, [sources[i] for i in order], chunksize=chunk)
     by_index = dict(zip(order, results, strict=True))
     return [by_index[i] for i in range(len(sources))]
 
@@ -583,7 +743,9 @@ def _size(source: SourceFile) -> int:
         return 0
 
 
-def run(sources: list[SourceFile], options: CheckOptions, crd_sources: Iterable[SourceFile] = ()) -> RunResult:
+def run(
+    sources: list[SourceFile], options: CheckOptions, crd_sources: Iterable[SourceFile] = ()
+) -> RunResult:
     """Check ``sources``; ``crd_sources`` only contribute CRDs (their findings are dropped)."""
     jobs = _jobs_for(sources, options)
     registry = CrdRegistry()
@@ -591,27 +753,37 @@ def run(sources: list[SourceFile], options: CheckOptions, crd_sources: Iterable[
     if extra:
         for result in _run_batch(extra, options, CrdRegistry(), jobs):
             registry.merge(result.crds)
-    first = [s for s in sources if _defines_crds(s)]
-    rest = [s for s in sources if not _defines_crds(s)] if first else sources
-    results: dict[str, FileResult] = {}
+    defines = [_defines_crds(s) for s in sources]
+    first = [s for s, d in zip(sources, defines, strict=True) if d]
+    rest = [s for s, d in zip(sources, defines, strict=True) if not d]
+    results: dict[int, FileResult] = {}
+    index_of = {id(s): i for i, s in enumerate(sources)}
     if first:
-        for source, result in zip(first, _run_batch(first, options, registry, jobs), strict=True):
-            results[source.location + "\0" + source.display] = result
+        first_results = _run_batch(first, options, registry, jobs)
+        for result in first_results:
             registry.merge(result.crds)
-        # CRD files may also hold custom resources of each other: check those again with all CRDs known
-        if any(f.rule == rule("missing-schema").id for r in results.values() for f in r.findings):
-            for source, result in zip(first, _run_batch(first, options, registry, jobs), strict=True):
-                results[source.location + "\0" + source.display] = result
+        # CRD files may hold custom resources of one another: recheck those with every CRD known
+        missing = rule("missing-schema").id
+        again = [
+            s
+            for s, r in zip(first, first_results, strict=True)
+            if any(f.rule == missing for f in r.findings)
+        ]
+        redone = dict(zip(map(id, again), _run_batch(again, options, registry, jobs), strict=True))
+        for source, result in zip(first, first_results, strict=True):
+            results[index_of[id(source)]] = redone.get(id(source), result)
     for source, result in zip(rest, _run_batch(rest, options, registry, jobs), strict=True):
-        results[source.location + "\0" + source.display] = result
-    ordered = [results[s.location + "\0" + s.display] for s in sources]
+        results[index_of[id(source)]] = result
+    ordered = [results[i] for i in range(len(sources))]
     findings = [f for r in ordered for f in r.findings]
     findings.extend(_duplicate_objects(ordered))
     skipped: Counter[str] = Counter()
     for result in ordered:
         skipped.update(result.skipped)
     return RunResult(
-        findings=sorted(findings, key=lambda f: (_order(sources, f.path), f.line, f.column, f.rule)),
+        findings=sorted(
+            findings, key=lambda f: (_order(sources, f.path), f.line, f.column, f.rule)
+        ),
         files=len(sources),
         documents=sum(r.documents for r in ordered),
         objects=sum(len(r.objects) for r in ordered),
@@ -654,10 +826,11 @@ def _duplicate_objects(results: list[FileResult]) -> list[Finding]:
                     info.id,
                     info.slug,
                     info.severity,
-                    f"{identity.kind} {scope} is already defined at {where}; applying both makes this one overwrite it",
+                    f"{identity.kind} {scope} is already defined at {where}; "
+                    "applying both makes this one overwrite it",
                     "keep one definition, or rename one of them",
                     field="metadata.name",
-                    object=identity.ref,
+                    object_ref=identity.ref,
                 )
             )
     return findings

@@ -26,7 +26,9 @@ def _labels(value: Any) -> Iterator[Issue]:
             yield Issue("invalid-label", (key,), f'label key "{key}": {problem}', None, AT_KEY)
         if isinstance(item, str):
             for problem in k8s_formats.label_value(item):
-                yield Issue("invalid-label", (key,), f'label value "{item}": {problem}', None, AT_VALUE)
+                yield Issue(
+                    "invalid-label", (key,), f'label value "{item}": {problem}', None, AT_VALUE
+                )
 
 
 def _annotations(value: Any) -> Iterator[Issue]:
@@ -35,14 +37,17 @@ def _annotations(value: Any) -> Iterator[Issue]:
     total = 0
     for key, item in value.items():
         for problem in k8s_formats.qualified_name(key):
-            yield Issue("invalid-annotation", (key,), f'annotation key "{key}": {problem}', None, AT_KEY)
+            yield Issue(
+                "invalid-annotation", (key,), f'annotation key "{key}": {problem}', None, AT_KEY
+            )
         total += len(key.encode()) + (len(item.encode()) if isinstance(item, str) else 0)
     if total > MAX_ANNOTATIONS_BYTES:
         yield Issue(
             "invalid-annotation",
             (),
-            f"annotations total {total:,} bytes; the API server allows at most {MAX_ANNOTATIONS_BYTES:,}",
-            "move large data into a ConfigMap, or use server-side apply (no last-applied annotation)",
+            f"annotations total {total:,} bytes; "
+            f"the API server allows at most {MAX_ANNOTATIONS_BYTES:,}",
+            "move large data into a ConfigMap, or use server-side apply (no last-applied copy)",
             AT_KEY,
         )
 
@@ -55,7 +60,9 @@ def _data_keys(value: Any) -> Iterator[Issue]:
             yield Issue("invalid-data-key", (key,), f'data key "{key}": {problem}', None, AT_KEY)
 
 
-def _string_check(rule: str, what: str, check: Callable[[str], list[str]]) -> Callable[[Any], Iterator[Issue]]:
+def _string_check(
+    rule: str, what: str, check: Callable[[str], list[str]]
+) -> Callable[[Any], Iterator[Issue]]:
     def run(value: Any) -> Iterator[Issue]:
         if isinstance(value, str):
             for problem in check(value):
@@ -95,7 +102,9 @@ def build_hooks() -> FieldHooks:
     hooks: FieldHooks = {
         (META + "ObjectMeta", "labels"): _labels,
         (META + "ObjectMeta", "annotations"): _annotations,
-        (META + "ObjectMeta", "namespace"): _string_check("invalid-name", "namespace", k8s_formats.dns1123_label),
+        (META + "ObjectMeta", "namespace"): _string_check(
+            "invalid-name", "namespace", k8s_formats.dns1123_label
+        ),
         (META + "LabelSelector", "matchLabels"): _labels,
         (CORE + "ConfigMap", "data"): _data_keys,
         (CORE + "ConfigMap", "binaryData"): _data_keys,
@@ -105,11 +114,15 @@ def build_hooks() -> FieldHooks:
         (CORE + "EphemeralContainer", "name"): dns_label,
         (CORE + "Volume", "name"): dns_label,
         (CORE + "VolumeMount", "name"): dns_label,
-        (CORE + "ContainerPort", "name"): _string_check("invalid-name", "port name", k8s_formats.port_name),
+        (CORE + "ContainerPort", "name"): _string_check(
+            "invalid-name", "port name", k8s_formats.port_name
+        ),
         (CORE + "ContainerPort", "containerPort"): _port_number,
         (CORE + "ContainerPort", "hostPort"): _port_number,
         (CORE + "ServicePort", "port"): _port_number,
-        (CORE + "ServicePort", "name"): _string_check("invalid-name", "port name", k8s_formats.dns1123_label),
+        (CORE + "ServicePort", "name"): _string_check(
+            "invalid-name", "port name", k8s_formats.dns1123_label
+        ),
         (CORE + "ServicePort", "targetPort"): _int_or_port_name,
         (CORE + "HTTPGetAction", "port"): _int_or_port_name,
         (CORE + "TCPSocketAction", "port"): _int_or_port_name,

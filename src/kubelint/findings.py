@@ -58,7 +58,7 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     field: str | None = None
-    object: ObjectRef | None = None
+    object_ref: ObjectRef | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings by file, position, then rule."""
@@ -78,5 +78,5 @@ class Finding:
             "message": self.message,
             "suggestion": self.suggestion,
             "field": self.field,
-            "object": str(self.object) if self.object else None,
+            "object": str(self.object_ref) if self.object_ref else None,
         }

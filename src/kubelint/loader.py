@@ -25,7 +25,6 @@ try:  # pragma: no cover - which branch runs depends on the platform's wheels
     from yaml.events import (
         AliasEvent,
         DocumentEndEvent,
-        DocumentStartEvent,
         MappingEndEvent,
         MappingStartEvent,
         ScalarEvent,
@@ -43,7 +42,6 @@ except ImportError:  # pragma: no cover
     from ruamel.yaml.events import (  # type: ignore[assignment]
         AliasEvent,
         DocumentEndEvent,
-        DocumentStartEvent,
         MappingEndEvent,
         MappingStartEvent,
         ScalarEvent,
@@ -71,24 +69,28 @@ Mark = tuple[int, int]
 
 
 class YamlMap(dict[str, Any]):
-    """A mapping that remembers, per key, where the key and its value were written."""
+    """A mapping that remembers, per key, where the key and its value were written.
 
-    __slots__ = ("key_marks", "value_marks")
+    ``marks[key]`` is ``(key_mark, value_mark)``; marks are the parser's objects with
+    0-based ``line`` and ``column`` (use :func:`mark_of`).
+    """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
+    __slots__ = ("marks",)
+    marks: dict[str, tuple[Any, Any]]
 
 
 class YamlSeq(list[Any]):
-    """A sequence that remembers where each item was written."""
+    """A sequence that remembers where each item was written (``marks[i]``)."""
 
-    __slots__ = ("item_marks",)
+    __slots__ = ("marks",)
+    marks: list[Any]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.item_marks: list[Mark] = []
+
+def mark_of(raw: Any) -> Mark:
+    """A parser mark (or a ready pair) as a 0-based (line, column) pair."""
+    if isinstance(raw, tuple):
+        return raw
+    return (raw.line, raw.column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,9 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         try:
             return data.decode("utf-16"), None
         except UnicodeDecodeError:
-            return None, LoadProblem("syntax", "the file starts with a UTF-16 mark but is not UTF-16", (0, 0))
+            return None, LoadProblem(
+                "syntax", "the file starts with a UTF-16 mark but is not UTF-16", (0, 0)
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -163,7 +167,9 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
         index = text.index("\x00")
         line = text.count("\n", 0, index)
         column = index - (text.rfind("\n", 0, index) + 1)
-        return None, LoadProblem("syntax", "the file contains NUL bytes: it is binary, not YAML", (line, column))
+        return None, LoadProblem(
+            "syntax", "the file contains NUL bytes: it is binary, not YAML", (line, column)
+        )
     return text, None
 
 
@@ -211,12 +217,16 @@ def _syntax_problem(exc: Exception, text: str, line_offset: int) -> LoadProblem:
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
         message = f"YAML syntax error: {problem}{context}"
-        return LoadProblem("syntax", message, mark, _syntax_hint(problem, text, exc.problem_mark.line))
+        return LoadProblem(
+            "syntax", message, mark, _syntax_hint(problem, text, exc.problem_mark.line)
+        )
     if isinstance(exc, ReaderError):
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position)
         column = position - (text.rfind("\n", 0, position) + 1)
-        return LoadProblem("syntax", f"unreadable character: {exc.reason}", (line + line_offset, column))
+        return LoadProblem(
+            "syntax", f"unreadable character: {exc.reason}", (line + line_offset, column)
+        )
     return LoadProblem("syntax", f"YAML syntax error: {exc}", (line_offset, 0))
 
 
@@ -242,7 +252,9 @@ def _iter_documents(text: str, line_offset: int, first_index: int) -> Iterator[D
     try:
         parser = _make_parser(source)
     except YAMLError as exc:  # pragma: no cover - reader errors surface on first event
-        raise _ParseFailure(_syntax_problem(exc, source if isinstance(source, str) else text, 0)) from exc
+        raise _ParseFailure(
+            _syntax_problem(exc, source if isinstance(source, str) else text, 0)
+        ) from exc
     index = first_index
     try:
         get_event = parser.get_event
@@ -257,7 +269,9 @@ def _iter_documents(text: str, line_offset: int, first_index: int) -> Iterator[D
             index += 1
             yield document
     except YAMLError as exc:
-        raise _ParseFailure(_syntax_problem(exc, source if isinstance(source, str) else text, 0)) from exc
+        raise _ParseFailure(
+            _syntax_problem(exc, source if isinstance(source, str) else text, 0)
+        ) from exc
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
@@ -290,27 +304,32 @@ class _Builder:
         while True:
             event = get_event()
             if type(event) is DocumentEndEvent:
-                self.document.end_line = event.end_mark.line
+                self.document.end_line = mark_of(event.end_mark)[0]
                 return
 
-    def _build_root(self) -> Any:  # noqa: C901 - one tight loop is the point: it is the hot path
+    def _build_root(self) -> Any:
         get_event = self.get_event
         document = self.document
         problems = document.problems
-        # Each frame: [container, pending_key, key_mark, anchor, weight, explicit_keys|None]
+        anchors = self.anchors
+        # Each frame: [container, pending_key, key_mark, anchor, weight, merged_keys|None, marks]
         stack: list[list[Any]] = []
         root: Any = None
+        scalar_event, alias_event = ScalarEvent, AliasEvent
+        map_start, seq_start = MappingStartEvent, SequenceStartEvent
+        map_end, seq_end = MappingEndEvent, SequenceEndEvent
         while True:
             event = get_event()
             kind = type(event)
-            if kind is ScalarEvent:
-                mark = (event.start_mark.line, event.start_mark.column)
+            if kind is scalar_event:
+                mark: Any = event.start_mark
                 text = event.value
-                if event.tag is not None and event.tag != "!":
+                tag = event.tag
+                if tag is not None and tag != "!":
                     try:
-                        value: Any = resolve_tagged(event.tag, text)
+                        value: Any = resolve_tagged(tag, text)
                     except TagError as exc:
-                        raise _BuildError(str(exc), mark) from exc
+                        raise _BuildError(str(exc), mark_of(mark)) from exc
                 elif event.style:
                     value = text
                 else:
@@ -318,52 +337,59 @@ class _Builder:
                 weight = 1
                 self.expanded += 1
                 if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, 1)
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                    anchors[event.anchor] = (value, 1)
+            elif kind is map_start or kind is seq_start:
                 if len(stack) >= MAX_DEPTH:
                     raise _BuildError(
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                        (event.start_mark.line, event.start_mark.column),
+                        f"nesting deeper than {MAX_DEPTH} levels", mark_of(event.start_mark)
                     )
-                container: Any = YamlMap() if kind is MappingStartEvent else YamlSeq()
+                marks: Any
+                if kind is map_start:
+                    container: Any = YamlMap()
+                    marks = container.marks = {}
+                else:
+                    container = YamlSeq()
+                    marks = container.marks = []
                 anchor = event.anchor
                 if anchor is not None:
                     self.open_anchors.add(anchor)
-                mark = (event.start_mark.line, event.start_mark.column)
-                stack.append([container, _NO_KEY, mark, anchor, 1, None])
+                stack.append([container, _NO_KEY, event.start_mark, anchor, 1, None, marks])
                 self.expanded += 1
                 continue
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            elif kind is map_end or kind is seq_end:
                 frame = stack.pop()
                 value, mark, anchor, weight = frame[0], frame[2], frame[3], frame[4]
                 if anchor is not None:
                     self.open_anchors.discard(anchor)
-                    self.anchors[anchor] = (value, weight)
-            elif kind is AliasEvent:
-                mark = (event.start_mark.line, event.start_mark.column)
+                    anchors[anchor] = (value, weight)
+            elif kind is alias_event:
+                mark = event.start_mark
                 name = event.anchor
                 if name in self.open_anchors:
-                    raise _BuildError(f"the alias *{name} refers to a node that contains it", mark)
-                found = self.anchors.get(name)
+                    raise _BuildError(
+                        f"the alias *{name} refers to a node that contains it", mark_of(mark)
+                    )
+                found = anchors.get(name)
                 if found is None:
-                    raise _BuildError(f"the alias *{name} has no anchor &{name} before it", mark)
+                    raise _BuildError(
+                        f"the alias *{name} has no anchor &{name} before it", mark_of(mark)
+                    )
                 value, weight = found
                 self.expanded += weight
                 if self.expanded > MAX_EXPANDED_NODES:
                     raise _BuildError(
                         f"aliases expand this document beyond {MAX_EXPANDED_NODES:,} nodes "
                         "(an alias bomb); kubectl rejects it as excessive aliasing",
-                        mark,
+                        mark_of(mark),
                     )
             elif kind is DocumentEndEvent:
-                document.end_line = event.end_mark.line
-                if event.end_mark.column == 0 and event.end_mark.line > document.start_line:
-                    document.end_line -= 1
+                end = mark_of(event.end_mark)
+                document.end_line = (
+                    end[0] - 1 if end[1] == 0 and end[0] > document.start_line else end[0]
+                )
                 return root
-            elif kind is DocumentStartEvent:  # pragma: no cover - handled by the caller
+            else:  # pragma: no cover - a stream cannot end inside a document
                 continue
-            else:  # pragma: no cover - stream end inside a document cannot happen
-                raise _BuildError("unexpected end of the YAML stream", (0, 0))
 
             # attach ``value`` (written at ``mark``, expanding to ``weight`` nodes) to its parent
             if not stack:
@@ -372,60 +398,68 @@ class _Builder:
             parent = stack[-1]
             parent[4] += weight
             container = parent[0]
-            if type(container) is YamlSeq:
-                container.append(value)
-                container.item_marks.append(mark)
-                continue
             key = parent[1]
             if key is _NO_KEY:
-                if kind is ScalarEvent:
-                    if value == MERGE_KEY and not event.style and event.tag is None:
-                        parent[1] = _MERGE
-                    else:
-                        text_key = json_key(value)
-                        if text_key is None:
-                            raise _BuildError("a mapping key must be a string, number or boolean", mark)
-                        parent[1] = text_key
-                else:
+                if type(container) is YamlSeq:
+                    container.append(value)
+                    parent[6].append(mark)
+                    continue
+                if kind is not scalar_event:
                     raise _BuildError(
-                        "a mapping key must be a string, number or boolean, not a collection", mark
+                        "a mapping key must be a string, number or boolean, not a collection",
+                        mark_of(mark),
                     )
+                if value == MERGE_KEY and not event.style and event.tag is None:
+                    parent[1] = _MERGE
+                else:
+                    text_key = value if type(value) is str else json_key(value)
+                    if text_key is None:
+                        raise _BuildError(
+                            "a mapping key must be a string, number or boolean", mark_of(mark)
+                        )
+                    parent[1] = text_key
                 parent[2] = mark
                 continue
             parent[1] = _NO_KEY
             if key is _MERGE:
-                _merge_into(container, value, mark)
+                merged = parent[5]
+                if merged is None:
+                    merged = parent[5] = set()
+                merged.update(_merge_into(container, value, mark))
                 continue
-            explicit = parent[5]
-            if explicit is None:
-                explicit = parent[5] = set()
-            if key in explicit:
-                first = container.key_marks[key]
-                problems.append(
-                    LoadProblem(
-                        "duplicate-key",
-                        f'duplicate key "{key}" (first set at line {first[0] + 1}); '
-                        "kubectl rejects the file",
-                        parent[2],
-                        "remove one of the two, or merge their contents",
+            marks = parent[6]
+            if key in marks:
+                merged = parent[5]
+                if merged is not None and key in merged:
+                    merged.discard(key)
+                else:
+                    problems.append(
+                        LoadProblem(
+                            "duplicate-key",
+                            f'duplicate key "{key}" '
+                            f"(first set at line {mark_of(marks[key][0])[0] + 1}); "
+                            "kubectl rejects the file",
+                            mark_of(parent[2]),
+                            "remove one of the two, or merge their contents",
+                        )
                     )
-                )
-            explicit.add(key)
             container[key] = value
-            container.key_marks[key] = parent[2]
-            container.value_marks[key] = mark
+            marks[key] = (parent[2], mark)
+
 
 _NO_KEY: Final = object()
 _MERGE: Final = object()
 
 
-def _merge_into(target: YamlMap, source: Any, mark: Mark) -> None:
+def _merge_into(target: YamlMap, source: Any, mark: Any) -> set[str]:
     """Apply a ``<<`` merge key the way kubectl's decoder does (in order, later wins)."""
     sources = [source] if isinstance(source, YamlMap) else source
     if not isinstance(sources, list) or not all(isinstance(s, YamlMap) for s in sources):
-        raise _BuildError("a merge key (<<) needs a mapping or a list of mappings", mark)
+        raise _BuildError("a merge key (<<) needs a mapping or a list of mappings", mark_of(mark))
+    keys: set[str] = set()
     for item in reversed(sources):
         for key, value in item.items():
             target[key] = value
-            target.key_marks[key] = item.key_marks.get(key, mark)
-            target.value_marks[key] = item.value_marks.get(key, mark)
+            target.marks[key] = item.marks.get(key, (mark, mark))
+            keys.add(key)
+    return keys

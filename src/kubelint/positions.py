@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubelint.loader import Mark, YamlMap, YamlSeq
+from kubelint.loader import Mark, YamlMap, YamlSeq, mark_of
 from kubelint.validation import AT_KEY, AT_PARENT, Path
 
 
@@ -25,13 +25,13 @@ def locate(root: Any, path: Path, at: str, fallback: Mark) -> Mark:
     last = len(path) - 1
     for depth, step in enumerate(path):
         if isinstance(node, YamlMap) and isinstance(step, str) and step in node:
+            key_mark, value_mark = node.marks[step]
             if depth == last:
-                marks = node.key_marks if at == AT_KEY else node.value_marks
-                return marks.get(step, best)
-            best = node.value_marks.get(step, best)
+                return mark_of(key_mark if at == AT_KEY else value_mark)
+            best = mark_of(value_mark)
             node = node[step]
         elif isinstance(node, YamlSeq) and isinstance(step, int) and 0 <= step < len(node):
-            best = node.item_marks[step] if step < len(node.item_marks) else best
+            best = mark_of(node.marks[step])
             if depth == last:
                 return best
             node = node[step]

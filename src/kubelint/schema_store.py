@@ -27,7 +27,9 @@ def data_dir() -> Path:
     for candidate in (here / "_data" / "schemas", here.parent.parent / "schemas"):
         if (candidate / "apis.json").is_file():
             return candidate
-    raise SchemaDataError(f"bundled schemas not found (looked in {here / '_data'} and the source tree)")
+    raise SchemaDataError(
+        f"bundled schemas not found (looked in {here / '_data'} and the source tree)"
+    )
 
 
 @functools.cache

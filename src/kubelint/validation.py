@@ -54,11 +54,14 @@ class Node:
         "all_of",
         "any_of",
         "closed",
+        "compiler",
         "definition",
         "description",
         "enforce_lists",
         "enum",
         "enum_lower",
+        "exclusive_max",
+        "exclusive_min",
         "field_checks",
         "fmt",
         "items",
@@ -73,8 +76,6 @@ class Node:
         "min_length",
         "min_props",
         "minimum",
-        "exclusive_max",
-        "exclusive_min",
         "multiple_of",
         "not_",
         "one_of",
@@ -82,6 +83,7 @@ class Node:
         "preserve",
         "properties",
         "raw",
+        "raw_properties",
         "required",
         "special",
         "types",
@@ -90,7 +92,9 @@ class Node:
 
     def __init__(self) -> None:
         self.types: frozenset[str] | None = None
-        self.properties: dict[str, Node] | None = None
+        self.properties: dict[str, Node] | None = None  # compiled on first use
+        self.raw_properties: dict[str, Any] | None = None
+        self.compiler: Compiler | None = None
         self.required: tuple[str, ...] = ()
         self.additional: Node | None = None
         self.closed = False
@@ -125,6 +129,23 @@ class Node:
         self.field_checks: dict[str, FieldCheck] | None = None
         self.key_check: FieldCheck | None = None
         self.value_check: FieldCheck | None = None
+
+    def prop(self, key: str) -> Node | None:
+        """The compiled schema of property ``key`` (compiled on first use), or None."""
+        properties = self.properties
+        if properties is None:
+            return None
+        sub = properties.get(key)
+        if sub is None and self.raw_properties is not None and key in self.raw_properties:
+            assert self.compiler is not None
+            sub = properties[key] = self.compiler.property_node(self, key)
+        return sub
+
+    def property_names(self) -> list[str]:
+        """Every property the schema declares."""
+        names = set(self.properties or ())
+        names.update(self.raw_properties or ())
+        return sorted(names)
 
 
 #: Definitions with a meaning beyond their JSON schema.
@@ -182,6 +203,19 @@ class Compiler:
         self._fill(node, schema, None)
         return node
 
+    def property_node(self, parent: Node, key: str) -> Node:
+        """Compile one property of ``parent`` (called lazily by :meth:`Node.prop`)."""
+        assert parent.raw_properties is not None
+        node = self._sub(parent.raw_properties[key])
+        if key in ("apiVersion", "kind") and node.enum is not None:
+            # which apiVersion/kind an object has decides its schema; the engine checked them
+            stripped = Node()
+            stripped.types = node.types
+            stripped.raw = node.raw
+            stripped.description = node.description
+            node = stripped
+        return node
+
     def _sub(self, schema: Any, *, branch: bool = False) -> Node:
         if not isinstance(schema, dict):
             node = Node()
@@ -196,7 +230,9 @@ class Compiler:
         self._fill(node, schema, None, branch=branch)
         return node
 
-    def _fill(self, node: Node, schema: dict[str, Any], name: str | None, *, branch: bool = False) -> None:  # noqa: C901
+    def _fill(
+        self, node: Node, schema: dict[str, Any], name: str | None, *, branch: bool = False
+    ) -> None:
         node.raw = schema
         node.definition = name
         node.description = schema.get("description")
@@ -217,14 +253,13 @@ class Compiler:
         )
         properties = schema.get("properties")
         if isinstance(properties, dict):
-            node.properties = {key: self._sub(value) for key, value in properties.items()}
-            for key in ("apiVersion", "kind"):
-                type_meta = node.properties.get(key)
-                if type_meta is not None and type_meta.enum is not None:
-                    # which apiVersion/kind an object has decides its schema: checked before
-                    type_meta.enum = type_meta.enum_lower = None
+            node.properties = {}
+            node.raw_properties = properties
+            node.compiler = self
             # a combinator branch constrains values; which fields exist is its parent's business
-            node.closed = not branch and not node.preserve and schema.get("additionalProperties") is not True
+            node.closed = (
+                not branch and not node.preserve and schema.get("additionalProperties") is not True
+            )
             if name is not None:
                 checks = {
                     key: check
@@ -328,8 +363,14 @@ def _matches_type(value: Any, wanted: str) -> bool:
     return True
 
 
-_ARTICLE: Final = {"object": "a mapping", "array": "a list", "string": "a string",
-                   "integer": "an integer", "number": "a number", "boolean": "a boolean"}
+_ARTICLE: Final = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+}
 
 
 def _describe(types: frozenset[str]) -> str:
@@ -348,7 +389,7 @@ class Validator:
         self._check(node, value, path, out)
         return out
 
-    def _check(self, node: Node, value: Any, path: Path, out: list[Issue]) -> None:  # noqa: C901
+    def _check(self, node: Node, value: Any, path: Path, out: list[Issue]) -> None:
         if value is None:
             return  # null is "unset" to the API server's decoder
         special = node.special
@@ -374,14 +415,21 @@ class Validator:
             self._check_number(node, value, path, out)
         if node.value_check is not None:
             out.extend(_rebase(node.value_check(value), path))
-        if node.all_of is None and node.any_of is None and node.one_of is None and node.not_ is None:
+        if (
+            node.all_of is None
+            and node.any_of is None
+            and node.one_of is None
+            and node.not_ is None
+        ):
             return
-        if isinstance(value, dict) and node.properties:
+        if isinstance(value, dict) and node.raw_properties:
             value = _with_defaults(node, value)
         if node.all_of is not None:
             for branch in node.all_of:
                 self._check(branch, value, path, out)
-        if node.any_of is not None and not any(not self.validate(b, value, path) for b in node.any_of):
+        if node.any_of is not None and not any(
+            not self.validate(b, value, path) for b in node.any_of
+        ):
             out.append(_combinator_issue("any", node.any_of, self, value, path))
         if node.one_of is not None:
             passing = sum(1 for b in node.one_of if not self.validate(b, value, path))
@@ -390,7 +438,9 @@ class Validator:
         if node.not_ is not None and not self.validate(node.not_, value, path):
             out.append(Issue("invalid-value", path, "this value is of a shape the schema forbids"))
 
-    def _check_special(self, node: Node, special: str, value: Any, path: Path, out: list[Issue]) -> None:
+    def _check_special(
+        self, node: Node, special: str, value: Any, path: Path, out: list[Issue]
+    ) -> None:
         if special == "any":
             return
         if special == "int-or-string":
@@ -402,24 +452,41 @@ class Validator:
             from kubelint.k8s_formats import parse_quantity
 
             if isinstance(value, bool) or not isinstance(value, int | float | str):
-                out.append(Issue("invalid-quantity", path, f"a quantity must be a string or a number, not {_type_name(value)}"))
+                out.append(
+                    Issue(
+                        "invalid-quantity",
+                        path,
+                        f"a quantity must be a string or a number, not {_type_name(value)}",
+                    )
+                )
             else:
                 _, problems = parse_quantity(value)
                 if problems:
-                    out.append(Issue("invalid-quantity", path, f"{value!r} is not a valid quantity: {problems[0]}", _quantity_hint(problems)))
-        elif special == "date-time":
-            if not isinstance(value, str):
-                out.append(_type_issue(frozenset(("string",)), value, path))
+                    hint = _quantity_hint(problems)
+                    reason = problems[0].split(": did you mean")[0].split("; did you mean")[0]
+                    out.append(
+                        Issue(
+                            "invalid-quantity",
+                            path,
+                            f"{value!r} is not a valid quantity: {reason}",
+                            hint,
+                        )
+                    )
+        elif special == "date-time" and not isinstance(value, str):
+            out.append(_type_issue(frozenset(("string",)), value, path))
         if node.value_check is not None:
             out.extend(_rebase(node.value_check(value), path))
 
-    def _check_object(self, node: Node, value: dict[str, Any], path: Path, out: list[Issue]) -> None:  # noqa: C901
+    def _check_object(
+        self, node: Node, value: dict[str, Any], path: Path, out: list[Issue]
+    ) -> None:
         properties = node.properties
+        prop = node.prop
         folded: set[str] = set()
         checks = node.field_checks
         key_check = node.key_check
         for key, item in value.items():
-            sub = properties.get(key) if properties is not None else None
+            sub = prop(key) if properties is not None else None
             child_path = (*path, key)
             if key_check is not None:
                 out.extend(_rebase(key_check(key), child_path))
@@ -432,7 +499,7 @@ class Validator:
             elif node.additional is not None:
                 self._check(node.additional, item, child_path, out)
             elif node.closed and properties is not None:
-                candidates = [p for p in properties if p not in value]
+                candidates = [p for p in node.property_names() if p not in value]
                 guess = closest(key, candidates)
                 message = f'unknown field "{key}"'
                 if guess is not None and guess in node.required and not self.partial:
@@ -447,6 +514,10 @@ class Validator:
                         AT_KEY,
                     )
                 )
+                meant = prop(guess) if guess is not None else None
+                if meant is not None:
+                    # check the content as the field that was meant: its own mistakes still count
+                    self._check(meant, item, child_path, out)
         if not self.partial:
             for name in node.required:
                 if value.get(name) is None and name not in folded:
@@ -472,9 +543,13 @@ class Validator:
                 self._check(items, item, (*path, index), out)
         count = len(value)
         if node.min_items is not None and count < node.min_items:
-            out.append(Issue("invalid-value", path, f"needs at least {node.min_items} items, has {count}"))
+            out.append(
+                Issue("invalid-value", path, f"needs at least {node.min_items} items, has {count}")
+            )
         if node.max_items is not None and count > node.max_items:
-            out.append(Issue("invalid-value", path, f"allows at most {node.max_items} items, has {count}"))
+            out.append(
+                Issue("invalid-value", path, f"allows at most {node.max_items} items, has {count}")
+            )
         if node.enforce_lists and node.list_type in ("set", "map"):
             seen: dict[Any, int] = {}
             for index, item in enumerate(value):
@@ -498,11 +573,25 @@ class Validator:
     def _check_string(self, node: Node, value: str, path: Path, out: list[Issue]) -> None:
         length = len(value)
         if node.min_length is not None and length < node.min_length:
-            out.append(Issue("invalid-value", path, f"must be at least {node.min_length} characters long"))
+            out.append(
+                Issue("invalid-value", path, f"must be at least {node.min_length} characters long")
+            )
         if node.max_length is not None and length > node.max_length:
-            out.append(Issue("invalid-value", path, f"must be at most {node.max_length} characters long, is {length}"))
+            out.append(
+                Issue(
+                    "invalid-value",
+                    path,
+                    f"must be at most {node.max_length} characters long, is {length}",
+                )
+            )
         if node.pattern is not None and not node.pattern.search(value):
-            out.append(Issue("invalid-value", path, f"{value!r} does not match the pattern {node.pattern.pattern!r}"))
+            out.append(
+                Issue(
+                    "invalid-value",
+                    path,
+                    f"{value!r} does not match the pattern {node.pattern.pattern!r}",
+                )
+            )
         if node.fmt == "byte" and not _is_base64(value):
             out.append(Issue("invalid-value", path, "must be base64-encoded data"))
 
@@ -511,24 +600,41 @@ class Validator:
             low, high = _INT32 if node.fmt == "int32" else _INT64
             if not low <= value <= high:
                 out.append(Issue("invalid-value", path, f"{value} is out of range for {node.fmt}"))
-        if node.types is not None and "integer" in node.types and "number" not in node.types:
-            if isinstance(value, float) and not value.is_integer():
-                out.append(Issue("invalid-type", path, f"{value} is not an integer"))
-        if node.minimum is not None and (value < node.minimum or (node.exclusive_min and value == node.minimum)):
-            out.append(Issue("invalid-value", path, f"must be {'greater than' if node.exclusive_min else 'at least'} {node.minimum}"))
-        if node.maximum is not None and (value > node.maximum or (node.exclusive_max and value == node.maximum)):
-            out.append(Issue("invalid-value", path, f"must be {'less than' if node.exclusive_max else 'at most'} {node.maximum}"))
+        integer_only = node.types is not None and "number" not in node.types
+        if integer_only and isinstance(value, float) and not value.is_integer():
+            out.append(Issue("invalid-type", path, f"{value} is not an integer"))
+        if node.minimum is not None and (
+            value < node.minimum or (node.exclusive_min and value == node.minimum)
+        ):
+            out.append(
+                Issue(
+                    "invalid-value",
+                    path,
+                    f"must be {'greater than' if node.exclusive_min else 'at least'} "
+                    f"{node.minimum}",
+                )
+            )
+        if node.maximum is not None and (
+            value > node.maximum or (node.exclusive_max and value == node.maximum)
+        ):
+            out.append(
+                Issue(
+                    "invalid-value",
+                    path,
+                    f"must be {'less than' if node.exclusive_max else 'at most'} {node.maximum}",
+                )
+            )
         if node.multiple_of and value % node.multiple_of:
             out.append(Issue("invalid-value", path, f"must be a multiple of {node.multiple_of}"))
 
 
 def _with_defaults(node: Node, value: dict[str, Any]) -> dict[str, Any]:
     """The object as the API server sees it after defaulting (for combinator checks)."""
-    assert node.properties is not None
+    raw = node.raw_properties or {}
     missing = {
-        key: sub.raw["default"]
-        for key, sub in node.properties.items()
-        if key not in value and "default" in sub.raw
+        key: sub["default"]
+        for key, sub in raw.items()
+        if key not in value and isinstance(sub, dict) and "default" in sub
     }
     return {**missing, **value} if missing else value
 
@@ -559,7 +665,8 @@ def _type_issue(types: frozenset[str], value: Any, path: Path) -> Issue:
         return Issue(
             "yaml-implicit-type",
             path,
-            f"YAML reads this unquoted value as {_ARTICLE[_type_name(value)]} ({_json_text(value)}), "
+            f"YAML reads this unquoted value as {_ARTICLE[_type_name(value)]} "
+            f"({_json_text(value)}), "
             "but the field takes a string; the API server rejects it",
             "quote it",
         )
@@ -584,13 +691,18 @@ def _enum_issue(node: Node, value: Any, path: Path) -> Issue:
     return Issue(
         "invalid-enum-value",
         path,
-        f"{_json_text(value) if not isinstance(value, str) else repr(value)} is not one of: {allowed}",
+        f"{repr(value) if isinstance(value, str) else _json_text(value)} is not one of: {allowed}",
         f'did you mean "{guess}"?' if guess else None,
     )
 
 
 def _combinator_issue(
-    kind: str, branches: tuple[Node, ...], validator: Validator, value: Any, path: Path, passing: int = 0
+    kind: str,
+    branches: tuple[Node, ...],
+    validator: Validator,
+    value: Any,
+    path: Path,
+    passing: int = 0,
 ) -> Issue:
     if kind == "one" and passing > 1:
         return Issue("invalid-value", path, "matches more than one of the allowed shapes (oneOf)")

@@ -53,9 +53,8 @@ def _summary_line(result: RunResult) -> str:
     skipped_text = ""
     if skipped:
         skipped_text = "; skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
-    return (
-        f"{', '.join(parts)} in {result.files} file(s), {result.objects} object(s) checked{skipped_text}"
-    )
+    checked = f"{result.files} file(s), {result.objects} object(s) checked"
+    return f"{', '.join(parts)} in {checked}{skipped_text}"
 
 
 def render(result: RunResult, stream: TextIO, sources: dict[str, str] | None = None) -> None:

@@ -11,7 +11,7 @@ from kubelint.findings import Severity
 
 def summary(result: RunResult) -> dict[str, object]:
     """Counts of the run, as printed in every output format."""
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for finding in result.findings:
         counts[finding.severity] += 1
     return {
@@ -28,5 +28,4 @@ def summary(result: RunResult) -> dict[str, object]:
 def render(result: RunResult, stream: TextIO) -> None:
     """Write the run as one JSON object."""
     payload = {"findings": [f.to_json() for f in result.findings], "summary": summary(result)}
-    json.dump(payload, stream, ensure_ascii=False, indent=1)
-    stream.write("\n")
+    stream.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

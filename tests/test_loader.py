@@ -1,0 +1,103 @@
+"""The loader: positions, duplicates, guards, recovery after a broken document."""
+
+from __future__ import annotations
+
+import time
+
+from kubelint.loader import MAX_DEPTH, YamlMap, YamlSeq, decode, load_text, mark_of
+
+
+def test_values_and_marks() -> None:
+    loaded = load_text("a: 1\nb:\n  - x\n  - {c: yes}\n")
+    (document,) = loaded.documents
+    value = document.value
+    assert value == {"a": 1, "b": ["x", {"c": True}]}
+    assert isinstance(value, YamlMap)
+    key_mark, value_mark = value.marks["b"]
+    assert mark_of(key_mark) == (1, 0)
+    items = value["b"]
+    assert isinstance(items, YamlSeq)
+    assert [mark_of(m) for m in items.marks] == [(2, 4), (3, 5)]  # a flow mapping: its first key
+    assert mark_of(items[1].marks["c"][1]) == (3, 8)
+
+
+def test_duplicate_key_is_reported_at_the_second_key() -> None:
+    (document,) = load_text("spec:\n  selector: a\n  selector: b\n").documents
+    (problem,) = document.problems
+    assert problem.kind == "duplicate-key"
+    assert problem.mark == (2, 2)
+    assert "line 2" in problem.message
+
+
+def test_merge_keys_override_without_duplicates() -> None:
+    text = "base: &b {x: 1, y: 2}\nmine:\n  <<: *b\n  y: 3\n"
+    (document,) = load_text(text).documents
+    assert document.value["mine"] == {"x": 1, "y": 3}
+    assert document.problems == []
+
+
+def test_multi_documents_and_document_end_markers() -> None:
+    loaded = load_text("a: 1\n---\nb: 2\n...\n---\nc: 3\n")
+    assert [d.value for d in loaded.documents] == [{"a": 1}, {"b": 2}, {"c": 3}]
+    assert [d.start_line for d in loaded.documents] == [0, 1, 4]
+
+
+def test_a_broken_document_spares_the_others() -> None:
+    loaded = load_text("a: 1\n---\nb: [1, 2\n---\nc: 3\n")
+    assert [d.value for d in loaded.documents] == [{"a": 1}, {"c": 3}]
+    (problem,) = loaded.problems
+    assert problem.kind == "syntax"
+    assert problem.mark[0] in (3, 4)
+
+
+def test_alias_bomb_is_stopped_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    (document,) = load_text("\n".join(lines) + "\n").documents
+    assert time.perf_counter() - started < 5
+    assert document.value is None
+    assert "alias" in document.problems[0].message
+
+
+def test_recursive_and_undefined_aliases() -> None:
+    (document,) = load_text("a: &x [*x]\n").documents
+    assert "contains it" in document.problems[0].message
+    (document,) = load_text("a: *nothing\n").documents
+    assert "no anchor" in document.problems[0].message
+
+
+def test_deep_nesting_is_bounded() -> None:
+    depth = MAX_DEPTH + 10
+    text = "".join("  " * i + "k:\n" for i in range(depth)) + "  " * depth + "v\n"
+    loaded = load_text(text)
+    problems = loaded.problems + [p for d in loaded.documents for p in d.problems]
+    assert problems
+
+
+def test_decode_rejects_binary_and_latin1_with_a_position() -> None:
+    text, problem = decode(b"a: b\nc: caf\xe9\n")
+    assert text is None and problem is not None
+    assert problem.mark == (1, 6)
+    text, problem = decode(b"\x00\x01\x02binary")
+    assert text is None and problem is not None
+    text, problem = decode("a: ü\n".encode("utf-16"))
+    assert text == "a: ü\n" and problem is None
+
+
+def test_tab_after_plain_scalar_is_fine() -> None:
+    (document,) = load_text("a: b\t\nc: d\n").documents
+    assert document.value == {"a": "b", "c": "d"}
+
+
+def test_value_tag_and_custom_tags() -> None:
+    (document,) = load_text("a: =\nb: !Ref x\n").documents
+    assert document.value == {"a": "=", "b": "x"}
+
+
+def test_non_string_keys_become_strings() -> None:
+    (document,) = load_text("1: a\ntrue: b\non: c\n").documents
+    assert document.value == {"1": "a", "true": "c"}
+    assert document.problems[0].kind == "duplicate-key"  # `on` is true too
