@@ -30,10 +30,16 @@ def test_duplicate_key_is_reported_at_the_second_key() -> None:
 
 
 def test_merge_keys_override_without_duplicates() -> None:
-    text = "base: &b {x: 1, y: 2}\nmine:\n  <<: *b\n  y: 3\n"
+    text = "base: &b {a: 1, b: 2}\nmine:\n  <<: *b\n  b: 3\n"
     (document,) = load_text(text).documents
-    assert document.value["mine"] == {"x": 1, "y": 3}
+    assert document.value["mine"] == {"a": 1, "b": 3}
     assert document.problems == []
+
+
+def test_y_and_n_keys_are_booleans_to_kubectl() -> None:
+    # sigs.k8s.io/yaml resolves the plain key `y` to true, and JSON writes it as "true"
+    (document,) = load_text("point:\n  x: 1\n  y: 2\n").documents
+    assert document.value["point"] == {"x": 1, "true": 2}
 
 
 def test_multi_documents_and_document_end_markers() -> None:

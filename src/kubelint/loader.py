@@ -394,6 +394,7 @@ class _Builder:
             # attach ``value`` (written at ``mark``, expanding to ``weight`` nodes) to its parent
             if not stack:
                 root = value
+                document.start_mark = mark_of(mark)
                 continue
             parent = stack[-1]
             parent[4] += weight

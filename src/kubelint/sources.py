@@ -191,7 +191,7 @@ def collect(paths: list[str]) -> list[SourceFile]:
     seen: set[str] = set()
     for argument in paths:
         if argument == STDIN:
-            files.append(SourceFile("<stdin>", STDIN))
+            files.append(SourceFile(STDIN, STDIN))
             continue
         path = Path(argument)
         if path.is_dir():
