@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KubelintRun, cached_run, run_kubelint, select, show
+from conftest import (
+    SHARED_MISSING,
+    KubelintRun,
+    cached_run,
+    find_shared_dir,
+    run_kubelint,
+    select,
+    show,
+)
 
 CORPUS_TIMEOUT = 600
 MIN_DOCUMENTS = 7500
@@ -67,14 +75,39 @@ def test_summary_counts(corpus_run: KubelintRun) -> None:
     assert summary["infos"] == by_severity["info"], summary
 
 
-def test_broken_yaml_files_get_a_syntax_finding(corpus_run: KubelintRun, corpus: Path) -> None:
-    broken = sorted(p.relative_to(corpus).as_posix() for p in (corpus / "_broken-yaml").rglob("*"))
-    broken = [b for b in broken if (corpus / b).is_file()]
-    assert len(broken) == 18, broken
-    missing = [
-        b
-        for b in broken
-        if not [f for f in select(corpus_run.findings, path=b, rule="KL001") if f["line"] >= 1]
+def _broken_files() -> list[str]:
+    shared = find_shared_dir()
+    root = shared / "corpus" if shared else None
+    if root is None or not (root / "_broken-yaml").is_dir():
+        return []
+    return sorted(
+        p.relative_to(root).as_posix() for p in (root / "_broken-yaml").rglob("*") if p.is_file()
+    )
+
+
+BROKEN = _broken_files()
+
+#: Broken files kubelint does not report, where the expectation is sure (strict xfail).
+KNOWN_GAPS: dict[str, str] = {}
+
+
+def test_broken_yaml_set_is_complete(corpus: Path) -> None:
+    assert len(BROKEN) == 18, BROKEN
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param(
+            b,
+            id=b.removeprefix("_broken-yaml/"),
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[b])] if b in KNOWN_GAPS else [],
+        )
+        for b in BROKEN
     ]
-    detail = "\n".join(f"{b}:\n{show(select(corpus_run.findings, path=b))}" for b in missing)
-    assert not missing, f"{len(missing)} broken files without KL001:\n{detail}"
+    or [pytest.param(None, marks=pytest.mark.skip(reason=SHARED_MISSING), id="absent")],
+)
+def test_broken_yaml_file_gets_a_syntax_finding(corpus_run: KubelintRun, broken: str) -> None:
+    found = select(corpus_run.findings, path=broken)
+    syntax = [f for f in select(found, rule="KL001", severity="error") if f["line"] >= 1]
+    assert syntax, f"{broken}: no KL001 finding:\n{show(found)}"

@@ -22,6 +22,7 @@ from conftest import (
     cached_run,
     errors,
     normalise_field,
+    parse_object_ref,
     path_matches,
     run_kubelint,
     select,
@@ -46,6 +47,7 @@ def per_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KubelintRun]
             lambda: run_kubelint("check", "--output", "json", name, cwd=SEEDS),
         )
 
+    tmp_path_factory.getbasetemp()  # create it once, before the threads race for it
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(zip(SEED_FILES, pool.map(one, SEED_FILES), strict=True))
 
@@ -317,8 +319,11 @@ def test_duplicate_deployment_reported_on_the_second_file(as_directory: Kubelint
         assert f["severity"] == "warning", show(on_02)
         assert f["name"] == "duplicate-object"
         assert 1 <= f["line"] <= 31
-        if f.get("object"):
-            assert f["object"].endswith("Deployment default/nginx-deployment"), show(on_02)
+        # The object as written: kind and name (the namespace appears when the manifest has one).
+        ref = parse_object_ref(f.get("object"))
+        assert ref is not None, show(on_02)
+        assert (ref[1], ref[3]) == ("Deployment", "nginx-deployment"), show(on_02)
+        assert ref[2] in (None, "default"), show(on_02)
 
 
 def test_no_other_duplicates_in_seeds(as_directory: KubelintRun) -> None:
