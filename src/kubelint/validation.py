@@ -556,7 +556,12 @@ class Validator:
                 if node.list_type == "map":
                     if not isinstance(item, dict):
                         continue
-                    identity: Any = tuple(_hashable(item.get(k)) for k in node.map_keys)
+                    # keys are compared after defaulting, as the API server does
+                    defaults = items.raw_properties or {} if items is not None else {}
+                    identity: Any = tuple(
+                        _hashable(item[k] if k in item else _default_of(defaults.get(k)))
+                        for k in node.map_keys
+                    )
                 else:
                     identity = _hashable(item)
                 if identity in seen:
@@ -626,6 +631,10 @@ class Validator:
             )
         if node.multiple_of and value % node.multiple_of:
             out.append(Issue("invalid-value", path, f"must be a multiple of {node.multiple_of}"))
+
+
+def _default_of(schema: Any) -> Any:
+    return schema.get("default") if isinstance(schema, dict) else None
 
 
 def _with_defaults(node: Node, value: dict[str, Any]) -> dict[str, Any]:
