@@ -243,7 +243,11 @@ class _DocumentChecker:
 
     def report_problem(self, problem: LoadProblem) -> None:
         slug = "duplicate-key" if problem.kind == "duplicate-key" else "yaml-syntax"
-        self.report(slug, problem.mark, problem.message, problem.suggestion)
+        suggestion = problem.suggestion
+        line = problem.mark[0]
+        if suggestion is None and 0 <= line < len(self.lines) and "{{" in self.lines[line]:
+            suggestion = "an unrendered template placeholder ({{ }}): render or substitute it first"
+        self.report(slug, problem.mark, problem.message, suggestion)
 
     def check_object(self, root: Any, prefix: Path, start: Mark, *, list_item: bool) -> None:
         obj = _get(root, prefix)
