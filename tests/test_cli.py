@@ -182,8 +182,9 @@ spec:
         "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n",
     )
     (removed,) = findings(kubelint("check", "--output", "json", str(old)))
-    assert removed["rule"] == "KL007" and (removed["line"], removed["column"]) == (1, 13)
-    assert "1.16" in removed["message"] and "apps/v1" in removed["suggestion"]
+    assert (removed["rule"], removed["line"], removed["column"]) == ("KL007", 1, 13)
+    assert "1.16" in removed["message"]
+    assert "apps/v1" in removed["suggestion"]
 
 
 def test_kustomize_patches_need_no_required_fields(tmp_path: Path) -> None:
@@ -226,7 +227,8 @@ def test_parallel_run_matches_serial(tmp_path: Path) -> None:
     for index in range(40):
         write(
             tmp_path / f"f{index:02}.yaml",
-            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{index % 30}\ndata:\n  k: {index}\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+            f"  name: c{index % 30}\ndata:\n  k: {index}\n",
         )
     serial = kubelint("check", "--output", "json", "-j", "1", str(tmp_path)).stdout
     parallel = kubelint("check", "--output", "json", "-j", "2", str(tmp_path)).stdout
