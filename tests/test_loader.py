@@ -107,3 +107,21 @@ def test_non_string_keys_become_strings() -> None:
     (document,) = load_text("1: a\ntrue: b\non: c\n").documents
     assert document.value == {"1": "a", "true": "c"}
     assert document.problems[0].kind == "duplicate-key"  # `on` is true too
+
+
+def test_the_pure_python_fallback_reads_the_same_values() -> None:
+    from kubelint.loader import libyaml_backend, ruamel_backend
+
+    text = (
+        "a: &x {b: [1, yes, '0777', 0777, ~]}\nc: *x\nd: !!str 12\n"
+        "---\nkind: List\nitems:\n- {e: 1:30}\n"
+    )
+    fast = libyaml_backend()
+    assert fast is not None
+    expected = load_text(text, fast).documents
+    slow = load_text(text, ruamel_backend())
+    assert [d.value for d in slow.documents] == [d.value for d in expected]
+    assert [d.start_line for d in slow.documents] == [d.start_line for d in expected]
+    broken = load_text("a: [1\n---\nb: 2\n", ruamel_backend())
+    assert [d.value for d in broken.documents] == [{"b": 2}]
+    assert broken.problems[0].kind == "syntax"

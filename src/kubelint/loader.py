@@ -13,49 +13,70 @@ events (slower, and stricter about tabs).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from kubelint.yaml_values import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
 
-try:  # pragma: no cover - which branch runs depends on the platform's wheels
-    from yaml import _yaml as _libyaml
-    from yaml.error import MarkedYAMLError, YAMLError
-    from yaml.events import (
-        AliasEvent,
-        DocumentEndEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-    )
-    from yaml.reader import ReaderError
 
-    def _make_parser(data: str | bytes) -> Any:
-        return _libyaml.CParser(data)
+@dataclass(frozen=True, slots=True)
+class EventBackend:
+    """A YAML event source: a parser factory, its event classes and its error classes."""
 
-except ImportError:  # pragma: no cover
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # type: ignore[assignment]
-    from ruamel.yaml.events import (  # type: ignore[assignment]
-        AliasEvent,
-        DocumentEndEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-    )
-    from ruamel.yaml.reader import ReaderError  # type: ignore[assignment]
+    name: str
+    make_parser: Callable[[str], Any]  # returns an object with get_event()
+    scalar: type
+    alias: type
+    mapping_start: type
+    mapping_end: type
+    sequence_start: type
+    sequence_end: type
+    document_end: type
+    stream_end: type
+    error: type[Exception]
+    marked_error: type[Exception]
+    reader_error: type[Exception]
 
-    def _make_parser(data: str | bytes) -> Any:
-        from ruamel.yaml import YAML
 
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return YAML(typ="safe", pure=True).parse(text)
+def libyaml_backend() -> EventBackend | None:
+    """libyaml through PyYAML's C extension, when the installed wheel has it."""
+    try:
+        from yaml import _yaml, error, events, reader
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    return EventBackend(
+        "libyaml", _yaml.CParser,
+        events.ScalarEvent, events.AliasEvent, events.MappingStartEvent, events.MappingEndEvent,
+        events.SequenceStartEvent, events.SequenceEndEvent, events.DocumentEndEvent,
+        events.StreamEndEvent, error.YAMLError, error.MarkedYAMLError, reader.ReaderError,
+    )  # fmt: skip
+
+
+class _GeneratorParser:
+    """Gives an event generator the ``get_event()`` interface of libyaml's parser."""
+
+    def __init__(self, events: Iterator[Any]) -> None:
+        self.get_event = events.__next__
+
+
+def ruamel_backend() -> EventBackend:
+    """ruamel.yaml's pure-Python parser: the fallback (slower, stricter about tabs)."""
+    from ruamel.yaml import YAML, error, events, reader
+
+    def make(text: str) -> _GeneratorParser:
+        return _GeneratorParser(iter(YAML(typ="safe", pure=True).parse(text)))
+
+    return EventBackend(
+        "ruamel", make,
+        events.ScalarEvent, events.AliasEvent, events.MappingStartEvent, events.MappingEndEvent,
+        events.SequenceStartEvent, events.SequenceEndEvent, events.DocumentEndEvent,
+        events.StreamEndEvent, error.YAMLError, error.MarkedYAMLError, reader.ReaderError,
+    )  # fmt: skip
+
+
+BACKEND: Final[EventBackend] = libyaml_backend() or ruamel_backend()
+"""The event source in use: libyaml when available."""
 
 
 MAX_DEPTH: Final = 500
@@ -173,10 +194,10 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def load_text(text: str) -> LoadedFile:
+def load_text(text: str, backend: EventBackend | None = None) -> LoadedFile:
     """Read every document of ``text``; a syntax error costs only its own document."""
     try:
-        documents = list(_iter_documents(text, 0, 0))
+        documents = list(_iter_documents(text, 0, 0, backend))
         return LoadedFile(text, documents, [])
     except _ParseFailure:
         pass
@@ -184,7 +205,7 @@ def load_text(text: str) -> LoadedFile:
     problems: list[LoadProblem] = []
     for chunk_text, first_line, index in _split_documents(text):
         try:
-            for doc in _iter_documents(chunk_text, first_line, index):
+            for doc in _iter_documents(chunk_text, first_line, index, backend):
                 doc.index = len(documents)
                 documents.append(doc)
         except _ParseFailure as failure:
@@ -211,23 +232,21 @@ def _split_documents(text: str) -> Iterator[tuple[str, int, int]]:
         index += 1
 
 
-def _syntax_problem(exc: Exception, text: str, line_offset: int) -> LoadProblem:
-    if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
-        mark = (exc.problem_mark.line + line_offset, exc.problem_mark.column)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        message = f"YAML syntax error: {problem}{context}"
-        return LoadProblem(
-            "syntax", message, mark, _syntax_hint(problem, text, exc.problem_mark.line)
-        )
-    if isinstance(exc, ReaderError):
+def _syntax_problem(exc: Exception, text: str, backend: EventBackend) -> LoadProblem:
+    problem_mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, backend.marked_error) and problem_mark is not None:
+        mark = (problem_mark.line, problem_mark.column)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        context = getattr(exc, "context", None)
+        message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        return LoadProblem("syntax", message, mark, _syntax_hint(problem, text, mark[0]))
+    if isinstance(exc, backend.reader_error):
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position)
         column = position - (text.rfind("\n", 0, position) + 1)
-        return LoadProblem(
-            "syntax", f"unreadable character: {exc.reason}", (line + line_offset, column)
-        )
-    return LoadProblem("syntax", f"YAML syntax error: {exc}", (line_offset, 0))
+        reason = getattr(exc, "reason", str(exc))
+        return LoadProblem("syntax", f"unreadable character: {reason}", (line, column))
+    return LoadProblem("syntax", f"YAML syntax error: {exc}", (0, 0))
 
 
 def _syntax_hint(problem: str, text: str, line: int) -> str | None:
@@ -244,34 +263,30 @@ def _syntax_hint(problem: str, text: str, line: int) -> str | None:
     return None
 
 
-def _iter_documents(text: str, line_offset: int, first_index: int) -> Iterator[Document]:
+def _iter_documents(
+    text: str, line_offset: int, first_index: int, backend: EventBackend | None = None
+) -> Iterator[Document]:
     """Yield the documents of ``text``; raise _ParseFailure on the first syntax error."""
-    source: str | bytes = text
-    if line_offset:
-        source = "\n" * line_offset + text  # positions then need no adjusting
-    try:
-        parser = _make_parser(source)
-    except YAMLError as exc:  # pragma: no cover - reader errors surface on first event
-        raise _ParseFailure(
-            _syntax_problem(exc, source if isinstance(source, str) else text, 0)
-        ) from exc
+    backend = backend or BACKEND
+    source = "\n" * line_offset + text if line_offset else text  # positions need no shifting
     index = first_index
+    parser: Any = None
     try:
+        parser = backend.make_parser(source)
         get_event = parser.get_event
         get_event()  # StreamStart
+        stream_end = backend.stream_end
         while True:
             event = get_event()
-            if type(event) is StreamEndEvent:
+            if type(event) is stream_end:
                 return
             start = event.start_mark
             document = Document(index, start.line, start.line, None, (start.line, start.column))
-            _Builder(get_event, document).build()
+            _Builder(get_event, document, backend).build()
             index += 1
             yield document
-    except YAMLError as exc:
-        raise _ParseFailure(
-            _syntax_problem(exc, source if isinstance(source, str) else text, 0)
-        ) from exc
+    except backend.error as exc:
+        raise _ParseFailure(_syntax_problem(exc, source, backend)) from exc
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
@@ -281,10 +296,11 @@ def _iter_documents(text: str, line_offset: int, first_index: int) -> Iterator[D
 class _Builder:
     """Builds one document's value from parser events, with marks and guards."""
 
-    __slots__ = ("anchors", "document", "expanded", "get_event", "open_anchors")
+    __slots__ = ("anchors", "backend", "document", "expanded", "get_event", "open_anchors")
 
-    def __init__(self, get_event: Any, document: Document) -> None:
+    def __init__(self, get_event: Any, document: Document, backend: EventBackend) -> None:
         self.get_event = get_event
+        self.backend = backend
         self.document = document
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -301,9 +317,10 @@ class _Builder:
 
     def _skip_to_document_end(self) -> None:
         get_event = self.get_event
+        document_end: Any = self.backend.document_end
         while True:
-            event = get_event()
-            if type(event) is DocumentEndEvent:
+            event: Any = get_event()
+            if type(event) is document_end:
                 self.document.end_line = mark_of(event.end_mark)[0]
                 return
 
@@ -315,9 +332,11 @@ class _Builder:
         # Each frame: [container, pending_key, key_mark, anchor, weight, merged_keys|None, marks]
         stack: list[list[Any]] = []
         root: Any = None
-        scalar_event, alias_event = ScalarEvent, AliasEvent
-        map_start, seq_start = MappingStartEvent, SequenceStartEvent
-        map_end, seq_end = MappingEndEvent, SequenceEndEvent
+        backend = self.backend
+        scalar_event, alias_event = backend.scalar, backend.alias
+        map_start, seq_start = backend.mapping_start, backend.sequence_start
+        map_end, seq_end = backend.mapping_end, backend.sequence_end
+        document_end = backend.document_end
         while True:
             event = get_event()
             kind = type(event)
@@ -382,7 +401,7 @@ class _Builder:
                         "(an alias bomb); kubectl rejects it as excessive aliasing",
                         mark_of(mark),
                     )
-            elif kind is DocumentEndEvent:
+            elif kind is document_end:
                 end = mark_of(event.end_mark)
                 document.end_line = (
                     end[0] - 1 if end[1] == 0 and end[0] > document.start_line else end[0]
