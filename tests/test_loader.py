@@ -13,7 +13,7 @@ def test_values_and_marks() -> None:
     value = document.value
     assert value == {"a": 1, "b": ["x", {"c": True}]}
     assert isinstance(value, YamlMap)
-    key_mark, value_mark = value.marks["b"]
+    key_mark, _value_mark = value.marks["b"]
     assert mark_of(key_mark) == (1, 0)
     items = value["b"]
     assert isinstance(items, YamlSeq)
@@ -85,12 +85,15 @@ def test_deep_nesting_is_bounded() -> None:
 
 def test_decode_rejects_binary_and_latin1_with_a_position() -> None:
     text, problem = decode(b"a: b\nc: caf\xe9\n")
-    assert text is None and problem is not None
+    assert text is None
+    assert problem is not None
     assert problem.mark == (1, 6)
     text, problem = decode(b"\x00\x01\x02binary")
-    assert text is None and problem is not None
+    assert text is None
+    assert problem is not None
     text, problem = decode("a: ü\n".encode("utf-16"))
-    assert text == "a: ü\n" and problem is None
+    assert text == "a: ü\n"
+    assert problem is None
 
 
 def test_tab_after_plain_scalar_is_fine() -> None:
