@@ -1,5 +1,5 @@
 """``python -m kubelint``."""
 
-from kubelint.cli import main
+from kubelint.entry import main
 
 main()
