@@ -557,11 +557,6 @@ def test_documents_of_only_kind_fail(shared_dir: Path) -> None:
     assert len(errors(run.findings)) == 5, show(run.findings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubelint bug: findings about documents 2-5 are placed on their `---` lines"
-    " (2, 4, 6, 8) instead of on the objects (3, 5, 7, 9)",
-)
 def test_documents_of_only_kind_positions(shared_dir: Path) -> None:
     """multi_invalid_resources.yaml: five documents of just ``kind:``, five errors upstream."""
     suite = shared_dir / "peer-suites" / "kubeconform"

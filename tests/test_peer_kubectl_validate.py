@@ -160,10 +160,6 @@ PATCH_DEPENDENT: dict[str, str] = {
 }
 
 #: Documents kubelint gets wrong where we are sure the expectation is right (strict xfail).
-_LIST_MAP = (
-    "kubelint does not enforce x-kubernetes-list-type: map uniqueness{extra}; the declared"
-    " list-map keys repeat ({keys}), which CRD validation and server-side apply reject"
-)
 KNOWN_GAPS: dict[str, str] = {
     "error_cel_basic.yaml#1": (
         "kubelint does not evaluate CRD x-kubernetes-validations (CEL): `self > 0` fails for"
@@ -173,22 +169,18 @@ KNOWN_GAPS: dict[str, str] = {
         "kubelint does not evaluate CRD x-kubernetes-validations (CEL): other_value 8 is not a"
         " multiple of value 3; the API server rejects the object"
     ),
-    "error_crd_typo.yaml#1": (
-        "kubelint does not check JSONSchemaProps.type in a CRD: `type: strign` must be one of"
-        " array, boolean, integer, number, object, string; the API server rejects the CRD"
-    ),
-    "error_x_list_map_default.yaml#1": _LIST_MAP.format(
-        extra=" (after applying the schema defaults: protocol defaults to TCP)",
-        keys="map_list[1] is containerPort 88/TCP like map_list[0]",
-    ),
-    "error_x_list_map_duplicate_key.yaml#1": _LIST_MAP.format(
-        extra="", keys="ports[2] is containerPort 88/TCP like ports[1]"
-    ),
-    "error_multiple_resources_all_invalid.yaml#2": (
-        "kubelint bug: the missing-metadata finding of the second document is placed on the"
-        " `---` line (28), outside the document (lines 29-52), instead of on its object"
-    ),
 }
+
+DEVIATIONS["error_x_list_map_duplicate_key.yaml#1"] = Deviation(
+    False,
+    (),
+    "ports[2] repeats containerPort 88/TCP of ports[1] in a list declared"
+    " x-kubernetes-list-type: map. For built-in kinds the API server does not reject this on"
+    " create or client-side apply: it answers `Warning: spec.containers[0].ports[2]: duplicate"
+    " port definition with spec.containers[0].ports[1]` and creates the Pod (only server-side"
+    " apply refuses the duplicate key). The peer's Failure models server-side apply; kubelint"
+    " follows the API server. A warning is still due: see test_duplicate_container_port_warns.",
+)
 
 
 DOCUMENTS = load_documents(SUITE) if SUITE and (SUITE / MANIFESTS).is_dir() else []
@@ -226,6 +218,15 @@ def test_suite_is_complete() -> None:
     files = {d.file for d in DOCUMENTS}
     assert len(files) == 31, sorted(files)
     assert not any(f.endswith(".disabled") for f in files)
+
+
+def test_judgements_name_real_documents() -> None:
+    if SUITE is None:
+        pytest.skip(SHARED_MISSING)
+    ids = {d.id for d in DOCUMENTS}
+    for table in (DEVIATIONS, PATCH_DEPENDENT, KNOWN_GAPS):
+        assert set(table) <= ids, set(table) - ids
+    assert not set(PATCH_DEPENDENT) & set(DEVIATIONS), "patch-dependent cases are kept as is"
 
 
 def test_run_is_sound(suite_run: KubelintRun) -> None:
@@ -266,6 +267,17 @@ def test_duplicate_key_position(suite_run: KubelintRun) -> None:
     hits = select(found, rule="KL002", line=23)
     assert hits, show(found)
     assert hits[0]["column"] == 3, show(hits)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kubelint reports nothing for a duplicate containerPort/protocol pair in a Pod; the"
+    " API server warns (`duplicate port definition`) and server-side apply rejects it",
+)
+def test_duplicate_container_port_warns(suite_run: KubelintRun) -> None:
+    path = f"{MANIFESTS}/error_x_list_map_duplicate_key.yaml"
+    found = select(suite_run.findings, path=path, lines=(51, 52))
+    assert [f for f in found if f["severity"] in ("warning", "error")], show(found)
 
 
 def test_unknown_kind_has_suggestion(suite_run: KubelintRun) -> None:
