@@ -33,7 +33,10 @@ def _construct_value(loader: yaml.CSafeLoader, node: yaml.Node) -> str:
     if isinstance(node, yaml.ScalarNode):
         return str(node.value)
     raise yaml.constructor.ConstructorError(
-        None, None, f"expected a scalar for the value tag, found {node.id}", node.start_mark
+        None,
+        None,
+        f"expected a scalar for the value tag, found {type(node).__name__}",
+        node.start_mark,
     )
 
 
