@@ -290,6 +290,17 @@ CORE_RULES: tuple[Rule, ...] = (
         example="image: {{ .Values.image }}",
         use_instead="helm template ./chart | kubelint check -",
     ),
+    _rule(
+        "KL029",
+        "internal-error",
+        E,
+        "kubelint failed while checking an object.",
+        what="Reports that a rule raised an unexpected error on an object; the rest of the run "
+        "goes on. This is a bug in kubelint: please report it with the object.",
+        why="A check that did not run cannot vouch for the object.",
+        example="(any object that triggers a bug)",
+        use_instead="Report the bug; silence with `ignore: [KL029]` meanwhile.",
+    ),
 )
 
 

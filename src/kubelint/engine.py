@@ -13,17 +13,22 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path as FilePath
 from typing import Any
 
 from kubelint import schema_store
-from kubelint.catalog import rule
+from kubelint.catalog import Rule, rule
 from kubelint.crds import CrdRegistry, versions_of_crd
 from kubelint.field_checks import build_hooks, name_issues
 from kubelint.findings import Finding, ObjectRef
 from kubelint.loader import Document, LoadedFile, LoadProblem, Mark, decode, load_text
+from kubelint.objects import KubeObject
+from kubelint.policy import Policy, Suppressions, matches, object_ignores
 from kubelint.positions import format_path, locate
+from kubelint.rule_api import Fact, FixSpec, RuleContext, RuleSpec, TextEdit, Violation
+from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
@@ -31,12 +36,16 @@ from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, V
 
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
-    """What a run checks against."""
+    """What a run checks against, and which findings it keeps."""
 
     kubernetes_version: str
     namespace: str = "default"
     ignore_missing_schemas: bool = False
     jobs: int | None = None  # None: decide from the size of the run
+    policy: Policy | None = None  # None: every rule that is on by default
+    rule_dirs: tuple[str, ...] = ()
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    strict_refs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,9 @@ class FileResult:
     objects: list[ObjectIdentity] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     crds: CrdRegistry = field(default_factory=CrdRegistry)
+    facts: list[Fact] = field(default_factory=list)
+    suppressions: Suppressions | None = None
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -73,6 +85,7 @@ class RunResult:
     documents: int
     objects: int
     skipped: Counter[str]
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 #: Client-side configuration files that look like objects but are never applied.
@@ -124,6 +137,23 @@ class Context:
         self._crd_nodes: dict[tuple[str, str], Node | None] = {}
         self.validator = Validator()
         self.partial_validator = Validator(partial=True)
+        from kubelint import registry
+
+        specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
+        self.policy = options.policy or Policy.build(specs, [], [], {}, {})
+        enabled = self.policy.enabled
+        self.object_rules = [s for s in specs if s.check is not None and s.id in enabled]
+        self.cross_rules = [s for s in specs if s.collect is not None and s.id in enabled]
+        self.rule_context = RuleContext(
+            options.kubernetes_version, options.namespace, options.strict_refs
+        )
+
+    def options_of(self, spec: RuleSpec) -> Mapping[str, Any]:
+        """A rule's options: its defaults, overridden by the configuration."""
+        configured = self.options.rule_options.get(spec.id) or self.options.rule_options.get(
+            spec.slug
+        )
+        return {**spec.options, **(configured or {})}
 
     def crd_node(self, api_version: str, kind: str) -> Node | None:
         """The compiled schema of a registered custom resource."""
@@ -163,6 +193,7 @@ class _DocumentChecker:
         self.loaded = loaded
         self.result = result
         self._lines: list[str] | None = None
+        self.object_ignores: tuple[str, ...] = ()
 
     @property
     def lines(self) -> list[str]:
@@ -181,25 +212,66 @@ class _DocumentChecker:
         *,
         field_path: str | None = None,
         obj: ObjectRef | None = None,
+        fix: FixSpec | None = None,
+        fix_mark: Mark | None = None,
     ) -> None:
-        info = rule(slug)
-        line, column = mark
-        self.result.findings.append(
-            Finding(
-                path=self.source.display,
-                line=line + 1,
-                column=column + 1,
-                rule=info.id,
-                name=info.slug,
-                severity=info.severity,
-                message=message,
-                suggestion=suggestion,
-                end_line=line + 1,
-                end_column=column + 1 + self._token_length(mark),
-                field=field_path,
-                object_ref=obj,
-            )
+        self.report_rule(
+            rule(slug),
+            mark,
+            message,
+            suggestion,
+            field_path=field_path,
+            obj=obj,
+            fix=fix,
+            fix_mark=fix_mark,
         )
+
+    def report_rule(
+        self,
+        info: Rule,
+        mark: Mark,
+        message: str,
+        suggestion: str | None = None,
+        *,
+        field_path: str | None = None,
+        obj: ObjectRef | None = None,
+        fix: FixSpec | None = None,
+        fix_mark: Mark | None = None,
+    ) -> None:
+        """Record a finding of any rule; the object's ignore annotation applies."""
+        line, column = mark
+        finding = Finding(
+            path=self.source.display,
+            line=line + 1,
+            column=column + 1,
+            rule=info.id,
+            name=info.slug,
+            severity=info.severity,
+            message=message,
+            suggestion=suggestion,
+            end_line=line + 1,
+            end_column=column + 1 + self._token_length(mark),
+            field=field_path,
+            object_ref=obj,
+            fix=self._text_fix(fix, fix_mark or mark) if fix is not None else None,
+        )
+        if any(matches(entry, info.id, info.slug) for entry in self.object_ignores):
+            self.result.suppressed.append(finding)
+        else:
+            self.result.findings.append(finding)
+
+    def _text_fix(self, fix: FixSpec, mark: Mark) -> RuleFix | None:
+        """A fix as exact text edits; None when the token is not where the fix expects it."""
+        old = self.token(mark)
+        if not old:
+            return None
+        new = fix.new_text
+        if old[0] in "\"'" and fix.target == "key":
+            new = old[0] + new + old[0]
+        return RuleFix(fix.title, (TextEdit(mark[0], mark[1], old, new),), fix.safety)
+
+    _TOKEN_PART = r"(?:[^\s:#,\]\}]|:(?=[^\s,\]\}])|(?<=\S)#)+"
+    _TOKEN = re.compile(f"{_TOKEN_PART}(?:[ \\t]+{_TOKEN_PART})*")
 
     def _token_length(self, mark: Mark) -> int:
         line, column = mark
@@ -210,8 +282,10 @@ class _DocumentChecker:
             return 1
         if text[0] in "\"'":
             end = text.find(text[0], 1)
+            while end > 0 and text[0] == "'" and text[end + 1 : end + 2] == "'":
+                end = text.find("'", end + 2)
             return end + 1 if end > 0 else len(text)
-        match = re.match(r"[^\s#:,\]\}]+(?:[ \t]+[^\s#:,\]\}]+)*", text)
+        match = self._TOKEN.match(text)
         if match is None:
             return 1
         return max(1, len(match.group(0)))
@@ -307,15 +381,57 @@ class _DocumentChecker:
                         )
                 return
 
-        node, group = self._schema_node(root, prefix, start, api_version, kind, ref)
+        node, group, meant_version, meant_kind = self._schema_node(
+            root, prefix, start, api_version, kind, ref
+        )
         self.result.objects.append(
-            self._identity(group, kind, namespace, name, ref, root, prefix, start)
+            self._identity(group, meant_kind, namespace, name, ref, root, prefix, start)
         )
         if kind == "CustomResourceDefinition" and group == "apiextensions.k8s.io":
             for crd in versions_of_crd(obj):
                 self.result.crds.add(crd)
-        if node is None:
-            return
+        annotations = metadata.get("annotations")
+        self.object_ignores = object_ignores(annotations)
+        renames: dict[Path, str] = {}
+        if node is not None:
+            renames = self._validate(
+                node, root, prefix, here, obj, group, kind, name, metadata, ref
+            )
+        self._check_exported(root, prefix, obj, ref, here)
+        known = node is not None or schema_store.is_cluster_scoped(group, meant_kind) is not None
+        if known or self.ctx.crds.get(meant_version, meant_kind) is not None:
+            view_root = _renamed(root, prefix, renames) if renames else root
+            cluster = self._is_cluster_scoped(group, meant_kind)
+            kube = KubeObject(
+                meant_version,
+                meant_kind,
+                group,
+                name,
+                None if cluster else (namespace or self.ctx.options.namespace),
+                _get(view_root, prefix),
+                self.source.display,
+                view_root,
+                prefix,
+                here,
+                annotations if isinstance(annotations, dict) else {},
+            )
+            self._run_rules(kube, ref)
+        self.object_ignores = ()
+
+    def _validate(
+        self,
+        node: Node,
+        root: Any,
+        prefix: Path,
+        here: Mark,
+        obj: dict[str, Any],
+        group: str,
+        kind: str,
+        name: str | None,
+        metadata: dict[str, Any],
+        ref: ObjectRef,
+    ) -> dict[Path, str]:
+        """Schema and API-server validation; returns the misspelt keys and what they meant."""
         validator = self.ctx.partial_validator if self.source.partial else self.ctx.validator
         issues = validator.validate(node, obj)
         if not self.source.partial and name is None and not metadata.get("generateName"):
@@ -344,41 +460,121 @@ class _DocumentChecker:
                 issues.append(
                     Issue("invalid-name", ("metadata", "name"), f'name "{name}": {problem}')
                 )
+        renames: dict[Path, str] = {}
         for issue in issues:
             path = (*prefix, *issue.path)
             mark = locate(root, path, issue.at, here)
             message = issue.message
             suggestion = issue.suggestion
-            if issue.rule == "yaml-implicit-type":
+            fix: FixSpec | None = None
+            slug = issue.rule
+            if slug == "yaml-implicit-type":
                 token = self.token(mark)
                 if token and token[0] not in "\"'":
                     message = f"`{token}` is read by kubectl as {message.split(' as ', 1)[1]}"
                     suggestion = f'quote it: "{token}"'
+                    fix = FixSpec(f'Quote the value: "{token}"', path, "value", f'"{token}"')
                 else:
-                    issue_rule = "invalid-type"
-                    self.report(
-                        issue_rule, mark, message, None, field_path=format_path(path), obj=ref
-                    )
-                    continue
+                    slug = "invalid-type"
+            elif slug == "unknown-field" and issue.meant is not None:
+                renames[path] = issue.meant
+                fix = FixSpec(f"Rename {path[-1]} to {issue.meant}", path, "key", issue.meant)
             self.report(
-                issue.rule, mark, message, suggestion, field_path=format_path(path), obj=ref
+                slug, mark, message, suggestion, field_path=format_path(path), obj=ref, fix=fix
             )
-        self._check_exported(root, prefix, obj, ref, here)
+        return renames
+
+    def _is_cluster_scoped(self, group: str, kind: str) -> bool:
+        cluster = schema_store.is_cluster_scoped(group, kind)
+        if cluster is None:
+            crd = next(
+                (
+                    c
+                    for (_, k), c in self.ctx.crds.versions.items()
+                    if k == kind and c.group == group
+                ),
+                None,
+            )
+            cluster = crd is not None and not crd.namespaced
+        return cluster
+
+    def _run_rules(self, kube: KubeObject, ref: ObjectRef) -> None:
+        """Catalogue rules on one object, and the facts cross-object rules collect from it."""
+        ctx = self.ctx
+        for spec in ctx.object_rules:
+            if spec.kinds and kube.kind not in spec.kinds:
+                continue
+            assert spec.check is not None
+            try:
+                for violation in spec.check(kube, ctx.options_of(spec), ctx.rule_context):
+                    self._report_violation(spec, kube, violation, ref)
+            except Exception as exc:  # a rule bug must not cost the run
+                self.report(
+                    "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
+                )
+        for spec in ctx.cross_rules:
+            if spec.kinds and kube.kind not in spec.kinds:
+                continue
+            assert spec.collect is not None
+            try:
+                for data, paths, fields in spec.collect(
+                    kube, ctx.options_of(spec), ctx.rule_context
+                ):
+                    marks = {key: kube.mark(path) for key, path in paths.items()}
+                    self.result.facts.append(
+                        Fact(
+                            spec.id,
+                            kube.path,
+                            ref,
+                            kube.group,
+                            kube.kind,
+                            kube.namespace,
+                            kube.name,
+                            data,
+                            marks,
+                            fields,
+                            self.object_ignores,
+                        )
+                    )
+            except Exception as exc:
+                self.report(
+                    "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
+                )
+
+    def _report_violation(
+        self, spec: RuleSpec, kube: KubeObject, violation: Violation, ref: ObjectRef
+    ) -> None:
+        path = (*kube.prefix, *violation.path)
+        mark = locate(kube.root, path, violation.at, kube.start)
+        fix = violation.fix
+        if fix is not None:
+            fix = replace(fix, path=(*kube.prefix, *fix.path))
+        fix_mark = locate(kube.root, fix.path, fix.target, kube.start) if fix is not None else None
+        self.report_rule(
+            spec.rule,
+            mark,
+            violation.message,
+            violation.suggestion,
+            field_path=format_path(path) or None,
+            obj=ref,
+            fix=fix,
+            fix_mark=fix_mark,
+        )
 
     def _schema_node(
         self, root: Any, prefix: Path, start: Mark, api_version: str, kind: str, ref: ObjectRef
-    ) -> tuple[Node | None, str]:
+    ) -> tuple[Node | None, str, str, str]:
         """The compiled schema for apiVersion/kind, reporting why there is none.
 
         When apiVersion or kind is a likely typo, the finding names the intended one and
         the object is validated as that, so the rest of it is still checked (once).
-        Returns the node and the API group the object belongs to.
+        Returns the node, and the API group, apiVersion and kind the object was meant to have.
         """
         schemas = self.ctx.schemas
         group = schema_store.group_of(api_version)
         definition = schemas.kind_definition(api_version, kind)
         if definition is not None:
-            return self.ctx.compiler.definition(definition), group
+            return self.ctx.compiler.definition(definition), group, api_version, kind
         kind_mark = locate(root, (*prefix, "kind"), AT_VALUE, start)
         version_mark = locate(root, (*prefix, "apiVersion"), AT_VALUE, start)
         removed = schema_store.removed_apis().get((api_version, kind))
@@ -396,9 +592,9 @@ class _DocumentChecker:
             self.report(
                 "removed-api", version_mark, message, suggestion, field_path="apiVersion", obj=ref
             )
-            return None, group
+            return None, group, api_version, kind
         if self.ctx.crds.get(api_version, kind) is not None:
-            return self.ctx.crd_node(api_version, kind), group
+            return self.ctx.crd_node(api_version, kind), group, api_version, kind
         if api_version in schemas.kinds:
             gone = _removed_kind(group, kind)
             if gone is not None:
@@ -415,7 +611,7 @@ class _DocumentChecker:
                     field_path="kind",
                     obj=ref,
                 )
-                return None, group
+                return None, group, api_version, kind
             guess = closest(kind, schemas.kinds[api_version])
             elsewhere = None if guess else _closest_kind_anywhere(schemas, kind)
             hint = f'did you mean "{guess}"?' if guess else None
@@ -429,8 +625,11 @@ class _DocumentChecker:
                 hint,
                 field_path="kind",
                 obj=ref,
+                fix=FixSpec(f"Change kind to {guess}", ("kind",), "value", guess)
+                if guess
+                else None,
             )
-            return self._meant(api_version, guess), group
+            return self._meant(api_version, guess), group, api_version, guess or kind
         homes = schemas.api_versions_with_kind(kind)
         builtin_groups = schema_store.all_builtin_groups()
         if group in builtin_groups or "." not in group or homes:
@@ -456,7 +655,7 @@ class _DocumentChecker:
                     field_path="apiVersion",
                     obj=ref,
                 )
-                return None, group
+                return None, group, api_version, kind
             if homes:
                 same_group = [h for h in homes if schema_store.group_of(h) == group]
                 meant = same_group[-1] if same_group else (closest(api_version, homes) or homes[-1])
@@ -468,8 +667,9 @@ class _DocumentChecker:
                     f'did you mean "{meant}"?',
                     field_path="apiVersion",
                     obj=ref,
+                    fix=FixSpec(f"Change apiVersion to {meant}", ("apiVersion",), "value", meant),
                 )
-                return self._meant(meant, kind), schema_store.group_of(meant)
+                return self._meant(meant, kind), schema_store.group_of(meant), meant, kind
             if group in builtin_groups or "." not in group:
                 meant_version = closest(api_version, list(schemas.kinds))
                 message = (
@@ -484,10 +684,10 @@ class _DocumentChecker:
                     field_path="apiVersion",
                     obj=ref,
                 )
-                return None, group
+                return None, group, api_version, kind
         if not self.ctx.options.ignore_missing_schemas:
             self._report_missing_schema(api_version, kind, group, version_mark, ref)
-        return None, group
+        return None, group, api_version, kind
 
     def _meant(self, api_version: str, kind: str | None) -> Node | None:
         """The schema of the kind the user meant, to check the rest of the object."""
@@ -527,17 +727,7 @@ class _DocumentChecker:
         prefix: Path,
         start: Mark,
     ) -> ObjectIdentity:
-        cluster = schema_store.is_cluster_scoped(group, kind)
-        if cluster is None:
-            crd = next(
-                (
-                    c
-                    for (gv, k), c in self.ctx.crds.versions.items()
-                    if k == kind and c.group == group
-                ),
-                None,
-            )
-            cluster = crd is not None and not crd.namespaced
+        cluster = self._is_cluster_scoped(group, kind)
         resolved_ns = None if cluster else (namespace or self.ctx.options.namespace)
         mark = locate(root, (*prefix, "metadata", "name"), AT_VALUE, start)
         return ObjectIdentity(group, kind, resolved_ns, name or "", ref, self.source.display, mark)
@@ -590,6 +780,35 @@ def _removed_kind(group: str, kind: str) -> schema_store.RemovedApi | None:
 def _closest_kind_anywhere(schemas: schema_store.KubernetesSchemas, kind: str) -> str | None:
     every = {k for kinds in schemas.kinds.values() for k in kinds}
     return closest(kind, every)
+
+
+def _renamed(root: Any, prefix: Path, renames: dict[Path, str]) -> Any:
+    """The document as it was meant: misspelt keys renamed (copies along each path)."""
+    from kubelint.loader import YamlMap, YamlSeq
+
+    def copy(node: Any) -> Any:
+        if isinstance(node, YamlMap):
+            clone = YamlMap(node)
+            clone.marks = dict(node.marks)
+            return clone
+        if isinstance(node, YamlSeq):
+            seq = YamlSeq(node)
+            seq.marks = list(node.marks)
+            return seq
+        return node
+
+    new_root = copy(root)
+    for path, meant in sorted(renames.items(), key=lambda item: -len(item[0])):
+        node = new_root
+        for step in path[:-1]:
+            child = copy(node[step])
+            node[step] = child
+            node = child
+        old = path[-1]
+        if isinstance(node, YamlMap) and isinstance(old, str) and old in node and meant not in node:
+            node[meant] = node.pop(old)
+            node.marks[meant] = node.marks.pop(old)
+    return new_root
 
 
 def _get(root: Any, path: Path) -> Any:

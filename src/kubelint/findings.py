@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -59,6 +60,7 @@ class Finding:
     end_column: int | None = None
     field: str | None = None
     object_ref: ObjectRef | None = None
+    fix: Any = None  # a kubelint.rule_api.Fix, when the rule knows the remedy
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings by file, position, then rule."""
@@ -79,4 +81,18 @@ class Finding:
             "suggestion": self.suggestion,
             "field": self.field,
             "object": str(self.object_ref) if self.object_ref else None,
+            "fix": _fix_json(self.fix),
         }
+
+
+def _fix_json(fix: Any) -> dict[str, object] | None:
+    if fix is None:
+        return None
+    return {
+        "title": fix.title,
+        "safety": fix.safety,
+        "edits": [
+            {"line": e.line + 1, "column": e.column + 1, "old": e.old, "new": e.new}
+            for e in fix.edits
+        ],
+    }

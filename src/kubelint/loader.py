@@ -46,11 +46,20 @@ def libyaml_backend() -> EventBackend | None:
     except ImportError:  # pragma: no cover - PyYAML built without libyaml
         return None
     return EventBackend(
-        "libyaml", _yaml.CParser,
-        events.ScalarEvent, events.AliasEvent, events.MappingStartEvent, events.MappingEndEvent,
-        events.SequenceStartEvent, events.SequenceEndEvent, events.DocumentEndEvent,
-        events.StreamEndEvent, error.YAMLError, error.MarkedYAMLError, reader.ReaderError,
-    )  # fmt: skip
+        "libyaml",
+        _yaml.CParser,
+        events.ScalarEvent,
+        events.AliasEvent,
+        events.MappingStartEvent,
+        events.MappingEndEvent,
+        events.SequenceStartEvent,
+        events.SequenceEndEvent,
+        events.DocumentEndEvent,
+        events.StreamEndEvent,
+        error.YAMLError,
+        error.MarkedYAMLError,
+        reader.ReaderError,
+    )
 
 
 class _GeneratorParser:
@@ -68,11 +77,20 @@ def ruamel_backend() -> EventBackend:
         return _GeneratorParser(iter(YAML(typ="safe", pure=True).parse(text)))
 
     return EventBackend(
-        "ruamel", make,
-        events.ScalarEvent, events.AliasEvent, events.MappingStartEvent, events.MappingEndEvent,
-        events.SequenceStartEvent, events.SequenceEndEvent, events.DocumentEndEvent,
-        events.StreamEndEvent, error.YAMLError, error.MarkedYAMLError, reader.ReaderError,
-    )  # fmt: skip
+        "ruamel",
+        make,
+        events.ScalarEvent,
+        events.AliasEvent,
+        events.MappingStartEvent,
+        events.MappingEndEvent,
+        events.SequenceStartEvent,
+        events.SequenceEndEvent,
+        events.DocumentEndEvent,
+        events.StreamEndEvent,
+        error.YAMLError,
+        error.MarkedYAMLError,
+        reader.ReaderError,
+    )
 
 
 BACKEND: Final[EventBackend] = libyaml_backend() or ruamel_backend()

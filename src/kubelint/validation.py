@@ -37,6 +37,7 @@ class Issue:
     message: str
     suggestion: str | None = None
     at: str = AT_VALUE
+    meant: str | None = None  # for an unknown field: the field it was validated as
 
 
 #: A field check: gets the value, yields issues whose paths are relative to the field.
@@ -505,6 +506,7 @@ class Validator:
                 if guess is not None and guess in node.required and not self.partial:
                     folded.add(guess)
                     message += f' ("{guess}" is required here and missing)'
+                meant = prop(guess) if guess is not None else None
                 out.append(
                     Issue(
                         "unknown-field",
@@ -512,9 +514,9 @@ class Validator:
                         message,
                         f'did you mean "{guess}"?' if guess else None,
                         AT_KEY,
+                        guess if meant is not None else None,
                     )
                 )
-                meant = prop(guess) if guess is not None else None
                 if meant is not None:
                     # check the content as the field that was meant: its own mistakes still count
                     self._check(meant, item, child_path, out)
@@ -650,7 +652,9 @@ def _with_defaults(node: Node, value: dict[str, Any]) -> dict[str, Any]:
 
 def _rebase(issues: Iterator[Issue], path: Path) -> Iterator[Issue]:
     for issue in issues:
-        yield Issue(issue.rule, (*path, *issue.path), issue.message, issue.suggestion, issue.at)
+        yield Issue(
+            issue.rule, (*path, *issue.path), issue.message, issue.suggestion, issue.at, issue.meant
+        )
 
 
 def _hashable(value: Any) -> Any:

@@ -1,0 +1,113 @@
+"""Configuration: ``.kubelint.yaml`` (or ``[tool.kubelint]`` in pyproject.toml), validated.
+
+Found upward from the first checked path. Keys are kebab-case; an unknown key is a usage
+error that names the nearest valid one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kubelint.suggest import closest
+
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used (exit code 2)."""
+
+
+class Config(BaseModel):
+    """Every configuration key, with its default."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    kubernetes_version: str | None = Field(default=None, alias="kubernetes-version")
+    fail_on: Literal["error", "warning", "info"] = Field(default="error", alias="fail-on")
+    namespace: str = "default"
+    crds: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+    strict_refs: bool = Field(default=False, alias="strict-refs")
+    ignore_missing_schemas: bool = Field(default=False, alias="ignore-missing-schemas")
+
+    @field_validator("kubernetes_version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+
+def _keys() -> list[str]:
+    return sorted(f.alias or name for name, f in Config.model_fields.items())
+
+
+def parse(data: Any, source: str) -> Config:
+    """Validate a configuration mapping; errors name the key and the nearest valid one."""
+    if data is None:
+        return Config()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the configuration must be a mapping of keys")
+    for key in data:
+        if key not in _keys():
+            guess = closest(str(key), _keys())
+            hint = f'; did you mean "{guess}"?' if guess else f" (valid keys: {', '.join(_keys())})"
+            raise ConfigError(f'{source}: unknown key "{key}"{hint}')
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise ConfigError(f"{source}: {where}: {error['msg']}") from exc
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file at or above ``start``."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        return "kubelint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load(path: Path) -> Config:
+    """Read a configuration file (YAML, or pyproject.toml's ``[tool.kubelint]``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
+    if path.name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text).get("tool", {}).get("kubelint")
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        return parse(data, f"{path} [tool.kubelint]")
+    from kubelint.loader import load_text
+
+    loaded = load_text(text)
+    problems = loaded.problems + [p for d in loaded.documents for p in d.problems]
+    if problems:
+        first = problems[0]
+        raise ConfigError(f"{path}:{first.mark[0] + 1}:{first.mark[1] + 1}: {first.message}")
+    values = [d.value for d in loaded.documents if d.value is not None]
+    if len(values) > 1:
+        raise ConfigError(f"{path}: expected one YAML document")
+    return parse(values[0] if values else None, str(path))

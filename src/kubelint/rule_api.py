@@ -1,0 +1,196 @@
+"""What a rule is: its identity, its scope, its options and its check.
+
+Two shapes, as in kube-linter: a *template* is parameterised check logic written once in
+Python (``kubelint.templates``), and a rule built from it is data (a YAML file in
+``rules/``, or a user's own directory). Rules that need more than a template are Python
+modules in ``kubelint.checks``. Either way a rule reports at object paths and the engine
+maps them to positions, suppressions, configured severities and fixes.
+
+Cross-object rules split in two: ``collect`` runs next to the object (in a worker) and
+returns small picklable facts with positions already resolved; ``check`` runs once over
+the facts of the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from kubelint.catalog import Rule, RuleDoc
+from kubelint.findings import ObjectRef, Severity
+from kubelint.loader import Mark
+from kubelint.objects import KubeObject
+from kubelint.validation import AT_VALUE, Path
+
+Safety = Literal["safe", "unsafe", "display-only"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace ``old`` at a 0-based (line, column) with ``new`` (one line, exact text)."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A remedy: edits to the file, a title in the imperative, and how safe it is."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    safety: Safety = "safe"
+
+
+@dataclass(frozen=True, slots=True)
+class FixSpec:
+    """A fix as a rule states it: replace the key or the value token at ``path``."""
+
+    title: str
+    path: Path
+    target: Literal["key", "value"]
+    new_text: str
+    safety: Safety = "safe"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule found, at an object path."""
+
+    path: Path
+    message: str
+    suggestion: str | None = None
+    at: str = AT_VALUE
+    fix: FixSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Run-wide facts a check may need."""
+
+    kubernetes_version: str
+    namespace: str
+    strict_refs: bool = False
+
+
+#: An object check: yields violations for one object.
+ObjectCheck = Callable[[KubeObject, Mapping[str, Any], RuleContext], Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something a cross-object rule collected from one object, with positions resolved."""
+
+    rule: str
+    path: str
+    object_ref: ObjectRef
+    group: str
+    kind: str
+    namespace: str | None
+    name: str | None
+    data: Any
+    marks: Mapping[str, Mark] = field(default_factory=dict)
+    fields: Mapping[str, str] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()  # the object's kubelint.io/ignore entries
+
+
+@dataclass(frozen=True, slots=True)
+class CrossViolation:
+    """What a cross-object rule found: at a fact's position."""
+
+    fact: Fact
+    mark_key: str  # which of the fact's marks to point at
+    message: str
+    suggestion: str | None = None
+    severity: Severity | None = None  # a rule may downgrade one finding (e.g. maybe a typo)
+
+
+CollectFn = Callable[
+    [KubeObject, Mapping[str, Any], RuleContext],
+    Iterator[tuple[Any, dict[str, Path], dict[str, str]]],
+]
+CrossCheck = Callable[[list[Fact], Mapping[str, Any], RuleContext], Iterator[CrossViolation]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """A catalogue rule: a :class:`Rule` plus scope, option defaults and the check."""
+
+    rule: Rule
+    kinds: frozenset[str] = frozenset()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    check: ObjectCheck | None = None
+    collect: CollectFn | None = None
+    cross_check: CrossCheck | None = None
+    source: str = "builtin"
+    enabled_by_default: bool = True
+
+    @property
+    def id(self) -> str:
+        """The rule id (``KL0xx``)."""
+        return self.rule.id
+
+    @property
+    def slug(self) -> str:
+        """The rule slug."""
+        return self.rule.slug
+
+
+def doc(what: str, why: str, example: str, use_instead: str) -> RuleDoc:
+    """A rule's documentation, in the catalogue's headings."""
+    return RuleDoc(what=what, why=why, example=example, use_instead=use_instead)
+
+
+def object_rule(
+    rule_id: str,
+    slug: str,
+    severity: Severity,
+    summary: str,
+    rule_doc: RuleDoc,
+    *,
+    kinds: tuple[str, ...] = (),
+    options: Mapping[str, Any] | None = None,
+    enabled_by_default: bool = True,
+) -> Callable[[ObjectCheck], RuleSpec]:
+    """Decorator: make a check function into a rule."""
+    from kubelint.objects import expand_kinds
+
+    def wrap(check: ObjectCheck) -> RuleSpec:
+        return RuleSpec(
+            Rule(rule_id, slug, severity, summary, rule_doc),
+            expand_kinds(kinds),
+            dict(options or {}),
+            check=check,
+            enabled_by_default=enabled_by_default,
+        )
+
+    return wrap
+
+
+def cross_rule(
+    rule_id: str,
+    slug: str,
+    severity: Severity,
+    summary: str,
+    rule_doc: RuleDoc,
+    collect: CollectFn,
+    *,
+    kinds: tuple[str, ...] = (),
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[CrossCheck], RuleSpec]:
+    """Decorator: make a run-wide check (with its per-object collector) into a rule."""
+    from kubelint.objects import expand_kinds
+
+    def wrap(check: CrossCheck) -> RuleSpec:
+        return RuleSpec(
+            Rule(rule_id, slug, severity, summary, rule_doc),
+            expand_kinds(kinds),
+            dict(options or {}),
+            collect=collect,
+            cross_check=check,
+        )
+
+    return wrap

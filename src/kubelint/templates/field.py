@@ -1,0 +1,128 @@
+"""Template ``field``: a condition on one field of an object, its pod spec, or each container.
+
+Parameters: ``target`` (object | pod-spec | container), ``path`` (dotted, relative to the
+target), and one condition: ``present``, ``absent``, ``forbid`` (values), ``allow``
+(values) or ``pattern``. ``pod-fallback`` names a pod-spec path whose value also
+satisfies a container condition (securityContext set for the whole pod). ``message`` may
+use ``{container}``, ``{value}`` and ``{path}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kubelint.objects import KubeObject, value_at
+from kubelint.rule_api import ObjectCheck, RuleContext, Violation
+from kubelint.templates import Template
+from kubelint.validation import AT_KEY, AT_PARENT, AT_VALUE, Path
+
+_ABSENT = object()
+
+
+class FieldParams(BaseModel):
+    """Parameters of the ``field`` template."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    target: Literal["object", "pod-spec", "container"] = "object"
+    path: str
+    present: bool | None = None
+    absent: bool | None = None
+    forbid: list[Any] | None = None
+    allow: list[Any] | None = None
+    pattern: str | None = None
+    pod_fallback: str | None = Field(default=None, alias="pod-fallback")
+    init_containers: bool = Field(default=True, alias="init-containers")
+    message: str
+    suggestion: str | None = None
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> FieldParams:
+        chosen = [
+            n
+            for n in ("present", "absent", "forbid", "allow", "pattern")
+            if getattr(self, n) is not None
+        ]
+        if len(chosen) != 1:
+            raise ValueError("give exactly one of: present, absent, forbid, allow, pattern")
+        return self
+
+
+def _split(path: str) -> Path:
+    return tuple(int(p) if p.isdigit() else p for p in path.split(".") if p)
+
+
+def _lookup(node: Any, path: Path) -> Any:
+    return value_at(node, path, _ABSENT)
+
+
+def build(params: FieldParams) -> ObjectCheck:
+    """The check for these parameters."""
+    path = _split(params.path)
+    fallback = _split(params.pod_fallback) if params.pod_fallback else None
+    pattern = re.compile(params.pattern) if params.pattern else None
+
+    def failing(value: Any) -> bool:
+        if params.present:
+            return value is _ABSENT or value is None
+        if params.absent:
+            return value is not _ABSENT and value is not None
+        if value is _ABSENT or value is None:
+            return False
+        if params.forbid is not None:
+            return value in params.forbid
+        if params.allow is not None:
+            return value not in params.allow
+        return pattern is not None and not (isinstance(value, str) and pattern.search(value))
+
+    def violation(base: Path, value: Any, container: str) -> Violation:
+        where = (*base, *path)
+        at = (
+            AT_PARENT
+            if value is _ABSENT or value is None
+            else (AT_KEY if params.absent else AT_VALUE)
+        )
+        if at == AT_PARENT:
+            # point at the deepest part of the path that exists
+            where = base if not base else (*base, "")
+        text = params.message.format(
+            container=container, value=value if value is not _ABSENT else "", path=params.path
+        )
+        return Violation(where, text, params.suggestion, at)
+
+    def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+        if params.target == "object":
+            value = _lookup(obj.body, path)
+            if failing(value):
+                yield violation((), value, "")
+            return
+        spec_path = obj.pod_spec_path
+        spec = obj.pod_spec()
+        if spec_path is None or spec is None:
+            return
+        if params.target == "pod-spec":
+            value = _lookup(spec, path)
+            if failing(value):
+                yield violation(spec_path, value, "")
+            return
+        pod_value = _lookup(spec, fallback) if fallback is not None else _ABSENT
+        for base, container in obj.containers(init=params.init_containers):
+            value = _lookup(container, path)
+            if (value is _ABSENT or value is None) and pod_value is not _ABSENT:
+                value = pod_value
+            if failing(value):
+                yield violation(base, value, str(container.get("name", "?")))
+
+    return check
+
+
+TEMPLATE = Template(
+    "field",
+    "A condition on one field of an object, its pod spec or each container.",
+    FieldParams,
+    build,
+)
