@@ -48,13 +48,25 @@ def _versions() -> list[str]:
     return available_versions()
 
 
+FORMATS = ["human", "json", "sarif", "junit", "github"]
+
+
+def _split_list(values: tuple[str, ...]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _normalise_version(text: str) -> str:
+    version = text[1:] if text.startswith("v") else text
+    return version.rsplit(".", 1)[0] if version.count(".") == 2 else version
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--output",
     "-o",
     "output",
-    type=click.Choice(["human", "json"]),
+    type=click.Choice(FORMATS),
     default="human",
     show_default=True,
     help="Output format.",
@@ -74,15 +86,52 @@ def _versions() -> list[str]:
     help="CustomResourceDefinitions to validate custom resources with (repeatable).",
 )
 @click.option(
-    "--ignore-missing-schemas", is_flag=True, help="Say nothing of custom resources without a CRD."
+    "--ignore-missing-schemas",
+    is_flag=True,
+    default=None,
+    help="Say nothing of custom resources without a CRD.",
 )
 @click.option(
     "--namespace",
     "-n",
-    default="default",
-    show_default=True,
-    help="Namespace of objects that do not name one.",
+    default=None,
+    help="Namespace of objects that do not name one (default: default).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (default: .kubelint.yaml or pyproject.toml found upward).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Only these rules (ids, slugs or id prefixes; comma-separated, repeatable).",
+)
+@click.option("--ignore", multiple=True, metavar="RULES", help="Not these rules.")
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    metavar="DIR",
+    help="Directories of custom rules (YAML, the built-in rules' format).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Exit 1 when a finding at or above this severity remains (default: error).",
+)
+@click.option(
+    "--strict-refs",
+    is_flag=True,
+    default=None,
+    help="A reference to an object not in the run is an error.",
+)
+@click.option("--show-suppressed", is_flag=True, help="Also list findings that were suppressed.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option(
     "--jobs",
     "-j",
@@ -95,46 +144,152 @@ def check(
     output: str,
     kubernetes_version: str | None,
     crd_paths: tuple[str, ...],
-    ignore_missing_schemas: bool,
-    namespace: str,
+    ignore_missing_schemas: bool | None,
+    namespace: str | None,
+    config_path: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple[str, ...],
+    fail_on: str | None,
+    strict_refs: bool | None,
+    show_suppressed: bool,
+    statistics: bool,
     jobs: int | None,
 ) -> None:
     """Check manifests: files, directories (recursively) or - for standard input."""
-    from kubelint import engine, schema_store, sources
+    from pathlib import Path
+
+    from kubelint import config as config_module
+    from kubelint import engine, policy, registry, schema_store, sources
     from kubelint.findings import Severity
 
+    try:
+        found = (
+            Path(config_path)
+            if config_path
+            else config_module.find_config(Path(paths[0]) if paths[0] != "-" else Path.cwd())
+        )
+        config = config_module.load(found) if found else config_module.Config()
+    except config_module.ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    base = found.parent if found else Path.cwd()
     try:
         versions = schema_store.available_versions()
     except schema_store.SchemaDataError as exc:
         raise click.ClickException(str(exc)) from exc
-    version = kubernetes_version or schema_store.latest_version()
-    if version.startswith("v"):
-        version = version[1:]
-    if version.count(".") == 2:
-        version = version.rsplit(".", 1)[0]
+    requested = kubernetes_version or config.kubernetes_version
+    version = _normalise_version(requested) if requested else schema_store.latest_version()
     if version not in versions:
         raise click.BadParameter(
-            f"{kubernetes_version!r} is not a bundled version; choose one of {', '.join(versions)}",
+            f"{requested!r} is not a bundled version; choose one of {', '.join(versions)}",
             param_hint="--kubernetes-version",
         )
+    all_rule_dirs = [str(base / d) for d in config.rules] + list(rule_dirs)
+    try:
+        specs = registry.catalogue(Path(d) for d in all_rule_dirs)
+        chosen = policy.Policy.build(
+            specs,
+            _split_list(select) or config.select,
+            [*config.ignore, *_split_list(ignore)],
+            dict(config.severity),
+            dict(config.per_file_ignores),
+        )
+    except (registry.RuleDefinitionError, policy.SelectionError) as exc:
+        raise click.UsageError(str(exc)) from exc
     try:
         files = sources.collect(list(paths))
-        crd_files = sources.collect(list(crd_paths)) if crd_paths else []
+        crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths])
     except sources.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    options = engine.CheckOptions(version, namespace, ignore_missing_schemas, jobs)
+    options = engine.CheckOptions(
+        version,
+        namespace or config.namespace,
+        config.ignore_missing_schemas if ignore_missing_schemas is None else ignore_missing_schemas,
+        jobs,
+        chosen,
+        tuple(all_rule_dirs),
+        {key: dict(value) for key, value in config.options.items()},
+        config.strict_refs if strict_refs is None else strict_refs,
+    )
     result = engine.run(files, options, crd_files)
+    _render(output, result, files, show_suppressed, statistics)
+    threshold = Severity.parse(fail_on or config.fail_on)
+    failed = any(f.severity >= threshold for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _render(
+    output: str, result: Any, files: list[Any], show_suppressed: bool, statistics: bool
+) -> None:
     out = sys.stdout
     if output == "json":
         from kubelint.formatters import json_format
 
-        json_format.render(result, out)
-    else:
+        json_format.render(result, out, show_suppressed=show_suppressed)
+    elif output == "human":
         from kubelint.formatters import human
 
-        human.render(result, out, {f.display: f.location for f in files})
-    failed = any(f.severity >= Severity.ERROR for f in result.findings)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+        human.render(
+            result, out, {f.display: f.location for f in files}, show_suppressed=show_suppressed
+        )
+    else:
+        import importlib
+
+        module = importlib.import_module(f"kubelint.formatters.{output}_format")
+        module.render(result, out)
+    if statistics:
+        from collections import Counter
+
+        counts = Counter((f.rule, f.name) for f in result.findings)
+        stream = sys.stderr if output != "human" else out
+        for (rule_id, slug), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            stream.write(f"{count:>6}  {rule_id}  {slug}\n")
+
+
+@cli.command("rules")
+@click.option(
+    "--rules", "rule_dirs", multiple=True, metavar="DIR", help="Also these rule directories."
+)
+def list_rules(rule_dirs: tuple[str, ...]) -> None:
+    """List the rule catalogue."""
+    from pathlib import Path
+
+    from kubelint import registry
+
+    try:
+        specs = registry.catalogue(Path(d) for d in rule_dirs)
+    except registry.RuleDefinitionError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for spec in specs:
+        state = "" if spec.enabled_by_default else "  (off by default)"
+        sys.stdout.write(
+            f"{spec.id}  {spec.slug:<34} {spec.rule.severity.label:<8} {spec.rule.summary}{state}\n"
+        )
+
+
+@cli.command()
+@click.argument("rule")
+@click.option(
+    "--rules", "rule_dirs", multiple=True, metavar="DIR", help="Also these rule directories."
+)
+def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
+    """Show a rule's documentation (by id or slug)."""
+    from pathlib import Path
+
+    from kubelint import registry
+    from kubelint.docs import render_rule
+    from kubelint.suggest import closest
+
+    try:
+        specs = registry.catalogue(Path(d) for d in rule_dirs)
+    except registry.RuleDefinitionError as exc:
+        raise click.UsageError(str(exc)) from exc
+    spec = registry.find(specs, rule) or registry.find(specs, rule.upper())
+    if spec is None:
+        guess = closest(rule, [s.slug for s in specs] + [s.id for s in specs])
+        hint = f'; did you mean "{guess}"?' if guess else ""
+        raise click.UsageError(f'no rule "{rule}"{hint}')
+    sys.stdout.write(render_rule(spec))
 
 
 def main() -> None:

@@ -74,6 +74,7 @@ class FileResult:
     facts: list[Fact] = field(default_factory=list)
     suppressions: Suppressions | None = None
     suppressed: list[Finding] = field(default_factory=list)
+    needs_crds: bool = False  # a custom resource had no schema yet
 
 
 @dataclass(slots=True)
@@ -685,6 +686,7 @@ class _DocumentChecker:
                     obj=ref,
                 )
                 return None, group, api_version, kind
+        self.result.needs_crds = True
         if not self.ctx.options.ignore_missing_schemas:
             self._report_missing_schema(api_version, kind, group, version_mark, ref)
         return None, group, api_version, kind
@@ -819,8 +821,37 @@ def _get(root: Any, path: Path) -> Any:
 
 
 def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) -> FileResult:
-    """Check one file. Never raises for bad input: problems become findings."""
+    """Check one file. Never raises for bad input: problems become findings.
+
+    The run's policy (selection, severities, per-path ignores) and the file's inline
+    suppressions are applied here, so every rule gets them for free.
+    """
     result = FileResult(source.display)
+    text: str | None = None
+    try:
+        text = _check_source(source, ctx, data, result)
+    except Exception as exc:  # a bug must cost one file, never the run
+        result.findings.append(
+            _file_finding(source, "internal-error", f"kubelint failed on this file: {exc!r}")
+        )
+    suppressions = Suppressions.parse(text) if text else Suppressions({}, ())
+    result.suppressions = suppressions
+    kept: list[Finding] = []
+    suppressed = [g for f in result.suppressed if (g := ctx.policy.apply(f)) is not None]
+    for finding in result.findings:
+        decided = ctx.policy.apply(finding)
+        if decided is None:
+            continue
+        (suppressed if suppressions.suppresses(decided) else kept).append(decided)
+    result.findings = kept
+    result.suppressed = suppressed
+    return result
+
+
+def _check_source(
+    source: SourceFile, ctx: Context, data: bytes | None, result: FileResult
+) -> str | None:
+    """The body of :func:`check_source`; returns the file's text when it could be read."""
     try:
         if data is None:
             data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)
@@ -828,14 +859,14 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
         result.findings.append(
             _file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}")
         )
-        return result
+        return None
     text, problem = decode(data)
     if text is None:
         assert problem is not None
         result.findings.append(
             _file_finding(source, "yaml-syntax", problem.message, problem.mark, problem.suggestion)
         )
-        return result
+        return None
     has_template = "{{" in text
     if has_template and _HELM_DIRECTIVE.search(text):
         result.skipped["helm-template"] += 1
@@ -846,7 +877,7 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
                 "a Helm template: skipped (render it first, e.g. `helm template`)",
             )
         )
-        return result
+        return text
     loaded = load_text(text)
     if has_template and loaded.problems:
         result.skipped["helm-template"] += 1
@@ -857,7 +888,7 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
                 "contains {{ }} templating and is not valid YAML: skipped as a template",
             )
         )
-        return result
+        return text
     checker = _DocumentChecker(ctx, source, loaded, result)
     for problem in loaded.problems:
         checker.report_problem(problem)
@@ -874,10 +905,10 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
             checker.report_problem(problem)
         if documents and not loaded.problems and not broken:
             result.skipped["not-kubernetes"] += 1
-        return result
+        return text
     for document in documents:
         checker.check(document, is_manifest)
-    return result
+    return text
 
 
 def _read(location: str) -> bytes:
@@ -986,12 +1017,7 @@ def run(
         for result in first_results:
             registry.merge(result.crds)
         # CRD files may hold custom resources of one another: recheck those with every CRD known
-        missing = rule("missing-schema").id
-        again = [
-            s
-            for s, r in zip(first, first_results, strict=True)
-            if any(f.rule == missing for f in r.findings)
-        ]
+        again = [s for s, r in zip(first, first_results, strict=True) if r.needs_crds]
         redone = dict(zip(map(id, again), _run_batch(again, options, registry, jobs), strict=True))
         for source, result in zip(first, first_results, strict=True):
             results[index_of[id(source)]] = redone.get(id(source), result)
@@ -999,19 +1025,79 @@ def run(
         results[index_of[id(source)]] = result
     ordered = [results[i] for i in range(len(sources))]
     findings = [f for r in ordered for f in r.findings]
-    findings.extend(_duplicate_objects(ordered))
+    suppressed = [f for r in ordered for f in r.suppressed]
+    kept, dropped = _across_objects(ordered, options)
+    findings.extend(kept)
+    suppressed.extend(dropped)
     skipped: Counter[str] = Counter()
     for result in ordered:
         skipped.update(result.skipped)
+
+    def order(f: Finding) -> tuple[int, int, int, str]:
+        return (_order(sources, f.path), f.line, f.column, f.rule)
+
     return RunResult(
-        findings=sorted(
-            findings, key=lambda f: (_order(sources, f.path), f.line, f.column, f.rule)
-        ),
+        findings=sorted(findings, key=order),
         files=len(sources),
         documents=sum(r.documents for r in ordered),
         objects=sum(len(r.objects) for r in ordered),
         skipped=skipped,
+        suppressed=sorted(suppressed, key=order),
     )
+
+
+def _across_objects(
+    results: list[FileResult], options: CheckOptions
+) -> tuple[list[Finding], list[Finding]]:
+    """Findings of cross-object rules, after policy and suppressions: (kept, suppressed)."""
+    from kubelint import registry
+
+    specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
+    policy = options.policy or Policy.build(specs, [], [], {}, {})
+    context = RuleContext(options.kubernetes_version, options.namespace, options.strict_refs)
+    raw: list[tuple[Finding, tuple[str, ...]]] = [(f, ()) for f in _duplicate_objects(results)]
+    facts_by_rule: dict[str, list[Fact]] = {}
+    for result in results:
+        for fact in result.facts:
+            facts_by_rule.setdefault(fact.rule, []).append(fact)
+    for spec in specs:
+        if spec.cross_check is None or spec.id not in policy.enabled:
+            continue
+        configured = options.rule_options.get(spec.id) or options.rule_options.get(spec.slug) or {}
+        rule_options = {**spec.options, **configured}
+        for violation in spec.cross_check(facts_by_rule.get(spec.id, []), rule_options, context):
+            fact = violation.fact
+            line, column = fact.marks.get(violation.mark_key, (0, 0))
+            raw.append(
+                (
+                    Finding(
+                        fact.path,
+                        line + 1,
+                        column + 1,
+                        spec.id,
+                        spec.slug,
+                        violation.severity or spec.rule.severity,
+                        violation.message,
+                        violation.suggestion,
+                        field=fact.fields.get(violation.mark_key),
+                        object_ref=fact.object_ref,
+                    ),
+                    fact.ignored,
+                )
+            )
+    by_path = {r.path: r.suppressions for r in results}
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for finding, ignored in raw:
+        decided = policy.apply(finding)
+        if decided is None:
+            continue
+        inline = by_path.get(finding.path)
+        hidden = any(matches(e, decided.rule, decided.name) for e in ignored) or (
+            inline is not None and inline.suppresses(decided)
+        )
+        (suppressed if hidden else kept).append(decided)
+    return kept, suppressed
 
 
 def _order(sources: list[SourceFile], path: str) -> int:

@@ -77,6 +77,11 @@ def _port_number(value: Any) -> Iterator[Issue]:
             yield Issue("invalid-value", (), f"port {value}: {problem}")
 
 
+def _host_port(value: Any) -> Iterator[Issue]:
+    if value != 0:  # 0 means "no host port"
+        yield from _port_number(value)
+
+
 def _int_or_port_name(value: Any) -> Iterator[Issue]:
     if isinstance(value, str):
         for problem in k8s_formats.port_name(value):
@@ -118,7 +123,7 @@ def build_hooks() -> FieldHooks:
             "invalid-name", "port name", k8s_formats.port_name
         ),
         (CORE + "ContainerPort", "containerPort"): _port_number,
-        (CORE + "ContainerPort", "hostPort"): _port_number,
+        (CORE + "ContainerPort", "hostPort"): _host_port,
         (CORE + "ServicePort", "port"): _port_number,
         (CORE + "ServicePort", "name"): _string_check(
             "invalid-name", "port name", k8s_formats.dns1123_label

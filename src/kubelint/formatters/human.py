@@ -7,6 +7,7 @@ written without importing rich at all.
 from __future__ import annotations
 
 import os
+import re
 from itertools import groupby
 from typing import TextIO
 
@@ -25,7 +26,7 @@ def use_colour(stream: TextIO) -> bool:
 def _excerpt(lines: list[str] | None, finding: Finding) -> list[str]:
     if not lines or not 1 <= finding.line <= len(lines):
         return []
-    source = lines[finding.line - 1].rstrip("\r\n").expandtabs(1)
+    source = printable(lines[finding.line - 1].rstrip("\r\n").expandtabs(1))
     width = 1
     if finding.end_line == finding.line and finding.end_column:
         width = max(1, finding.end_column - finding.column)
@@ -35,13 +36,25 @@ def _excerpt(lines: list[str] | None, finding: Finding) -> list[str]:
 
 
 def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The file's lines decoded as the loader decodes them; None for unreadable files."""
     if path not in cache:
+        from kubelint.loader import decode
+
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                cache[path] = handle.read().split("\n")
+            with open(path, "rb") as handle:
+                text, _ = decode(handle.read())
         except OSError:
-            cache[path] = None
+            text = None
+        cache[path] = text.split("\n") if text is not None else None
     return cache[path]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters shown as escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def _summary_line(result: RunResult) -> str:
@@ -54,10 +67,17 @@ def _summary_line(result: RunResult) -> str:
     if skipped:
         skipped_text = "; skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
     checked = f"{result.files} file(s), {result.objects} object(s) checked"
-    return f"{', '.join(parts)} in {checked}{skipped_text}"
+    hidden = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
+    return f"{', '.join(parts)} in {checked}{skipped_text}{hidden}"
 
 
-def render(result: RunResult, stream: TextIO, sources: dict[str, str] | None = None) -> None:
+def render(
+    result: RunResult,
+    stream: TextIO,
+    sources: dict[str, str] | None = None,
+    *,
+    show_suppressed: bool = False,
+) -> None:
     """Write findings for people. ``sources`` maps displayed paths to readable locations."""
     colour = use_colour(stream)
     console = None
@@ -71,7 +91,7 @@ def render(result: RunResult, stream: TextIO, sources: dict[str, str] | None = N
         lines = _read_lines(location, cache) if location != "-" else None
         _emit(console, stream, path, bold=True)
         for finding in group:
-            head = (
+            head = printable(
                 f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.label} "
                 f"{finding.rule} {finding.name}: {finding.message}"
             )
@@ -81,15 +101,26 @@ def render(result: RunResult, stream: TextIO, sources: dict[str, str] | None = N
                 console.print(
                     f"{escape(finding.path)}:{finding.line}:{finding.column}: "
                     f"[{_STYLE[finding.severity]}]{finding.severity.label}[/] "
-                    f"[dim]{finding.rule} {finding.name}[/]: {escape(finding.message)}"
+                    f"[dim]{finding.rule} {finding.name}[/]: {escape(printable(finding.message))}"
                 )
             else:
                 stream.write(head + "\n")
             for excerpt in _excerpt(lines, finding):
                 _emit(console, stream, excerpt)
             if finding.suggestion:
-                _emit(console, stream, f"      = {finding.suggestion}")
+                _emit(console, stream, printable(f"      = {finding.suggestion}"))
         _emit(console, stream, "")
+    if show_suppressed and result.suppressed:
+        _emit(console, stream, f"suppressed ({len(result.suppressed)}):", bold=True)
+        for finding in result.suppressed:
+            _emit(
+                console,
+                stream,
+                printable(
+                    f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule} "
+                    f"{finding.name}: {finding.message}"
+                ),
+            )
     _emit(console, stream, _summary_line(result), bold=True)
 
 

@@ -22,10 +22,16 @@ def summary(result: RunResult) -> dict[str, object]:
         "errors": counts[Severity.ERROR],
         "warnings": counts[Severity.WARNING],
         "infos": counts[Severity.INFO],
+        "suppressed": len(result.suppressed),
     }
 
 
-def render(result: RunResult, stream: TextIO) -> None:
+def render(result: RunResult, stream: TextIO, *, show_suppressed: bool = False) -> None:
     """Write the run as one JSON object."""
-    payload = {"findings": [f.to_json() for f in result.findings], "summary": summary(result)}
+    payload: dict[str, object] = {
+        "findings": [f.to_json() for f in result.findings],
+        "summary": summary(result),
+    }
+    if show_suppressed:
+        payload["suppressed"] = [f.to_json() for f in result.suppressed]
     stream.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

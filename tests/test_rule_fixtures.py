@@ -1,0 +1,116 @@
+"""Every rule against its fixture: findings exactly where the fixture's comments say.
+
+A fixture is ``tests/fixtures/rules/<ID>.yaml`` (or a directory ``<ID>/`` for rules that
+look across objects). A line that must produce a finding of the rule ends with
+``# expect: <ID>`` (or ``# expect: <ID>@<column>``); every other line must produce none.
+Each fixture holds firing and non-firing objects; the meta-tests check that every rule
+in the catalogue has one, and that its documentation is complete.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kubelint import engine, registry, sources
+from kubelint.policy import Policy
+from kubelint.schema_store import latest_version
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2}\d{3}(?:@\d+)?(?:\s*,\s*[A-Z]{2}\d{3}(?:@\d+)?)*)")
+SPECS = registry.builtin_rules()
+
+
+def _fixture(rule_id: str) -> Path | None:
+    for candidate in (FIXTURES / f"{rule_id}.yaml", FIXTURES / rule_id):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _expected(path: Path, rule_id: str) -> set[tuple[str, int, int | None]]:
+    files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
+    found: set[tuple[str, int, int | None]] = set()
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            for match in EXPECT.finditer(line):
+                for entry in match.group(1).split(","):
+                    ident, _, column = entry.strip().partition("@")
+                    if ident == rule_id:
+                        found.add((file.name, number, int(column) if column else None))
+    return found
+
+
+def _run(path: Path, rule_id: str) -> list[tuple[str, int, int]]:
+    specs = registry.builtin_rules()
+    policy = Policy.build(specs, [rule_id], [], {}, {})
+    options = engine.CheckOptions(latest_version(), policy=policy, jobs=1)
+    result = engine.run(sources.collect([str(path)]), options)
+    return [(Path(f.path).name, f.line, f.column) for f in result.findings if f.rule == rule_id]
+
+
+WITH_FIXTURES = [s.id for s in SPECS if _fixture(s.id) is not None]
+
+
+@pytest.mark.parametrize("rule_id", WITH_FIXTURES)
+def test_rule_fires_exactly_where_the_fixture_says(rule_id: str) -> None:
+    path = _fixture(rule_id)
+    assert path is not None
+    expected = _expected(path, rule_id)
+    got = _run(path, rule_id)
+    got_lines = {(name, line) for name, line, _ in got}
+    want_lines = {(name, line) for name, line, _ in expected}
+    assert got_lines == want_lines, (
+        f"missing: {want_lines - got_lines}, unexpected: {got_lines - want_lines}"
+    )
+    for name, line, column in expected:
+        if column is not None:
+            assert (name, line, column) in got, (
+                f"{name}:{line}: expected column {column}, got {got}"
+            )
+
+
+CATALOGUE = [s.id for s in SPECS if int(s.id[2:]) >= 30]
+
+
+@pytest.mark.parametrize("rule_id", CATALOGUE)
+def test_catalogue_rule_has_firing_and_quiet_cases(rule_id: str) -> None:
+    path = _fixture(rule_id)
+    assert path is not None, f"{rule_id} has no fixture in {FIXTURES}"
+    expected = _expected(path, rule_id)
+    assert expected, f"{rule_id}'s fixture has no `# expect: {rule_id}` line"
+    documents = 0
+    files = sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
+    for file in files:
+        documents += sum(
+            1
+            for chunk in re.split(r"^---\s*$", file.read_text(encoding="utf-8"), flags=re.M)
+            if chunk.strip()
+        )
+    assert documents > len({line for _, line, _ in expected}) or documents > 1, (
+        f"{rule_id}'s fixture needs an object where the rule stays quiet"
+    )
+
+
+def test_catalogue_ids_and_docs() -> None:
+    ids = [s.id for s in SPECS]
+    slugs = [s.slug for s in SPECS]
+    assert len(ids) == len(set(ids))
+    assert len(slugs) == len(set(slugs))
+    for spec in SPECS:
+        assert re.fullmatch(r"KL\d{3}", spec.id), spec.id
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", spec.slug), spec.slug
+        doc = spec.rule.doc
+        for part in ("what", "why", "example", "use_instead"):
+            assert getattr(doc, part).strip(), f"{spec.id}: empty doc section {part}"
+
+
+def test_generated_rule_docs_are_current() -> None:
+    from kubelint.docs import render_catalogue
+
+    current = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == render_catalogue(SPECS), (
+        "docs/rules.md is stale: run python scripts/generate_docs.py"
+    )
