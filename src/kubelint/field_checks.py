@@ -95,12 +95,6 @@ def _int_or_percent(value: Any) -> Iterator[Issue]:
         yield Issue("invalid-value", (), problem)
 
 
-def _cron(value: Any) -> Iterator[Issue]:
-    if isinstance(value, str):
-        for problem in k8s_formats.cron_schedule(value):
-            yield Issue("invalid-value", (), f'schedule "{value}": {problem}')
-
-
 def build_hooks() -> FieldHooks:
     """The property hooks, keyed by (definition name, property)."""
     dns_label = _string_check("invalid-name", "name", k8s_formats.dns1123_label)
@@ -137,7 +131,6 @@ def build_hooks() -> FieldHooks:
         ("io.k8s.api.apps.v1.RollingUpdateDaemonSet", "maxSurge"): _int_or_percent,
         ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "minAvailable"): _int_or_percent,
         ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "maxUnavailable"): _int_or_percent,
-        ("io.k8s.api.batch.v1.CronJobSpec", "schedule"): _cron,
     }
     return hooks
 

@@ -159,6 +159,9 @@ SPECIAL_DEFINITIONS: Final = {
     "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": "date-time",
 }
 
+#: Properties whose values' format a catalogue rule checks (so it is reported once, there).
+FORMATS_OWNED_BY_RULES: Final = frozenset({("io.k8s.api.core.v1.Secret", "data")})  # KL071
+
 #: Hooks: (definition, property) -> check of that property's value; filled by field_checks.
 FieldHooks = dict[tuple[str, str], FieldCheck]
 
@@ -208,6 +211,8 @@ class Compiler:
         """Compile one property of ``parent`` (called lazily by :meth:`Node.prop`)."""
         assert parent.raw_properties is not None
         node = self._sub(parent.raw_properties[key])
+        if (parent.definition, key) in FORMATS_OWNED_BY_RULES and node.additional is not None:
+            node.additional.fmt = None
         if key in ("apiVersion", "kind") and node.enum is not None:
             # which apiVersion/kind an object has decides its schema; the engine checked them
             stripped = Node()
