@@ -47,10 +47,9 @@ def render_catalogue(specs: Iterable[RuleSpec]) -> str:
         "| id | slug | severity | summary |",
         "| --- | --- | --- | --- |",
     ]
-    parts.extend(
-        f"| [{s.id}](#{s.id.lower()}-{s.slug}) | `{s.slug}` | {s.rule.severity.label} | {s.rule.summary} |"
-        for s in ordered
-    )
+    for s in ordered:
+        anchor = f"{s.id.lower()}-{s.slug}"
+        parts.append(f"| [{s.id}](#{anchor}) | `{s.slug}` | {s.rule.severity.label} | {s.rule.summary} |")
     parts.append("")
     parts.extend(render_rule(s, heading="##") for s in ordered)
     return "\n".join(parts)
