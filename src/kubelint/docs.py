@@ -49,7 +49,8 @@ def render_catalogue(specs: Iterable[RuleSpec]) -> str:
     ]
     for s in ordered:
         anchor = f"{s.id.lower()}-{s.slug}"
-        parts.append(f"| [{s.id}](#{anchor}) | `{s.slug}` | {s.rule.severity.label} | {s.rule.summary} |")
+        level = s.rule.severity.label
+        parts.append(f"| [{s.id}](#{anchor}) | `{s.slug}` | {level} | {s.rule.summary} |")
     parts.append("")
     parts.extend(render_rule(s, heading="##") for s in ordered)
     return "\n".join(parts)
