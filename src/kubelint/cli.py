@@ -132,6 +132,10 @@ def _normalise_version(text: str) -> str:
 )
 @click.option("--show-suppressed", is_flag=True, help="Also list findings that were suppressed.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes to the files, in place.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Show the safe fixes as a diff; write nothing."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -154,6 +158,8 @@ def check(
     strict_refs: bool | None,
     show_suppressed: bool,
     statistics: bool,
+    apply_fixes: bool,
+    show_diff: bool,
     jobs: int | None,
 ) -> None:
     """Check manifests: files, directories (recursively) or - for standard input."""
@@ -212,6 +218,12 @@ def check(
         config.strict_refs if strict_refs is None else strict_refs,
     )
     result = engine.run(files, options, crd_files)
+    if apply_fixes or show_diff:
+        changed = _fix(result, files, options, write=apply_fixes and not show_diff)
+        if show_diff:
+            sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
+        if changed:
+            result = engine.run(files, options, crd_files)
     _render(output, result, files, show_suppressed, statistics)
     threshold = Severity.parse(fail_on or config.fail_on)
     failed = any(f.severity >= threshold for f in result.findings)
@@ -244,6 +256,39 @@ def _render(
         stream = sys.stderr if output != "human" else out
         for (rule_id, slug), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             stream.write(f"{count:>6}  {rule_id}  {slug}\n")
+
+
+def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
+    """Plan (and with ``write``, apply) the safe fixes of every file; True if any applies."""
+    from kubelint import engine, fixing
+
+    context = engine.Context(options)
+    by_path: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    changed = False
+    for source in files:
+        findings = by_path.get(source.display)
+        if not findings or source.location == "-":
+            continue
+
+        def recheck(text: str, source: Any = source) -> list[Any]:
+            return engine.check_source(source, context, text.encode("utf-8")).findings
+
+        planned = fixing.plan(source.display, source.location, findings, recheck)
+        if planned.refused:
+            sys.stderr.write(f"{source.display}: {planned.refused}\n")
+            continue
+        if not planned.changed:
+            continue
+        changed = True
+        if write:
+            fixing.write(planned, source.location)
+            titles = "; ".join(fix.title for fix in planned.applied)
+            sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
+        else:
+            sys.stdout.write(planned.diff())
+    return changed
 
 
 @cli.command("rules")

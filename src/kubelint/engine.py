@@ -267,8 +267,8 @@ class _DocumentChecker:
         if not old:
             return None
         new = fix.new_text
-        if old[0] in "\"'" and fix.target == "key":
-            new = old[0] + new + old[0]
+        if old[0] in "\"'" and new[:1] not in ("'", '"'):
+            new = old[0] + new + old[0]  # keep the user's quoting
         return RuleFix(fix.title, (TextEdit(mark[0], mark[1], old, new),), fix.safety)
 
     _TOKEN_PART = r"(?:[^\s:#,\]\}]|:(?=[^\s,\]\}])|(?<=\S)#)+"
@@ -477,6 +477,10 @@ class _DocumentChecker:
                     fix = FixSpec(f'Quote the value: "{token}"', path, "value", f'"{token}"')
                 else:
                     slug = "invalid-type"
+            elif slug == "invalid-enum-value" and issue.meant is not None:
+                fix = FixSpec(
+                    f"Change {self.token(mark)} to {issue.meant}", path, "value", issue.meant
+                )
             elif slug == "unknown-field" and issue.meant is not None:
                 renames[path] = issue.meant
                 fix = FixSpec(f"Rename {path[-1]} to {issue.meant}", path, "key", issue.meant)

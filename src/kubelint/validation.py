@@ -704,13 +704,19 @@ def _json_text(value: Any) -> str:
 def _enum_issue(node: Node, value: Any, path: Path) -> Issue:
     allowed = ", ".join(str(v) for v in node.enum or ())
     guess: str | None = None
+    same_but_case = False
     if isinstance(value, str) and node.enum_lower:
-        guess = node.enum_lower.get(value.lower()) or closest(value, list(node.enum_lower.values()))
+        guess = node.enum_lower.get(value.lower())
+        same_but_case = guess is not None
+        guess = guess or closest(value, list(node.enum_lower.values()))
+    shown = repr(value) if isinstance(value, str) else _json_text(value)
     return Issue(
         "invalid-enum-value",
         path,
-        f"{repr(value) if isinstance(value, str) else _json_text(value)} is not one of: {allowed}",
+        f"{shown} is not one of: {allowed}",
         f'did you mean "{guess}"?' if guess else None,
+        AT_VALUE,
+        guess if same_but_case else None,
     )
 
 
