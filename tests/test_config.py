@@ -1,0 +1,165 @@
+"""Configuration files, selection, severities and suppressions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubelint.config import ConfigError, find_config, parse
+
+MANIFEST = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  lables: {}
+dat: {}
+"""
+
+
+def run(cwd: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "-o", "json", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
+    )  # fmt: skip
+    payload = json.loads(result.stdout) if result.stdout.startswith("{") else {}
+    return result.returncode, payload, result.stderr
+
+
+def test_unknown_key_names_the_nearest_one() -> None:
+    with pytest.raises(ConfigError, match='unknown key "fail_on"; did you mean "fail-on"'):
+        parse({"fail_on": "warning"}, "x.yaml")
+    with pytest.raises(ConfigError, match="fail-on"):
+        parse({"fail-on": "sometimes"}, "x.yaml")
+
+
+def test_config_is_found_upward(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text("fail-on: warning\n", encoding="utf-8")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == tmp_path / ".kubelint.yaml"
+
+
+def test_pyproject_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kubelint]\nignore = ["KL008"]\n', encoding="utf-8"
+    )
+    (tmp_path / "cm.yaml").write_text(MANIFEST, encoding="utf-8")
+    code, payload, _ = run(tmp_path, "cm.yaml")
+    assert code == 0
+    assert payload["findings"] == []
+
+
+def test_select_ignore_severity_and_fail_on(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / ".kubelint.yaml").write_text(
+        "severity:\n  unknown-field: warning\nfail-on: warning\n", encoding="utf-8"
+    )
+    code, payload, _ = run(tmp_path, "cm.yaml")
+    assert code == 1
+    assert {f["severity"] for f in payload["findings"]} == {"warning"}
+    code, payload, _ = run(tmp_path, "cm.yaml", "--fail-on", "error")
+    assert code == 0
+    code, payload, _ = run(tmp_path, "cm.yaml", "--select", "KL00", "--ignore", "KL008")
+    assert payload["findings"] == []
+
+
+def test_bad_configuration_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / ".kubelint.yaml").write_text("selct: [KL008]\n", encoding="utf-8")
+    code, _, stderr = run(tmp_path, "cm.yaml")
+    assert code == 2
+    assert 'did you mean "select"' in stderr
+    (tmp_path / ".kubelint.yaml").write_text("ignore: [unknown-feild]\n", encoding="utf-8")
+    code, _, stderr = run(tmp_path, "cm.yaml")
+    assert code == 2
+    assert 'did you mean "unknown-field"' in stderr
+
+
+def test_inline_and_annotation_suppressions(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(
+        """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  lables: {}  # kubelint: disable=KL008
+# kubelint: disable-next-line=unknown-field
+dat: {}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations:
+    kubelint.io/ignore: "unknown-field"
+dat: {}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+dat: {}
+""",
+        encoding="utf-8",
+    )
+    code, payload, _ = run(tmp_path, "cm.yaml", "--show-suppressed")
+    assert code == 1
+    assert [(f["line"], f["rule"]) for f in payload["findings"]] == [(21, "KL008")]
+    assert sorted(f["line"] for f in payload["suppressed"]) == [5, 7, 15]
+    assert payload["summary"]["suppressed"] == 3
+
+
+def test_disable_file_and_per_file_ignores(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "# kubelint: disable-file=KL008\n" + MANIFEST, encoding="utf-8"
+    )
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "b.yaml").write_text(
+        MANIFEST.replace("name: c", "name: d"), encoding="utf-8"
+    )
+    (tmp_path / ".kubelint.yaml").write_text(
+        "per-file-ignores:\n  'legacy/*': [unknown-field]\n", encoding="utf-8"
+    )
+    code, payload, _ = run(tmp_path, ".")
+    assert code == 0, payload
+    assert payload["findings"] == []
+
+
+def test_custom_rules_directory(tmp_path: Path) -> None:
+    rules = tmp_path / "team-rules"
+    rules.mkdir()
+    (rules / "owner.yaml").write_text(
+        """\
+id: KL900
+slug: owner-label-required
+severity: error
+summary: Every object names its owning team.
+template: field
+params:
+  path: metadata.labels.owner
+  present: true
+  message: "no owner label"
+  suggestion: "add metadata.labels.owner"
+doc:
+  what: Reports objects without an owner label.
+  why: Somebody must be paged.
+  example: "metadata:\\n  name: x"
+  use-instead: "metadata:\\n  name: x\\n  labels:\\n    owner: team-a"
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n", encoding="utf-8"
+    )
+    code, payload, _ = run(tmp_path, "cm.yaml", "--rules", str(rules))
+    assert code == 1
+    assert [f["rule"] for f in payload["findings"]] == ["KL900"]
+    (tmp_path / ".kubelint.yaml").write_text("rules: [team-rules]\n", encoding="utf-8")
+    code, payload, _ = run(tmp_path, "cm.yaml")
+    assert [f["name"] for f in payload["findings"]] == ["owner-label-required"]
