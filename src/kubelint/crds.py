@@ -72,8 +72,17 @@ def versions_of_crd(obj: dict[str, Any]) -> list[CrdVersion]:
                 entry["name"],
                 kind,
                 namespaced,
-                schema if isinstance(schema, dict) else None,
+                _plain(schema) if isinstance(schema, dict) else None,
                 entry.get("served", True) is not False,
             )
         )
     return found
+
+
+def _plain(value: Any) -> Any:
+    """A copy without positions: schemas travel between processes and live all run long."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
