@@ -1,0 +1,71 @@
+"""KL043 capabilities-added: a container adds Linux capabilities beyond an allowed few."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+
+
+def _normal(capability: str) -> str:
+    name = capability.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+@object_rule(
+    "KL043",
+    "capabilities-added",
+    Severity.WARNING,
+    "A container adds Linux capabilities other than NET_BIND_SERVICE.",
+    doc(
+        what="Reports each entry of `securityContext.capabilities.add` that is not in the "
+        "option `allowed` (default: `NET_BIND_SERVICE`); names compare without case and "
+        "without a `CAP_` prefix. `ALL` is always reported. Windows pods are skipped.",
+        why="Capabilities split root's powers: NET_ADMIN reconfigures the pod's network, "
+        "SYS_ADMIN is nearly root (mounts, namespaces), SYS_PTRACE reads other processes' "
+        "memory, SYS_MODULE loads kernel code. Each one added widens what an intruder can "
+        "do from the container. NET_BIND_SERVICE (binding ports below 1024) is harmless.",
+        example="securityContext:\n  capabilities:\n    add: [SYS_ADMIN, NET_ADMIN]",
+        use_instead="securityContext:\n  capabilities:\n    drop: [ALL]\n"
+        "    add: [NET_BIND_SERVICE]",
+    ),
+    kinds=("DeploymentLike",),
+    options={"allowed": ["NET_BIND_SERVICE"]},
+)
+def capabilities_added(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
+    """Yield a violation at each added capability that is not allowed."""
+    spec = obj.pod_spec()
+    if spec is None or _windows(spec):
+        return
+    allowed = {_normal(str(c)) for c in options.get("allowed") or ()} - {"ALL"}
+    for base, container in obj.containers():
+        context = container.get("securityContext")
+        capabilities = context.get("capabilities") if isinstance(context, dict) else None
+        added = capabilities.get("add") if isinstance(capabilities, dict) else None
+        if not isinstance(added, list):
+            continue
+        who = container.get("name", "?")
+        for index, capability in enumerate(added):
+            if not isinstance(capability, str) or _normal(capability) in allowed:
+                continue
+            what = (
+                "every capability (ALL)"
+                if _normal(capability) == "ALL"
+                else f"the capability {capability}"
+            )
+            yield Violation(
+                (*base, "securityContext", "capabilities", "add", index),
+                f'container "{who}" adds {what}',
+                "remove it from capabilities.add, or allow it in this rule's options if the "
+                "container truly needs it",
+            )
+
+
+def _windows(spec: dict[str, Any]) -> bool:
+    os = spec.get("os")
+    return isinstance(os, dict) and os.get("name") == "windows"
