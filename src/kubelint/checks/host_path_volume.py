@@ -1,0 +1,72 @@
+"""KL047 host-path-volume: a pod mounts a directory or file of its node."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.validation import AT_KEY
+
+
+def _covered(path: str, allowed: list[str]) -> bool:
+    """Whether ``path`` is one of ``allowed`` or below one of them."""
+    clean = path.rstrip("/") or "/"
+    for entry in allowed:
+        root = entry.rstrip("/") or "/"
+        if clean == root or clean.startswith(root if root == "/" else root + "/"):
+            return True
+    return False
+
+
+@object_rule(
+    "KL047",
+    "host-path-volume",
+    Severity.WARNING,
+    "A pod mounts a path of its node (a hostPath volume).",
+    doc(
+        what="Reports every `hostPath` volume of a pod spec, DaemonSets included, unless "
+        "its path is one of the option `allowed-paths` or below one of them (default: "
+        "none).",
+        why="A hostPath volume gives the pod the node's files: `/var/run/docker.sock` or "
+        "the containerd socket is control of every container on the node, `/etc` or `/` "
+        "is the node itself, and even a log directory leaks other pods' data. The pod "
+        "also becomes tied to what one node happens to hold. Node agents (log shippers, "
+        "CNI and CSI drivers) need it: list their paths in `allowed-paths` or suppress "
+        "the finding on those objects.",
+        example="volumes:\n- name: docker\n  hostPath:\n    path: /var/run/docker.sock",
+        use_instead="volumes:\n- name: cache\n  emptyDir: {}\n"
+        "# or, for data that must outlive the pod:\n"
+        "- name: data\n  persistentVolumeClaim:\n    claimName: data",
+    ),
+    kinds=("DeploymentLike",),
+    options={"allowed-paths": []},
+)
+def host_path_volume(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
+    """Yield a violation at each hostPath volume whose path is not allowed."""
+    spec = obj.pod_spec()
+    spec_path = obj.pod_spec_path
+    if spec is None or spec_path is None:
+        return
+    volumes = spec.get("volumes")
+    if not isinstance(volumes, list):
+        return
+    allowed = [str(p) for p in options.get("allowed-paths") or ()]
+    for index, volume in enumerate(volumes):
+        if not isinstance(volume, dict) or not isinstance(volume.get("hostPath"), dict):
+            continue
+        path = volume["hostPath"].get("path")
+        if isinstance(path, str) and _covered(path, allowed):
+            continue
+        shown = f" {path}" if isinstance(path, str) else ""
+        yield Violation(
+            (*spec_path, "volumes", index, "hostPath"),
+            f'volume "{volume.get("name", "?")}" mounts the node\'s path{shown} (hostPath)',
+            "use an emptyDir, a ConfigMap or a PersistentVolumeClaim; if the pod must see "
+            "the node, keep the path narrow and mount it readOnly",
+            AT_KEY,
+        )

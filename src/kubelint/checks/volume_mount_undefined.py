@@ -1,0 +1,78 @@
+"""KL052 volume-mount-undefined: a volumeMount names no volume of the pod."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.suggest import closest
+
+
+@object_rule(
+    "KL052",
+    "volume-mount-undefined",
+    Severity.ERROR,
+    "A container mounts a volume that the pod does not define.",
+    doc(
+        what="Reports `volumeMounts` and `volumeDevices` entries whose name is not the name "
+        "of a volume in the pod spec (or, in a StatefulSet, of a volumeClaimTemplate), "
+        "and suggests the nearest volume name.",
+        why='The API server rejects the object (`volumeMounts[0].name: Not found: "confg"`).',
+        example="containers:\n- name: web\n  image: registry.example.com/web:2.4.1\n"
+        "  volumeMounts:\n  - name: confg\n    mountPath: /etc/web\n"
+        "volumes:\n- name: config\n  configMap:\n    name: web",
+        use_instead="containers:\n- name: web\n  image: registry.example.com/web:2.4.1\n"
+        "  volumeMounts:\n  - name: config\n    mountPath: /etc/web\n"
+        "volumes:\n- name: config\n  configMap:\n    name: web",
+    ),
+    kinds=("DeploymentLike",),
+)
+def volume_mount_undefined(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
+    """Yield a violation at each mount name that matches no volume."""
+    spec = obj.pod_spec()
+    if spec is None:
+        return
+    names = _names(spec.get("volumes"))
+    if obj.kind == "StatefulSet":
+        templates = obj.get(("spec", "volumeClaimTemplates"))
+        if isinstance(templates, list):
+            names.extend(
+                t["metadata"]["name"]
+                for t in templates
+                if isinstance(t, dict)
+                and isinstance(t.get("metadata"), dict)
+                and isinstance(t["metadata"].get("name"), str)
+            )
+    for base, container in obj.containers(ephemeral=True):
+        for field in ("volumeMounts", "volumeDevices"):
+            mounts = container.get(field)
+            if not isinstance(mounts, list):
+                continue
+            for index, mount in enumerate(mounts):
+                name = mount.get("name") if isinstance(mount, dict) else None
+                if not isinstance(name, str) or not name or name in names:
+                    continue
+                guess = closest(name, names)
+                if guess:
+                    hint = f'did you mean "{guess}"?'
+                elif names:
+                    hint = f"mount one of the pod's volumes ({', '.join(names[:6])}) or add it"
+                else:
+                    hint = f"add a volume named {name} to the pod's volumes"
+                yield Violation(
+                    (*base, field, index, "name"),
+                    f'container "{container.get("name", "?")}" mounts volume "{name}", which '
+                    "the pod does not define",
+                    hint,
+                )
+
+
+def _names(volumes: Any) -> list[str]:
+    if not isinstance(volumes, list):
+        return []
+    return [v["name"] for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)]
