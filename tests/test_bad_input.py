@@ -263,12 +263,6 @@ def only(found: list[dict[str, object]], rule: str, **where: object) -> dict[str
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubelint bug: the human output's source excerpt copies raw file bytes: binary.yaml"
-    " puts NULs and ESC sequences on the terminal, utf16-bom.yaml shows undecoded UTF-16 bytes"
-    " (NUL between letters) instead of the decoded line `dataq:`",
-)
 def test_human_output_has_no_control_characters(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("broken-human")
     for name in ("binary.yaml", "utf16-bom.yaml", "latin1.yaml"):
@@ -388,13 +382,6 @@ spec:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubelint false positive: `hostPort: 0` means no host port (the API server checks"
-    " the range only when hostPort != 0, Pod Security baseline allows 0); kubelint reports"
-    " KL017 `port 0: must be between 1 and 65535` (11 such errors in the corpus, all in kyverno"
-    " test resources, most of them *-good.yaml)",
-)
 def test_zero_host_port_is_valid(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(ZERO_HOST_PORT, encoding="utf-8")
     run = check_json("pod.yaml", cwd=tmp_path)
