@@ -1,0 +1,70 @@
+"""KL055 command-line-continuation: shell line continuations folded away by YAML.
+
+A plain (or ``>`` folded) scalar written over several lines is joined by YAML with single
+spaces. Lines ending in ``\\`` (a shell line continuation) then become ``... \\ next``:
+the shell reads ``\\ `` as an escaped space, so the next line's first word starts with a
+space (`` echo``) and is not the command that was meant.
+
+Only the parsed value is available to rules, so the check looks for what the fold
+leaves behind: a backslash that stands alone between spaces. An escaped space inside a
+word (``My\\ Documents``) is legitimate and is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+
+#: A backslash with blank before it and one space after it, then more text: a folded "\<EOL>".
+_FOLDED: Final = re.compile(r"(?:^|[ \t])\\ (?=(\S+))")
+
+
+@object_rule(
+    "KL055",
+    "command-line-continuation",
+    Severity.WARNING,
+    "A command or args string was written over several lines ending in \\, which YAML folds.",
+    doc(
+        what="Reports strings of a container's `command` and `args` that contain a "
+        "backslash standing alone between spaces (` \\ `): what YAML leaves of a shell line "
+        "continuation when a plain or `>` scalar is written over several lines.",
+        why="YAML joins the lines of a plain multi-line scalar with spaces, so `a; \\` "
+        "followed by `b` becomes `a; \\ b`. The shell reads `\\ ` as an escaped space: the "
+        "next word is ` b`, a command whose name starts with a space, and `sh -c` fails "
+        "with `sh:  b: not found` (or silently passes a wrong argument).",
+        example="command:\n- /bin/sh\n- -c\n- echo start; \\\n  echo FILE $(FILE); \\\n"
+        "  sleep 3600",
+        use_instead="command:\n- /bin/sh\n- -c\n- |\n  echo start\n  echo FILE $(FILE)\n"
+        "  sleep 3600",
+    ),
+    kinds=("DeploymentLike",),
+)
+def command_line_continuation(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
+    """Yield a violation at each command/args string that holds a folded continuation."""
+    for base, container in obj.containers(ephemeral=True):
+        for field in ("command", "args"):
+            items = container.get(field)
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, str):
+                    continue
+                found = _FOLDED.search(item)
+                if found is None:
+                    continue
+                yield Violation(
+                    (*base, field, index),
+                    f'container "{container.get("name", "?")}": {field}[{index}] was written '
+                    'over lines ending in "\\", but YAML joins them with spaces: a shell reads '
+                    f'"\\ {found.group(1)}" as the word " {found.group(1)}" (an escaped space), '
+                    f"not {found.group(1)}",
+                    "write the script as a | block scalar (one command per line) and drop the "
+                    "trailing backslashes",
+                )
