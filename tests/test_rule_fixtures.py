@@ -114,3 +114,26 @@ def test_generated_rule_docs_are_current() -> None:
     assert current == render_catalogue(SPECS), (
         "docs/rules.md is stale: run python scripts/generate_docs.py"
     )
+
+
+def test_bundled_data_rules_pass_strict_validation() -> None:
+    # at run time the bundled rules are read without pydantic: this keeps them honest
+    for path in sorted(registry.bundled_rules_dir().glob("*.yaml")):
+        registry.load_data_rule(path, "test", trusted=False)
+
+
+def test_a_plain_run_does_not_import_pydantic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kubelint import engine, sources, schema_store\n"
+        "engine.run(sources.collect(['examples/web.yaml']), engine.CheckOptions(schema_store.latest_version()))\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert out.stdout.strip() == "False", out.stderr

@@ -7,10 +7,9 @@ error that names the nearest valid one.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kubelint.suggest import closest
 
@@ -21,32 +20,31 @@ class ConfigError(Exception):
     """A configuration file that cannot be used (exit code 2)."""
 
 
-class Config(BaseModel):
-    """Every configuration key, with its default."""
+Level = Literal["error", "warning", "info"]
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
-    select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
-    kubernetes_version: str | None = Field(default=None, alias="kubernetes-version")
-    fail_on: Literal["error", "warning", "info"] = Field(default="error", alias="fail-on")
+@dataclass(frozen=True)
+class Config:
+    """Every configuration key (kebab-case in files), with its default."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012 - read by pydantic, never mutated
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Level] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    kubernetes_version: str | None = None
+    fail_on: Level = "error"
     namespace: str = "default"
-    crds: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
-    strict_refs: bool = Field(default=False, alias="strict-refs")
-    ignore_missing_schemas: bool = Field(default=False, alias="ignore-missing-schemas")
-
-    @field_validator("kubernetes_version", mode="before")
-    @classmethod
-    def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int | float) else value
+    crds: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    strict_refs: bool = False
+    ignore_missing_schemas: bool = False
 
 
 def _keys() -> list[str]:
-    return sorted(f.alias or name for name, f in Config.model_fields.items())
+    return sorted(f.name.replace("_", "-") for f in fields(Config))
 
 
 def parse(data: Any, source: str) -> Config:
@@ -60,11 +58,16 @@ def parse(data: Any, source: str) -> Config:
             guess = closest(str(key), _keys())
             hint = f'; did you mean "{guess}"?' if guess else f" (valid keys: {', '.join(_keys())})"
             raise ConfigError(f'{source}: unknown key "{key}"{hint}')
+    values = {str(k).replace("-", "_"): v for k, v in data.items()}
+    if isinstance(values.get("kubernetes_version"), int | float):
+        values["kubernetes_version"] = str(values["kubernetes_version"])
+    from pydantic import TypeAdapter, ValidationError  # only when there is a file to check
+
     try:
-        return Config.model_validate(data)
+        return TypeAdapter(Config).validate_python(values)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
+        where = ".".join(str(p).replace("_", "-") for p in error["loc"])
         raise ConfigError(f"{source}: {where}: {error['msg']}") from exc
 
 

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from kubelint.catalog import CORE_RULES, Rule, RuleDoc
 from kubelint.findings import Severity
 from kubelint.objects import expand_kinds
@@ -21,32 +19,35 @@ class RuleDefinitionError(Exception):
     """A data rule (``rules/*.yaml`` or a user's) that cannot be used."""
 
 
-class _DocModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    what: str
-    why: str
-    example: str
-    use_instead: str = Field(alias="use-instead")
+def _validate_rule_file(data: Any) -> dict[str, Any]:
+    """Check a user's rule file against the format, with pydantic (imported only here)."""
+    from pydantic import BaseModel, ConfigDict, Field
 
+    class DocModel(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+        what: str
+        why: str
+        example: str
+        use_instead: str = Field(alias="use-instead")
 
-class _ScopeModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kinds: list[str] = Field(default_factory=list)
+    class ScopeModel(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        kinds: list[str] = Field(default_factory=list)
 
+    class DataRuleModel(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+        id: str = Field(pattern=r"^KL[0-9]{3,}$")
+        slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        severity: str = Field(pattern=r"^(error|warning|info)$")
+        summary: str
+        scope: ScopeModel = Field(default_factory=ScopeModel)
+        template: str
+        params: dict[str, Any] = Field(default_factory=dict)
+        doc: DocModel
+        enabled: bool = True
 
-class DataRuleModel(BaseModel):
-    """The format of a rule that is data: identity, scope, template, parameters, docs."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    id: str = Field(pattern=r"^KL[0-9]{3,}$")
-    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    severity: str = Field(pattern=r"^(error|warning|info)$")
-    summary: str
-    scope: _ScopeModel = Field(default_factory=_ScopeModel)
-    template: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    doc: _DocModel
-    enabled: bool = True
+    dumped: dict[str, Any] = DataRuleModel.model_validate(data).model_dump(by_alias=True)
+    return dumped
 
 
 def bundled_rules_dir() -> Path:
@@ -58,8 +59,8 @@ def bundled_rules_dir() -> Path:
     return here / "_data" / "rules"
 
 
-def load_data_rule(path: Path, source: str) -> RuleSpec:
-    """Read one data rule file."""
+def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpec:
+    """Read one data rule file; users' files (not ``trusted``) are validated strictly."""
     from kubelint.loader import decode, load_text
     from kubelint.templates import all_templates
 
@@ -69,39 +70,46 @@ def load_data_rule(path: Path, source: str) -> RuleSpec:
     loaded = load_text(text)
     if loaded.problems or len(loaded.documents) != 1:
         raise RuleDefinitionError(f"{path}: a rule file holds exactly one YAML document")
+    data: Any = loaded.documents[0].value
     try:
-        model = DataRuleModel.model_validate(loaded.documents[0].value)
-    except ValidationError as exc:
-        raise RuleDefinitionError(f"{path}: {_first_error(exc)}") from exc
-    template = all_templates().get(model.template)
-    if template is None:
-        known = ", ".join(sorted(all_templates()))
-        raise RuleDefinitionError(f"{path}: unknown template {model.template!r} (known: {known})")
-    try:
-        params = template.params.model_validate(model.params)
-    except ValidationError as exc:
-        raise RuleDefinitionError(f"{path}: params: {_first_error(exc)}") from exc
-    rule = Rule(
-        model.id,
-        model.slug,
-        Severity.parse(model.severity),
-        model.summary,
-        RuleDoc(model.doc.what, model.doc.why, model.doc.example, model.doc.use_instead),
-    )
+        if not trusted:
+            data = _validate_rule_file(data)
+        template = all_templates().get(data["template"])
+        if template is None:
+            known = ", ".join(sorted(all_templates()))
+            raise RuleDefinitionError(
+                f"{path}: unknown template {data['template']!r} (known: {known})"
+            )
+        params = template.parse(data.get("params"), trusted=trusted)
+        doc = data["doc"]
+        rule = Rule(
+            data["id"],
+            data["slug"],
+            Severity.parse(data["severity"]),
+            data["summary"],
+            RuleDoc(doc["what"], doc["why"], doc["example"], doc["use-instead"]),
+        )
+    except RuleDefinitionError:
+        raise
+    except Exception as exc:  # pydantic's ValidationError, or a malformed trusted file
+        raise RuleDefinitionError(f"{path}: {_describe_error(exc)}") from exc
     return RuleSpec(
         rule,
-        expand_kinds(model.scope.kinds),
+        expand_kinds((data.get("scope") or {}).get("kinds") or []),
         {},
         check=template.build(params),
         source=source,
-        enabled_by_default=model.enabled,
+        enabled_by_default=data.get("enabled", True),
     )
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(p) for p in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+def _describe_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {first['msg']}" if where else str(first["msg"])
+    return str(exc)
 
 
 def _python_rules() -> list[RuleSpec]:
@@ -116,8 +124,8 @@ def _python_rules() -> list[RuleSpec]:
     return found
 
 
-def _data_rules(directory: Path, source: str) -> list[RuleSpec]:
-    return [load_data_rule(path, source) for path in sorted(directory.glob("*.yaml"))]
+def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[RuleSpec]:
+    return [load_data_rule(p, source, trusted=trusted) for p in sorted(directory.glob("*.yaml"))]
 
 
 @functools.cache
@@ -125,7 +133,7 @@ def builtin_rules() -> tuple[RuleSpec, ...]:
     """The catalogue shipped with kubelint (core, Python and data rules), ordered by id."""
     specs = [RuleSpec(rule) for rule in CORE_RULES]
     specs.extend(_python_rules())
-    specs.extend(_data_rules(bundled_rules_dir(), "builtin"))
+    specs.extend(_data_rules(bundled_rules_dir(), "builtin", trusted=True))
     _check_unique(specs)
     return tuple(sorted(specs, key=lambda s: s.id))
 

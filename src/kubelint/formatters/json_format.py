@@ -34,4 +34,5 @@ def render(result: RunResult, stream: TextIO, *, show_suppressed: bool = False) 
     }
     if show_suppressed:
         payload["suppressed"] = [f.to_json() for f in result.suppressed]
-    stream.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    # compact: the C encoder is many times faster than an indented dump on large runs
+    stream.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kubelint.objects import KubeObject, value_at
 from kubelint.rule_api import ObjectCheck, RuleContext, Violation
@@ -23,25 +22,25 @@ from kubelint.validation import AT_KEY, AT_PARENT, AT_VALUE, Path
 _ABSENT = object()
 
 
-class FieldParams(BaseModel):
-    """Parameters of the ``field`` template."""
+@dataclass(frozen=True)
+class FieldParams:
+    """Parameters of the ``field`` template (kebab-case keys in rule files)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012 - read by pydantic, never mutated
 
-    target: Literal["object", "pod-spec", "container"] = "object"
     path: str
+    message: str
+    target: Literal["object", "pod-spec", "container"] = "object"
     present: bool | None = None
     absent: bool | None = None
     forbid: list[Any] | None = None
     allow: list[Any] | None = None
     pattern: str | None = None
-    pod_fallback: str | None = Field(default=None, alias="pod-fallback")
-    init_containers: bool = Field(default=True, alias="init-containers")
-    message: str
+    pod_fallback: str | None = None
+    init_containers: bool = True
     suggestion: str | None = None
 
-    @model_validator(mode="after")
-    def _one_condition(self) -> FieldParams:
+    def __post_init__(self) -> None:
         chosen = [
             n
             for n in ("present", "absent", "forbid", "allow", "pattern")
@@ -49,7 +48,6 @@ class FieldParams(BaseModel):
         ]
         if len(chosen) != 1:
             raise ValueError("give exactly one of: present, absent, forbid, allow, pattern")
-        return self
 
 
 def _split(path: str) -> Path:
