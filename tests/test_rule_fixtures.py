@@ -129,7 +129,8 @@ def test_a_plain_run_does_not_import_pydantic(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from kubelint import engine, sources, schema_store\n"
-        "engine.run(sources.collect(['examples/web.yaml']), engine.CheckOptions(schema_store.latest_version()))\n"
+        "options = engine.CheckOptions(schema_store.latest_version())\n"
+        "engine.run(sources.collect(['examples/web.yaml']), options)\n"
         "print('pydantic' in sys.modules)\n"
     )
     root = Path(__file__).resolve().parent.parent
