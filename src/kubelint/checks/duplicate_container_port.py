@@ -19,9 +19,9 @@ from kubelint.rule_api import RuleContext, Violation, doc, object_rule
         what="Reports a `ports` entry whose containerPort and protocol (TCP when unset) "
         "were already declared in the pod, in the same container or another one (the "
         "containers of a pod share one network namespace), with the same hostIP and "
-        "hostPort, or where one of the two has no hostPort. This is the check behind the "
-        "API server's `duplicate port definition` and `overlapping port definition` "
-        "warnings.",
+        "hostPort, where one of the two has no hostPort, or with the same hostPort where "
+        "only one sets a hostIP. This is the check behind the API server's `duplicate`, "
+        "`overlapping` and `dangerously ambiguous port definition` warnings.",
         why="The API server creates the pod with a warning, but only one process can listen "
         "on the port, and server-side apply refuses the duplicate list key. The second "
         "entry is usually a copy-paste left over, or meant another port.",
@@ -59,6 +59,9 @@ def duplicate_container_port(
                     break
                 if not host_port or not other_port:
                     clash = f"overlaps {other} (one of the two has no hostPort)"
+                    break
+                if host_port == other_port and bool(host_ip) != bool(other_ip):
+                    clash = f"is ambiguous with {other} (same hostPort, one without hostIP)"
                     break
             seen.setdefault(key, []).append((where, host_ip, host_port))
             if clash is None:

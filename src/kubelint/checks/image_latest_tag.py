@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.findings import Severity
-from kubelint.k8s_formats import split_image
+from kubelint.k8s_formats import image_reference, split_image
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
 
@@ -39,8 +39,8 @@ def image_latest_tag(
     mutable = {str(tag) for tag in options.get("mutable-tags") or ()}
     for base, container in obj.containers():
         image = container.get("image")
-        if not isinstance(image, str) or not image or "$" in image or "{{" in image:
-            continue
+        if not isinstance(image, str) or not image or image_reference(image):
+            continue  # no image, or a malformed one or a placeholder: not this rule's finding
         name, tag, digest = split_image(image)
         if digest:
             continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.findings import Severity
-from kubelint.k8s_formats import split_image
+from kubelint.k8s_formats import image_reference, split_image
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
 
@@ -46,8 +46,8 @@ def image_pull_policy_mismatch(
         policy = container.get("imagePullPolicy")
         if not isinstance(image, str) or not image or not isinstance(policy, str):
             continue
-        if "$" in image or "{{" in image:
-            continue
+        if image_reference(image):
+            continue  # a malformed image or a placeholder: not this rule's finding
         _, tag, digest = split_image(image)
         who = container.get("name", "?")
         where = (*base, "imagePullPolicy")

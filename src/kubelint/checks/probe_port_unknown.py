@@ -54,6 +54,8 @@ def probe_port_unknown(
                 port = _value(container, probe, handler)
                 path = (*base, probe, handler, "port")
                 if isinstance(port, str) and port and not port.isdigit():
+                    if "$" in port or "{" in port:
+                        continue  # a placeholder, substituted before apply
                     if port in names:
                         continue
                     guess = closest(port, names)
