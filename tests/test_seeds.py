@@ -152,42 +152,58 @@ def test_job_without_containers(per_file: dict[str, KubelintRun]) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Rows for rules of the later catalogue (KL030+): strict xfails until the rule exists.
+# Rows for rules of the catalogue (KL030+): strict xfails while the rule does not exist.
 
 LATER_ROWS = [
-    ("01-nginx-deployment.yaml", (16, 16), ("warning",), "no resource requests/limits"),
-    ("03-job.yaml", (25, 25), ("warning",), "image `busybox` has no tag"),
-    ("04-cronjob.yaml", (25, 25), ("warning",), "container has no resource limits"),
-    ("04-cronjob.yaml", (26, 26), ("warning",), "image untagged"),
-    ("05-daemonset.yaml", (27, 27), ("warning",), "memory limit but no CPU limit"),
+    # (file, lines, severities, rule-name pattern, what EXPECTED.md says)
     (
-        "06-configmap.yaml", (15, 19), ("error", "warning"),
+        "01-nginx-deployment.yaml", (16, 16), ("warning",), r"(cpu|memory)-(requests|limit)",
+        "no resource requests/limits",
+    ),
+    ("03-job.yaml", (25, 25), ("warning",), r"image", "image `busybox` has no tag"),
+    ("04-cronjob.yaml", (25, 25), ("warning",), r"limit", "container has no resource limits"),
+    ("04-cronjob.yaml", (26, 26), ("warning",), r"image", "image untagged"),
+    ("05-daemonset.yaml", (27, 27), ("warning",), r"cpu-limit", "memory limit but no CPU limit"),
+    (
+        "06-configmap.yaml", (15, 19), ("error", "warning"), r"json|embedded",
         "`hello-world-config.json` holds text that is not valid JSON",
     ),
     (
-        "07-deployment-uses-configmap.yaml", (54, 54), ("warning",),
+        "07-deployment-uses-configmap.yaml", (54, 54), ("warning",), r".",
         "plain multi-line scalar with `\\` line ends folds into one line",
     ),
 ]  # fmt: skip
 
+#: Rows whose rule does not exist yet.
+NOT_YET = {"07-deployment-uses-configmap.yaml"}
 
-@pytest.mark.xfail(strict=True, reason=LATER_RULE)
+
 @pytest.mark.parametrize(
-    ("file", "lines", "severities", "what"),
-    [pytest.param(*row, id=f"{row[0]}:{row[1][0]}") for row in LATER_ROWS],
+    ("file", "lines", "severities", "rule_name", "what"),
+    [
+        pytest.param(
+            *row,
+            id=f"{row[0]}:{row[1][0]}",
+            marks=[pytest.mark.xfail(strict=True, reason=LATER_RULE)] if row[0] in NOT_YET else [],
+        )
+        for row in LATER_ROWS
+    ],
 )
 def test_expected_catalogue_finding(
     per_file: dict[str, KubelintRun],
     file: str,
     lines: tuple[int, int],
     severities: tuple[str, ...],
+    rule_name: str,
     what: str,
 ) -> None:
     found = per_file[file].findings
     hits = [
         f
         for f in select(found, path=file, lines=lines)
-        if f["rule"] not in CORE_RULES and f["severity"] in severities
+        if f["rule"] not in CORE_RULES
+        and f["severity"] in severities
+        and re.search(rule_name, f["name"])
     ]
     assert hits, f"{file}:{lines[0]}: expected {what}; kubelint reported:\n{show(found)}"
 
