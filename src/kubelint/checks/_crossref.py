@@ -1,0 +1,547 @@
+"""Shared pieces of the rules that look across objects: the pods an object makes, label
+selectors, named targets, and when a run knows enough to call a target missing.
+
+A run rarely holds a whole cluster. A reference to an object that is not in the run may
+well resolve in the cluster, so these rules stay quiet about it unless the run can judge:
+for selectors, the run must hold at least one workload in the namespace; for named
+references, ``--strict-refs`` says that the run is the whole truth.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from kubelint.objects import KubeObject, value_at
+from kubelint.positions import format_path
+from kubelint.rule_api import Fact
+from kubelint.schema_store import group_of
+from kubelint.suggest import closest, edit_distance
+from kubelint.validation import Path
+
+#: Labels a controller adds to the pods it makes: key -> values (None: not known in advance).
+_CONTROLLER_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    "Deployment": ("pod-template-hash",),
+    "StatefulSet": ("controller-revision-hash",),
+    "DaemonSet": ("controller-revision-hash", "pod-template-generation"),
+    "Job": ("controller-uid", "batch.kubernetes.io/controller-uid"),
+    "CronJob": (
+        "controller-uid",
+        "batch.kubernetes.io/controller-uid",
+        "job-name",
+        "batch.kubernetes.io/job-name",
+    ),
+}
+
+#: Kinds whose pod count is ``spec.replicas`` (default 1).
+_REPLICATED: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+
+#: Kinds with a scale subresource among the built-in ones (HPA targets).
+SCALABLE: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+
+
+@dataclass(frozen=True, slots=True)
+class PodPort:
+    """A port a container declares."""
+
+    container: str
+    name: str | None
+    number: int | None
+    protocol: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pods:
+    """The pods an object makes: labels, labels its controller adds, ports, replicas."""
+
+    labels: Mapping[str, str]
+    generated: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
+    ports: tuple[PodPort, ...] = ()
+    replicas: int | None = None  # None: not a fixed number (DaemonSet, Job, ...)
+    mentioned: frozenset[int] = frozenset()  # numbers in command, args and env values
+
+    def values(self, key: str) -> tuple[str, ...] | None:
+        """The values ``key`` may have on these pods: () when absent, None when any."""
+        if key in self.labels:
+            return (self.labels[key],)
+        if key in self.generated:
+            return self.generated[key]
+        return ()
+
+
+def label_text(value: Any) -> str | None:
+    """A label value as the API server would read it (None: not a scalar)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    if value is None:
+        return ""
+    return None
+
+
+def _labels(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    labels: dict[str, str] = {}
+    for key, raw in value.items():
+        text = label_text(raw)
+        if isinstance(key, str) and text is not None:
+            labels[key] = text
+    return labels
+
+
+def pods_of(obj: KubeObject) -> list[Pods]:
+    """The pods ``obj`` makes (one entry per pod template); empty when it makes none.
+
+    Built-in workloads, and custom resources that carry pod templates (a mapping with
+    ``metadata`` and a ``spec`` with ``containers``) anywhere in their spec: rollouts,
+    job sets, leader-worker sets... A PodTemplate makes no pods by itself.
+    """
+    if obj.kind == "PodTemplate":
+        return []
+    spec_path = obj.pod_spec_path
+    if spec_path is not None:
+        spec = obj.get(spec_path)
+        labels_path = (
+            ("metadata", "labels") if obj.kind == "Pod" else (*spec_path[:-1], "metadata", "labels")
+        )
+        if not isinstance(spec, dict):
+            return []
+        return [_pods(obj, spec, obj.get(labels_path), _replicas(obj))]
+    if obj.group in _BUILTIN_GROUPS:
+        return []
+    found: list[Pods] = []
+    for template, depth in _templates(obj.get(("spec",)), 0):
+        replicas = _replicas(obj) if depth == 1 else None
+        found.append(
+            _pods(obj, template["spec"], value_at(template, ("metadata", "labels")), replicas)
+        )
+    return found
+
+
+#: API groups of built-in kinds: no custom resource there.
+_BUILTIN_GROUPS: Final = frozenset(
+    {"", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io"}
+)
+
+
+def _templates(node: Any, depth: int) -> Iterator[tuple[dict[str, Any], int]]:
+    """Pod templates below ``node``: mappings with metadata and a spec with containers."""
+    if depth > 8:
+        return
+    if isinstance(node, dict):
+        spec = node.get("spec")
+        if (
+            isinstance(spec, dict)
+            and isinstance(spec.get("containers"), list)
+            and isinstance(node.get("metadata"), dict)
+        ):
+            yield node, depth
+            return
+        for value in node.values():
+            yield from _templates(value, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _templates(item, depth + 1)
+
+
+def _replicas(obj: KubeObject) -> int | None:
+    """How many pods the object runs, when that is a fixed number."""
+    if obj.kind == "Pod":
+        return 1
+    raw = obj.get(("spec", "replicas"))
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if raw is None and obj.kind in _REPLICATED:
+        return 1
+    return None
+
+
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{2,5}(?![0-9])")
+
+
+def _pods(obj: KubeObject, spec: dict[str, Any], labels: Any, replicas: int | None) -> Pods:
+    generated: dict[str, tuple[str, ...] | None] = dict.fromkeys(
+        _CONTROLLER_LABELS.get(obj.kind, ()), None
+    )
+    if obj.kind == "StatefulSet" and obj.name:
+        count = replicas if replicas is not None else 0
+        small = count < 1000
+        generated["statefulset.kubernetes.io/pod-name"] = (
+            tuple(f"{obj.name}-{i}" for i in range(count)) if small else None
+        )
+        generated["apps.kubernetes.io/pod-index"] = (
+            tuple(str(i) for i in range(count)) if small else None
+        )
+    if obj.kind == "Job" and obj.name:
+        generated["job-name"] = (obj.name,)
+        generated["batch.kubernetes.io/job-name"] = (obj.name,)
+    ports: list[PodPort] = []
+    mentioned: set[int] = set()
+    for key in ("initContainers", "containers"):
+        containers = spec.get(key)
+        for container in containers if isinstance(containers, list) else []:
+            if not isinstance(container, dict):
+                continue
+            raw_name = container.get("name")
+            cname = raw_name if isinstance(raw_name, str) else "?"
+            mentioned.update(_numbers(container))
+            declared = container.get("ports")
+            for port in declared if isinstance(declared, list) else []:
+                if not isinstance(port, dict):
+                    continue
+                name, number = port.get("name"), port.get("containerPort")
+                protocol = port.get("protocol")
+                ports.append(
+                    PodPort(
+                        cname,
+                        name if isinstance(name, str) else None,
+                        number
+                        if isinstance(number, int) and not isinstance(number, bool)
+                        else None,
+                        protocol if isinstance(protocol, str) else "TCP",
+                    )
+                )
+    return Pods(_labels(labels), generated, tuple(ports), replicas, frozenset(mentioned))
+
+
+def _numbers(container: dict[str, Any]) -> set[int]:
+    """Port-like numbers in a container's command, args and env values (``--port=8080``)."""
+    texts: list[str] = []
+    for key in ("command", "args"):
+        value = container.get(key)
+        if isinstance(value, list):
+            texts.extend(str(v) for v in value if isinstance(v, str | int))
+    env = container.get("env")
+    for entry in env if isinstance(env, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("value"), str | int):
+            texts.append(str(entry["value"]))
+    return {int(m) for text in texts for m in _NUMBER.findall(text) if 0 < int(m) < 65536}
+
+
+# -- selectors ------------------------------------------------------------------------------
+
+#: One requirement of a selector: key, operator (``In``, ``NotIn``, ``Exists``,
+#: ``DoesNotExist``; a plain label is ``In`` with one value) and values.
+Requirement = tuple[str, str, tuple[str, ...]]
+
+_OPERATORS: Final = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A parsed selector, with where each requirement is written (mark keys ``req<i>``)."""
+
+    requirements: tuple[Requirement, ...]
+
+    @property
+    def empty(self) -> bool:
+        """An empty selector: every pod (or, for a Service, none is selected by it)."""
+        return not self.requirements
+
+    def matches(self, pods: Pods) -> bool:
+        """Whether pods made this way could carry labels this selector selects."""
+        return all(satisfies(pods, r) for r in self.requirements)
+
+    def unmet(self, pods: Pods) -> list[int]:
+        """The indexes of the requirements these pods do not meet."""
+        return [i for i, r in enumerate(self.requirements) if not satisfies(pods, r)]
+
+    def text(self) -> str:
+        """The selector as ``kubectl get -l`` would take it."""
+        return ",".join(requirement_text(r) for r in self.requirements)
+
+
+def requirement_text(requirement: Requirement) -> str:
+    """One requirement as ``key=value``, ``key in (a,b)``, ``key``, ``!key``."""
+    key, operator, values = requirement
+    if operator == "In" and len(values) == 1:
+        return f"{key}={values[0]}"
+    if operator == "In":
+        return f"{key} in ({','.join(values)})"
+    if operator == "NotIn":
+        return f"{key} notin ({','.join(values)})"
+    if operator == "Exists":
+        return key
+    return f"!{key}"
+
+
+def satisfies(pods: Pods, requirement: Requirement) -> bool:
+    """Whether pods made this way could meet one requirement."""
+    key, operator, values = requirement
+    possible = pods.values(key)
+    if operator == "DoesNotExist":
+        return possible == ()
+    if operator == "Exists":
+        return possible != ()
+    if operator == "NotIn":
+        return possible is None or not possible or not set(possible) <= set(values)
+    return possible is None or bool(set(possible) & set(values))
+
+
+def map_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] | None:
+    """A Service's ``selector`` (a plain map), or None when it cannot be read."""
+    if not isinstance(value, dict):
+        return None
+    requirements: list[Requirement] = []
+    marks: dict[str, Path] = {}
+    for key, raw in value.items():
+        text = label_text(raw)
+        if not isinstance(key, str) or text is None:
+            return None
+        marks[f"req{len(requirements)}"] = (*path, key)
+        requirements.append((key, "In", (text,)))
+    return Selector(tuple(requirements)), marks
+
+
+def label_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] | None:
+    """A ``LabelSelector`` (matchLabels and matchExpressions), or None when unreadable."""
+    if not isinstance(value, dict):
+        return None
+    plain = value.get("matchLabels")
+    parsed = map_selector(plain, (*path, "matchLabels")) if plain is not None else None
+    if plain is not None and parsed is None:
+        return None
+    requirements = list(parsed[0].requirements) if parsed else []
+    marks = dict(parsed[1]) if parsed else {}
+    expressions = value.get("matchExpressions")
+    if expressions is not None and not isinstance(expressions, list):
+        return None
+    for index, expression in enumerate(expressions or []):
+        if not isinstance(expression, dict):
+            return None
+        key, operator, raw_values = (
+            expression.get("key"),
+            expression.get("operator"),
+            expression.get("values") or [],
+        )
+        if (
+            not isinstance(key, str)
+            or operator not in _OPERATORS
+            or not isinstance(raw_values, list)
+        ):
+            return None
+        values = tuple(label_text(v) or "" for v in raw_values)
+        marks[f"req{len(requirements)}"] = (*path, "matchExpressions", index, "key")
+        requirements.append((key, str(operator), values))
+    return Selector(tuple(requirements)), marks
+
+
+# -- facts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An object that others refer to by name; ``keys`` are its data keys (None: unknown)."""
+
+    keys: frozenset[str] | None = None
+    ports: tuple[tuple[str | None, int | None], ...] = ()  # a Service's (name, port)
+
+
+def pods_fact(obj: KubeObject) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+    """The facts that ``obj`` makes pods (for selector rules)."""
+    for pods in pods_of(obj):
+        yield pods, {}, {}
+
+
+def fields_of(paths: Mapping[str, Path]) -> dict[str, str]:
+    """The field text of every mark."""
+    return {key: format_path(path) for key, path in paths.items()}
+
+
+def pods_by_namespace(facts: Iterable[Fact]) -> dict[str | None, list[Fact]]:
+    """Facts of pod-making objects, by namespace."""
+    found: dict[str | None, list[Fact]] = {}
+    for fact in facts:
+        if isinstance(fact.data, Pods):
+            found.setdefault(fact.namespace, []).append(fact)
+    return found
+
+
+def describe(fact: Fact) -> str:
+    """``Deployment web``."""
+    return f"{fact.kind} {fact.name or '<unnamed>'}"
+
+
+def nearest_miss(selector: Selector, candidates: list[Fact]) -> tuple[Fact, list[int]] | None:
+    """The pod source that meets most of the selector (at least one requirement), and what
+    it misses; None when nothing comes close."""
+    best: tuple[int, int, Fact, list[int]] | None = None
+    for order, fact in enumerate(candidates):
+        assert isinstance(fact.data, Pods)
+        missed = selector.unmet(fact.data)
+        met = len(selector.requirements) - len(missed)
+        if met == 0 or not missed:
+            continue
+        if best is None or (-met, order) < (-best[0], best[1]):
+            best = (met, order, fact, missed)
+    return (best[2], best[3]) if best else None
+
+
+def unmatched(
+    what: str,
+    fact: Fact,
+    selector: Selector,
+    workloads: Mapping[str | None, list[Fact]],
+    peers: frozenset[str],
+    strict: bool,
+) -> tuple[str, str, str] | None:
+    """Message, suggestion and mark key when ``selector`` (of ``fact``) selects none of the
+    pods of the workloads of its namespace (``workloads``: pod facts by namespace).
+
+    None when it selects some, and when the run cannot judge. It judges when it holds a
+    workload of the namespace that belongs with the selecting object: near it (its
+    directory, below it, or a sibling directory), and in its file or in a file that has
+    no selecting object of its own (``peers``: the files that have; a file with its own
+    Deployment and Service is another app). Nor does it judge a selector with a label key
+    that no workload of the namespace uses and that is no typo of one: such pods come
+    from outside the run, e.g. made by an operator. ``strict`` (``--strict-refs``) judges
+    every selector.
+    """
+    namespace = fact.namespace
+    candidates = workloads.get(namespace, [])
+    pods = [(f, f.data) for f in candidates if isinstance(f.data, Pods)]
+    if any(selector.matches(p) for _, p in pods):
+        return None
+    if not strict and not any(
+        near(fact.path, f.path) and (f.path == fact.path or f.path not in peers) for f, _ in pods
+    ):
+        return None
+    known: set[str] = set()
+    for _, p in pods:
+        known.update(p.labels)
+        known.update(p.generated)
+    key_typos: dict[int, str | None] = {
+        i: closest(key, known)
+        for i, (key, operator, _) in enumerate(selector.requirements)
+        if key not in known and operator in ("In", "Exists")
+    }
+    if not strict and any(meant is None for meant in key_typos.values()):
+        return None
+    message = f"{what} {selector.text()} matches no pods of any workload in namespace {namespace}"
+    others = sorted(
+        str(ns)
+        for ns, facts in workloads.items()
+        if ns != namespace
+        and any(isinstance(f.data, Pods) and selector.matches(f.data) for f in facts)
+    )
+    if others:
+        return (
+            message,
+            f"it matches pods in namespace {', '.join(others)}, but a selector selects pods "
+            "of its own namespace only",
+            "req0",
+        )
+    for index, meant in key_typos.items():
+        if meant is not None:
+            key = selector.requirements[index][0]
+            return (
+                message,
+                f'no workload has a label "{key}": did you mean "{meant}"?',
+                f"req{index}",
+            )
+    nearest = nearest_miss(selector, candidates)
+    if nearest is not None:
+        source, missed = nearest
+        assert isinstance(source.data, Pods)
+        parts = []
+        for index in missed:
+            key = selector.requirements[index][0]
+            values = source.data.values(key)
+            parts.append(f"{key}={values[0]}" if values else f"no {key} label")
+        suggestion = f"{describe(source)} comes closest, but its pods have {', '.join(parts)}"
+        return message, suggestion, f"req{missed[0]}"
+    for index, (key, operator, values) in enumerate(selector.requirements):
+        if operator != "In" or len(values) != 1:
+            continue
+        seen = {p.labels[key]: f for f, p in pods if key in p.labels}
+        meant = closest(values[0], seen)
+        if meant is not None:
+            suggestion = f"did you mean {key}={meant} (the pods of {describe(seen[meant])})?"
+            return message, suggestion, f"req{index}"
+    return message, "make the selector match the labels of the workload's pod template", "req0"
+
+
+def elsewhere(name: str, namespace: str | None, where: Mapping[str, set[str | None]]) -> str | None:
+    """When ``name`` is defined only in other namespaces: a sentence saying so."""
+    others = sorted(ns or "" for ns in where.get(name, set()) if ns != namespace)
+    if not others:
+        return None
+    return (
+        f"it is defined in namespace {', '.join(others)}, but references are namespace-local: "
+        f"create it in namespace {namespace} too"
+    )
+
+
+def typo_of(name: str, candidates: Iterable[str]) -> str | None:
+    """A name among ``candidates`` that ``name`` is likely a typo of.
+
+    Stricter than a did-you-mean for field names: object names of one app share most
+    of their letters (``foo-secret``, ``good-secret``), so one edit is allowed (two for
+    long names), and names that differ only in digits (``config-v1``, ``config-v2``)
+    are versions, not typos.
+    """
+    meant = closest(name, candidates)
+    if meant is None:
+        return None
+    if meant.lower() == name.lower():
+        return meant
+    allowed = 1 if len(name) <= 15 else 2
+    if edit_distance(name.lower(), meant.lower(), allowed) > allowed:
+        return None
+    if _DIGITS.sub("", name) == _DIGITS.sub("", meant):
+        return None
+    return meant
+
+
+_DIGITS: Final = re.compile(r"[0-9]")
+
+
+def _directory(path: str) -> str:
+    return posixpath.dirname(posixpath.normpath(path.replace("\\", "/")))
+
+
+def near(path: str, other: str) -> bool:
+    """Whether ``other`` is in the directory of ``path``, below it, or in a sibling
+    directory: the files of one app, as opposed to the other apps of a run."""
+    scope = posixpath.dirname(_directory(path))
+    if scope in ("", ".", "/"):
+        return True
+    where = _directory(other)
+    return where == scope or where.startswith(scope.rstrip("/") + "/")
+
+
+# -- scale targets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleTarget:
+    """An HPA's ``scaleTargetRef``."""
+
+    api_version: str | None
+    group: str | None  # None: apiVersion not given
+    kind: str
+    name: str
+
+
+def scale_target(obj: KubeObject) -> tuple[ScaleTarget, dict[str, Path]] | None:
+    """The target of a HorizontalPodAutoscaler, and where its fields are."""
+    if obj.kind != "HorizontalPodAutoscaler" or obj.group != "autoscaling":
+        return None
+    ref = obj.get(("spec", "scaleTargetRef"))
+    if not isinstance(ref, dict):
+        return None
+    kind, name, api_version = ref.get("kind"), ref.get("name"), ref.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
+        return None
+    version = api_version if isinstance(api_version, str) and api_version else None
+    base: Path = ("spec", "scaleTargetRef")
+    paths: dict[str, Path] = {"name": (*base, "name"), "kind": (*base, "kind")}
+    if version is not None:
+        paths["apiVersion"] = (*base, "apiVersion")
+    target = ScaleTarget(version, group_of(version) if version else None, kind, name)
+    return target, paths

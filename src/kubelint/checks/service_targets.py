@@ -1,0 +1,240 @@
+"""KL060 and KL061: a Service's selector must select pods, and its targetPorts must be
+ports those pods declare."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.checks._crossref import (
+    PodPort,
+    Pods,
+    Selector,
+    describe,
+    fields_of,
+    map_selector,
+    pods_by_namespace,
+    pods_fact,
+    unmatched,
+)
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.suggest import closest
+from kubelint.validation import Path
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePort:
+    """One entry of ``spec.ports``: where the Service sends its traffic."""
+
+    index: int
+    port: int | None
+    target: int | str | None  # None: targetPort not set, so it is ``port``
+    protocol: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFact:
+    """A Service that selects pods."""
+
+    selector: Selector
+    ports: tuple[ServicePort, ...]
+
+
+def _service(obj: KubeObject) -> tuple[ServiceFact, dict[str, Path]] | None:
+    if obj.kind != "Service" or obj.group != "":
+        return None
+    if obj.get(("spec", "type")) == "ExternalName":
+        return None
+    parsed = map_selector(obj.get(("spec", "selector")), ("spec", "selector"))
+    if parsed is None or parsed[0].empty:
+        return None  # no selector: the endpoints are managed by hand (or by a controller)
+    selector, paths = parsed
+    ports: list[ServicePort] = []
+    raw_ports = obj.get(("spec", "ports"))
+    for index, entry in enumerate(raw_ports if isinstance(raw_ports, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        port = entry.get("port")
+        target = entry.get("targetPort")
+        protocol = entry.get("protocol")
+        if isinstance(target, str) and target.isdigit():
+            target = int(target)
+        ports.append(
+            ServicePort(
+                index,
+                port if isinstance(port, int) and not isinstance(port, bool) else None,
+                target if isinstance(target, int | str) and not isinstance(target, bool) else None,
+                protocol if isinstance(protocol, str) else "TCP",
+            )
+        )
+        base: Path = ("spec", "ports", index)
+        paths[f"port{index}"] = (*base, "targetPort") if "targetPort" in entry else (*base, "port")
+    return ServiceFact(selector, tuple(ports)), paths
+
+
+def collect(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+    """Services with a selector, and the pods of every workload."""
+    service = _service(obj)
+    if service is not None:
+        yield service[0], service[1], fields_of(service[1])
+        return
+    yield from pods_fact(obj)
+
+
+@cross_rule(
+    "KL060",
+    "service-selector-no-match",
+    Severity.WARNING,
+    "A Service's selector matches the pods of no workload in its namespace.",
+    doc(
+        what="Reports a Service whose `spec.selector` matches the pod template labels of no "
+        "workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, "
+        "ReplicationController, Pod, or a custom resource holding pod templates) in the "
+        "Service's namespace. Labels that controllers add to their "
+        "pods (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`...) "
+        "count. A run rarely holds the whole cluster, so the rule judges a Service only "
+        "when the run holds a workload of its namespace that belongs with it: near it (in "
+        "its directory, below it, or in a sibling directory), and in its file or in a file "
+        "without a Service of its own (a file with its own Deployment and Service is another "
+        "app). Nor does it judge a selector unless every label key of the selector "
+        "is used by some workload of the namespace, or is a typo of one (a key no workload "
+        "uses means pods made outside the run, e.g. by an operator). A Service checked on "
+        "its own is therefore not reported; `--strict-refs` judges every Service. Services "
+        "without a selector and `ExternalName` Services are skipped. When a workload comes "
+        "close, the finding names it and the labels that differ.",
+        why="A Service that selects no pods has no endpoints: connections to it are refused "
+        "or hang, and nothing in `kubectl apply` says so. The usual cause is a label that "
+        "was renamed on one side only.",
+        example="kind: Service\nspec:\n  selector:\n    app: web-frontend\n---\n"
+        "kind: Deployment\nspec:\n  template:\n    metadata:\n      labels:\n"
+        "        app: frontend",
+        use_instead="kind: Service\nspec:\n  selector:\n    app: frontend",
+    ),
+    collect,
+)
+def service_selector_no_match(
+    facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[CrossViolation]:
+    """Services whose selector selects no pods of the run."""
+    pods = pods_by_namespace(facts)
+    peers = frozenset(f.path for f in facts if isinstance(f.data, ServiceFact))
+    for fact in facts:
+        if not isinstance(fact.data, ServiceFact):
+            continue
+        found = unmatched("selector", fact, fact.data.selector, pods, peers, ctx.strict_refs)
+        if found is not None:
+            yield CrossViolation(fact, found[2], found[0], found[1])
+
+
+#: IANA service names, as the API server checks port names.
+_PORT_NAME = re.compile(r"(?=[a-z0-9-]{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+
+
+def _declared(ports: list[tuple[Fact, PodPort]]) -> str:
+    names = sorted(
+        {
+            f"{p.number} ({p.name})" if p.name and p.number else str(p.name or p.number)
+            for _, p in ports
+        }
+    )
+    return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+
+
+@cross_rule(
+    "KL061",
+    "service-target-port-unknown",
+    Severity.ERROR,
+    "A Service's targetPort is not a port of the containers it selects.",
+    doc(
+        what="For a Service whose selector matches workloads of the run, reports each port "
+        "whose `targetPort` (or `port`, when `targetPort` is not set) no selected container "
+        "declares. A named `targetPort` that no selected container declares under that name "
+        "and protocol is an error. A number that no selected container lists as a "
+        "`containerPort` is a warning, and only when the selected containers declare some "
+        "ports (declaring ports is optional, so a container without any says nothing) and "
+        "the number is not in their command, args or env values (`--port=8080`). "
+        "Option `numeric-ports` (default true) turns the numeric check off.",
+        why="A named targetPort is looked up in each pod's container ports: a name no "
+        "container declares leaves the Service without endpoints. A number that no "
+        "container declares is often a port the program does not listen on, and "
+        "connections are refused.",
+        example="kind: Service\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n"
+        "    targetPort: http\n---\nkind: Deployment\n...\n        ports:\n"
+        "        - name: web\n          containerPort: 8080",
+        use_instead="  ports:\n  - port: 80\n    targetPort: web",
+    ),
+    collect,
+    options={"numeric-ports": True},
+)
+def service_target_port_unknown(
+    facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[CrossViolation]:
+    """Service ports that point at no declared container port."""
+    pods = pods_by_namespace(facts)
+    numeric = bool(options.get("numeric-ports", True))
+    for fact in facts:
+        service = fact.data
+        if not isinstance(service, ServiceFact):
+            continue
+        selected = [
+            p
+            for p in pods.get(fact.namespace, [])
+            if isinstance(p.data, Pods) and service.selector.matches(p.data)
+        ]
+        declared = [
+            (p, port) for p in selected if isinstance(p.data, Pods) for port in p.data.ports
+        ]
+        who = describe(selected[0]) if len(selected) == 1 else "the selected workloads"
+        for port in service.ports:
+            target = port.target if port.target is not None else port.port
+            mark = f"port{port.index}"
+            if isinstance(target, str) and selected:
+                if not _PORT_NAME.fullmatch(target) or "--" in target:
+                    continue  # not a port name at all (a placeholder?): schema checks say so
+                same = [pp for _, pp in declared if pp.name == target]
+                if not same:
+                    names = [pp.name for _, pp in declared if pp.name]
+                    meant = closest(target, names)
+                    yield CrossViolation(
+                        fact,
+                        mark,
+                        f'targetPort "{target}" is not the name of a container port of {who}',
+                        f'did you mean "{meant}"?'
+                        if meant
+                        else (
+                            f"declared port names: {', '.join(sorted(set(names)))}"
+                            if names
+                            else "name the container port, or give the port number"
+                        ),
+                    )
+                elif not any(pp.protocol == port.protocol for pp in same):
+                    yield CrossViolation(
+                        fact,
+                        mark,
+                        f'targetPort "{target}" is a {same[0].protocol} port of container '
+                        f"{same[0].container}, but this Service port is {port.protocol}",
+                        f"set protocol: {same[0].protocol}, or declare a {port.protocol} port",
+                    )
+            elif isinstance(target, int) and numeric and declared:
+                if any(pp.number == target for _, pp in declared) or any(
+                    isinstance(p.data, Pods) and target in p.data.mentioned for p in selected
+                ):
+                    continue
+                what = (
+                    f"targetPort {target} is"
+                    if port.target is not None
+                    else f"port {target} (also the targetPort, as none is set) is"
+                )
+                yield CrossViolation(
+                    fact,
+                    mark,
+                    f"{what} not a containerPort of {who} (declared: {_declared(declared)})",
+                    "point targetPort at a port the container listens on, or declare it",
+                    severity=Severity.WARNING,
+                )
