@@ -1,0 +1,128 @@
+"""KL063: a HorizontalPodAutoscaler must scale an object of the run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.checks._crossref import ScaleTarget, fields_of, scale_target, typo_of
+from kubelint.findings import Severity
+from kubelint.objects import KIND_GROUPS, KubeObject
+from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.schema_store import is_cluster_scoped
+from kubelint.validation import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """An object of the run (its identity is the fact's)."""
+
+
+_PRESENT = Present()
+
+
+def collect(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+    """HPA targets, and the objects an HPA could scale (their kind and name are the fact's)."""
+    target = scale_target(obj)
+    if target is not None:
+        yield target[0], target[1], fields_of(target[1])
+    elif obj.name and obj.namespace is not None and _scalable(obj):
+        yield _PRESENT, {}, {}
+
+
+def _scalable(obj: KubeObject) -> bool:
+    """Workload controllers, and custom resources (which may have a scale subresource)."""
+    return obj.kind in KIND_GROUPS["Controller"] or is_cluster_scoped(obj.group, obj.kind) is None
+
+
+@cross_rule(
+    "KL063",
+    "hpa-target-missing",
+    Severity.WARNING,
+    "A HorizontalPodAutoscaler scales an object that is not in the run.",
+    doc(
+        what="Reports a HorizontalPodAutoscaler whose `scaleTargetRef` (kind, name and the "
+        "group of its apiVersion) names no object of its namespace in the run. A target "
+        "that is not in the run may be in the cluster, so it is reported only when an "
+        "object of that name is in the run with another kind or API group, when a similar "
+        "name of that kind exists in the namespace (a likely typo), or when the target "
+        "exists only in another namespace; `--strict-refs` reports every missing target, "
+        "as an error.",
+        why="An HPA whose target does not exist scales nothing: `kubectl describe hpa` shows "
+        "`FailedGetScale`, and the workload runs at its fixed replica count under load. A "
+        "target in an API group that is no longer served (`extensions/v1beta1` "
+        "Deployments) fails the same way.",
+        example="kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n"
+        "    apiVersion: apps/v1\n    kind: Deployment\n    name: web-app\n---\n"
+        "kind: Deployment\nmetadata:\n  name: webapp",
+        use_instead="  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n"
+        "    name: webapp",
+    ),
+    collect,
+)
+def hpa_target_missing(
+    facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[CrossViolation]:
+    """HPAs whose target is not in the run."""
+    objects: dict[tuple[str | None, str], list[Fact]] = {}
+    kinds: dict[tuple[str | None, str], set[str]] = {}
+    where: dict[tuple[str, str], set[str | None]] = {}
+    for fact in facts:
+        if isinstance(fact.data, Present) and fact.name:
+            objects.setdefault((fact.namespace, fact.name), []).append(fact)
+            kinds.setdefault((fact.namespace, fact.kind), set()).add(fact.name)
+            where.setdefault((fact.kind, fact.name), set()).add(fact.namespace)
+    for fact in facts:
+        target = fact.data
+        if not isinstance(target, ScaleTarget):
+            continue
+        same_name = objects.get((fact.namespace, target.name), [])
+        same_kind = [f for f in same_name if f.kind == target.kind]
+        if any(target.group is None or f.group == target.group for f in same_kind):
+            continue
+        if same_kind:
+            found = same_kind[0]
+            yield CrossViolation(
+                fact,
+                "apiVersion",
+                f'scaleTargetRef.apiVersion "{target.api_version}" is in group '
+                f'"{target.group}", but {target.kind} {target.name} is in group '
+                f'"{found.group or "core"}"',
+                f"set apiVersion to {found.object_ref.api_version}",
+            )
+            continue
+        if same_name:
+            other = same_name[0]
+            yield CrossViolation(
+                fact,
+                "kind",
+                f"no {target.kind} {target.name} in namespace {fact.namespace} in this run, "
+                f"but a {other.kind} of that name is",
+                f"set kind to {other.kind}, or point at the {target.kind} to scale",
+            )
+            continue
+        meant = typo_of(target.name, kinds.get((fact.namespace, target.kind), set()))
+        others = sorted(
+            ns or "" for ns in where.get((target.kind, target.name), set()) if ns != fact.namespace
+        )
+        if not (ctx.strict_refs or meant or others):
+            continue  # the cluster may have it
+        if meant:
+            hint = f'did you mean "{meant}"?'
+        elif others:
+            hint = (
+                f"it is in namespace {', '.join(others)}, but an HPA scales an object of its own "
+                "namespace"
+            )
+        else:
+            hint = f"point scaleTargetRef at a {target.kind} of namespace {fact.namespace}"
+        yield CrossViolation(
+            fact,
+            "name",
+            f"{target.kind} {target.name} is not in namespace {fact.namespace} in this run",
+            hint,
+            severity=Severity.ERROR if ctx.strict_refs else None,
+        )

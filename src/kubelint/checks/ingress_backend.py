@@ -1,0 +1,212 @@
+"""KL062: an Ingress backend must be a Service of its namespace, and a port of that Service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.checks._crossref import elsewhere, fields_of, typo_of
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.suggest import closest
+from kubelint.validation import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """One backend of an Ingress: a Service name and port, with mark keys."""
+
+    service: str
+    port: int | str | None
+    name_mark: str
+    port_mark: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePorts:
+    """The ports of a Service: (name, port, targetPort) each."""
+
+    ports: tuple[tuple[str | None, int | None, int | str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IngressFact:
+    """The Service backends of an Ingress."""
+
+    backends: tuple[Backend, ...]
+
+
+def _backend(value: Any, path: Path, index: int, paths: dict[str, Path]) -> Backend | None:
+    """A v1 (``service.name``/``service.port``) or v1beta1 (``serviceName``) backend."""
+    if not isinstance(value, dict):
+        return None
+    service = value.get("service")
+    if isinstance(service, dict):
+        name, name_path = service.get("name"), (*path, "service", "name")
+        port_value = service.get("port")
+        port: Any = None
+        port_path: Path = (*path, "service", "port")
+        if isinstance(port_value, dict):
+            for key in ("number", "name"):
+                if key in port_value:
+                    port, port_path = port_value[key], (*port_path, key)
+                    break
+    else:
+        name, name_path = value.get("serviceName"), (*path, "serviceName")
+        port, port_path = value.get("servicePort"), (*path, "servicePort")
+    if not isinstance(name, str) or not name:
+        return None
+    if isinstance(port, str) and port.isdigit():
+        port = int(port)
+    if not isinstance(port, int | str) or isinstance(port, bool):
+        port = None
+    paths[f"name{index}"] = name_path
+    paths[f"port{index}"] = port_path
+    return Backend(name, port, f"name{index}", f"port{index}")
+
+
+def collect(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+    """Ingress backends, and the ports of every Service."""
+    if obj.kind == "Service" and obj.group == "":
+        raw = obj.get(("spec", "ports"))
+        ports = tuple(
+            (
+                p.get("name") if isinstance(p.get("name"), str) else None,
+                p.get("port") if isinstance(p.get("port"), int) else None,
+                p.get("targetPort") if isinstance(p.get("targetPort"), int | str) else None,
+            )
+            for p in (raw if isinstance(raw, list) else [])
+            if isinstance(p, dict)
+        )
+        yield ServicePorts(ports), {}, {}
+        return
+    if obj.kind != "Ingress":
+        return
+    paths: dict[str, Path] = {}
+    found: list[Backend] = []
+    candidates: list[tuple[Any, Path]] = [
+        (obj.get(("spec", "defaultBackend")), ("spec", "defaultBackend")),
+        (obj.get(("spec", "backend")), ("spec", "backend")),
+    ]
+    rules = obj.get(("spec", "rules"))
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        http_paths = rule.get("http", {}).get("paths") if isinstance(rule, dict) else None
+        if not isinstance(http_paths, list) or not isinstance(rule.get("http"), dict):
+            continue
+        for j, entry in enumerate(http_paths):
+            if isinstance(entry, dict):
+                backend_path: Path = ("spec", "rules", i, "http", "paths", j, "backend")
+                candidates.append((entry.get("backend"), backend_path))
+    for value, path in candidates:
+        backend = _backend(value, path, len(found), paths)
+        if backend is not None:
+            found.append(backend)
+    if found:
+        yield IngressFact(tuple(found)), paths, fields_of(paths)
+
+
+def _quoted(port: int | str) -> str:
+    return f'"{port}"' if isinstance(port, str) else str(port)
+
+
+def _port_text(ports: tuple[tuple[str | None, int | None, int | str | None], ...]) -> str:
+    return ", ".join(
+        f"{number} ({name})" if name and number else str(name or number)
+        for name, number, _ in ports
+    )
+
+
+@cross_rule(
+    "KL062",
+    "ingress-backend-missing",
+    Severity.WARNING,
+    "An Ingress backend names a Service, or a Service port, that is not in the run.",
+    doc(
+        what="Reports an Ingress backend (`defaultBackend` and "
+        "`rules[].http.paths[].backend.service`, or the older `serviceName` / "
+        "`servicePort`) whose Service is not in the Ingress's namespace in the run, and a "
+        "backend port (`port.number` or `port.name`) that is not a port of that Service. "
+        "A Service that is not in the run may be in the cluster, so a missing Service is "
+        "reported only when a similar name exists in the namespace (a likely typo) or the "
+        "Service exists only in another namespace; `--strict-refs` reports every missing "
+        "Service, as an error. Port mismatches are reported whenever the Service is in the "
+        "run (when it is defined twice, the ports of both definitions count).",
+        why="The ingress controller answers 503 (or 404) for a path whose Service or port "
+        "does not exist, and the API server accepts the Ingress without complaint. An "
+        "Ingress cannot use a Service of another namespace.",
+        example="kind: Ingress\nspec:\n  defaultBackend:\n    service:\n      name: web\n"
+        "      port:\n        number: 8080\n---\nkind: Service\nmetadata:\n  name: web\n"
+        "spec:\n  ports:\n  - port: 80",
+        use_instead="      port:\n        number: 80",
+    ),
+    collect,
+    kinds=("Ingress", "Service"),
+)
+def ingress_backend_missing(
+    facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[CrossViolation]:
+    """Ingress backends that point at no Service (or no port of it) in the run."""
+    services: dict[tuple[str | None, str], ServicePorts] = {}
+    by_namespace: dict[str | None, set[str]] = {}
+    where: dict[str, set[str | None]] = {}
+    for fact in facts:
+        if isinstance(fact.data, ServicePorts) and fact.name:
+            key = (fact.namespace, fact.name)
+            known = services.get(key)
+            # defined twice: either definition may win, so accept the ports of both
+            services[key] = ServicePorts((known.ports if known else ()) + fact.data.ports)
+            by_namespace.setdefault(fact.namespace, set()).add(fact.name)
+            where.setdefault(fact.name, set()).add(fact.namespace)
+    for fact in facts:
+        if not isinstance(fact.data, IngressFact):
+            continue
+        for backend in fact.data.backends:
+            service = services.get((fact.namespace, backend.service))
+            if service is None:
+                meant = typo_of(backend.service, by_namespace.get(fact.namespace, set()))
+                other = elsewhere(backend.service, fact.namespace, where)
+                if not (ctx.strict_refs or meant or other):
+                    continue  # the cluster may have it
+                yield CrossViolation(
+                    fact,
+                    backend.name_mark,
+                    f'Service "{backend.service}" is not in namespace {fact.namespace} in this run',
+                    f'did you mean "{meant}"?'
+                    if meant
+                    else other or "add the Service to the run, or fix the name",
+                    severity=Severity.ERROR if ctx.strict_refs else None,
+                )
+                continue
+            if backend.port is None or not service.ports:
+                continue
+            if isinstance(backend.port, int):
+                has_port = any(number == backend.port for _, number, _ in service.ports)
+            else:
+                has_port = any(name == backend.port for name, _, _ in service.ports)
+            if has_port:
+                continue
+            names = [name for name, _, _ in service.ports if name]
+            meant = closest(backend.port, names) if isinstance(backend.port, str) else None
+            target_of = [
+                (name, number) for name, number, target in service.ports if target == backend.port
+            ]
+            if meant:
+                hint = f'did you mean "{meant}"?'
+            elif target_of and target_of[0][1] is not None:
+                hint = (
+                    f"{_quoted(backend.port)} is the targetPort (on the pods) of Service port "
+                    f"{target_of[0][1]}: a backend names the Service's port"
+                )
+            else:
+                hint = "use one of the Service's ports"
+            yield CrossViolation(
+                fact,
+                backend.port_mark,
+                f"port {_quoted(backend.port)} is not a port of Service {backend.service} "
+                f"(ports: {_port_text(service.ports)})",
+                hint,
+            )
