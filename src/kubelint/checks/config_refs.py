@@ -1,0 +1,288 @@
+"""KL066 and KL067: ConfigMap and Secret references of a pod spec must resolve.
+
+A pod takes ConfigMaps and Secrets by name from its own namespace: in env
+(``valueFrom.configMapKeyRef`` / ``secretKeyRef``), envFrom (``configMapRef`` /
+``secretRef``), ``configMap`` / ``secret`` volumes and ``projected`` volume sources, each
+with optional ``items[].key``. A name that is not in the run may be in the cluster, so it
+is reported only when it looks like a typo, when the object is in another namespace, or
+with ``--strict-refs``. A key that the object of the run does not have is an error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.catalog import RuleDoc
+from kubelint.checks._crossref import Named, elsewhere, fields_of, typo_of
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.rule_api import CollectFn, CrossCheck, CrossViolation, Fact, RuleContext, cross_rule
+from kubelint.rule_api import doc as rule_doc
+from kubelint.suggest import closest
+from kubelint.validation import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One reference to a ConfigMap or Secret (and maybe one of its keys)."""
+
+    name: str
+    key: str | None
+    optional: bool
+    name_mark: str
+    key_mark: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refs:
+    """The references of one object's pod spec to objects of one kind."""
+
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    kind: str
+    data_fields: tuple[str, ...]
+    env_key_ref: str  # env[].valueFrom.<this>
+    env_from_ref: str  # envFrom[].<this>
+    volume: str  # volumes[].<this>
+    volume_name: str  # the name field of that volume source
+
+
+CONFIG_MAP = _Kind(
+    "ConfigMap", ("data", "binaryData"), "configMapKeyRef", "configMapRef", "configMap", "name"
+)
+SECRET = _Kind(
+    "Secret", ("data", "stringData"), "secretKeyRef", "secretRef", "secret", "secretName"
+)
+
+#: Secret types whose keys a controller fills in.
+_FILLED_BY_CONTROLLER = frozenset({"kubernetes.io/service-account-token"})
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.refs: list[Ref] = []
+        self.paths: dict[str, Path] = {}
+
+    def add(self, source: Any, path: Path, name_field: str, optional: bool = False) -> None:
+        """A reference at ``path`` (a map with a name, maybe a key, items and optional)."""
+        if not isinstance(source, dict):
+            return
+        name = source.get(name_field)
+        if not isinstance(name, str) or not name:
+            return
+        optional = optional or source.get("optional") is True
+        index = len(self.paths)
+        name_mark = f"n{index}"
+        self.paths[name_mark] = (*path, name_field)
+        key = source.get("key")
+        if isinstance(key, str):
+            key_mark = f"k{index}"
+            self.paths[key_mark] = (*path, "key")
+            self.refs.append(Ref(name, key, optional, name_mark, key_mark))
+            return
+        items = source.get("items")
+        keys = [
+            (i, item.get("key"))
+            for i, item in enumerate(items if isinstance(items, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("key"), str)
+        ]
+        if not keys:
+            self.refs.append(Ref(name, None, optional, name_mark, name_mark))
+        for i, item_key in keys:
+            key_mark = f"k{index}.{i}"
+            self.paths[key_mark] = (*path, "items", i, "key")
+            self.refs.append(Ref(name, item_key, optional, name_mark, key_mark))
+
+
+def _references(obj: KubeObject, kind: _Kind) -> tuple[list[Ref], dict[str, Path]]:
+    found = _Collector()
+    base = obj.pod_spec_path
+    spec = obj.pod_spec()
+    if base is None or spec is None:
+        return [], {}
+    volumes = spec.get("volumes")
+    for i, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        if not isinstance(volume, dict):
+            continue
+        path: Path = (*base, "volumes", i)
+        found.add(volume.get(kind.volume), (*path, kind.volume), kind.volume_name)
+        projected = volume.get("projected")
+        sources = projected.get("sources") if isinstance(projected, dict) else None
+        for j, source in enumerate(sources if isinstance(sources, list) else []):
+            if isinstance(source, dict):
+                source_path: Path = (*path, "projected", "sources", j, kind.volume)
+                found.add(source.get(kind.volume), source_path, "name")
+    for container_path, container in obj.containers(init=True, ephemeral=True):
+        env = container.get("env")
+        for i, entry in enumerate(env if isinstance(env, list) else []):
+            value_from = entry.get("valueFrom") if isinstance(entry, dict) else None
+            if isinstance(value_from, dict):
+                ref_path: Path = (*container_path, "env", i, "valueFrom", kind.env_key_ref)
+                found.add(value_from.get(kind.env_key_ref), ref_path, "name")
+        env_from = container.get("envFrom")
+        for i, entry in enumerate(env_from if isinstance(env_from, list) else []):
+            if isinstance(entry, dict):
+                ref_path = (*container_path, "envFrom", i, kind.env_from_ref)
+                found.add(entry.get(kind.env_from_ref), ref_path, "name")
+    return found.refs, found.paths
+
+
+def _keys(obj: KubeObject, kind: _Kind) -> frozenset[str] | None:
+    """The keys of a ConfigMap or Secret; None when something else fills them in."""
+    if kind is SECRET and obj.get(("type",)) in _FILLED_BY_CONTROLLER:
+        return None
+    keys: set[str] = set()
+    for data_field in kind.data_fields:
+        data = obj.get((data_field,))
+        if isinstance(data, dict):
+            keys.update(k for k in data if isinstance(k, str))
+    return frozenset(keys) if keys else None
+
+
+def _collector(kind: _Kind) -> CollectFn:
+    def collect(
+        obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+    ) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+        if obj.kind == kind.kind and obj.group == "":
+            yield Named(keys=_keys(obj, kind)), {}, {}
+            return
+        refs, paths = _references(obj, kind)
+        if refs:
+            yield Refs(tuple(refs)), paths, fields_of(paths)
+
+    collect.__doc__ = f"{kind.kind}s, and the references of pod specs to them."
+    return collect
+
+
+def _checker(kind: _Kind) -> CrossCheck:
+    def check(
+        facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+    ) -> Iterator[CrossViolation]:
+        ignored = [str(p) for p in options.get("ignore") or []]
+        keys: dict[tuple[str | None, str], frozenset[str] | None] = {}
+        names: dict[str | None, set[str]] = {}
+        where: dict[str, set[str | None]] = {}
+        for fact in facts:
+            if isinstance(fact.data, Named) and fact.name:
+                key = (fact.namespace, fact.name)
+                known, more = keys.get(key, frozenset()), fact.data.keys
+                # defined twice: either definition may win, so accept the keys of both
+                keys[key] = None if known is None or more is None else known | more
+                names.setdefault(fact.namespace, set()).add(fact.name)
+                where.setdefault(fact.name, set()).add(fact.namespace)
+        for fact in facts:
+            if not isinstance(fact.data, Refs):
+                continue
+            namespace = fact.namespace
+            reported: set[str] = set()
+            for ref in fact.data.refs:
+                if ref.optional or any(fnmatch.fnmatchcase(ref.name, p) for p in ignored):
+                    continue
+                if (namespace, ref.name) not in keys:
+                    if ref.name_mark in reported:
+                        continue  # one finding per name, not one per item key
+                    reported.add(ref.name_mark)
+                    meant = typo_of(ref.name, names.get(namespace, set()))
+                    other = elsewhere(ref.name, namespace, where)
+                    if not (meant or other or ctx.strict_refs):
+                        continue
+                    hint = f'did you mean "{meant}"?' if meant else other
+                    yield CrossViolation(
+                        fact,
+                        ref.name_mark,
+                        f'{kind.kind} "{ref.name}" is not in namespace {namespace} in this run',
+                        hint or f"add the {kind.kind} to the run, or set optional: true",
+                        severity=None if ctx.strict_refs else Severity.WARNING,
+                    )
+                    continue
+                present = keys[(namespace, ref.name)]
+                if ref.key is None or present is None or ref.key in present:
+                    continue
+                meant = closest(ref.key, present)
+                holders = sorted(
+                    str(ns)
+                    for (ns, name), held in keys.items()
+                    if name == ref.name and ns != namespace and held and ref.key in held
+                )
+                listed = sorted(present)
+                if meant:
+                    hint = f'did you mean "{meant}"?'
+                elif holders:
+                    hint = (
+                        f"the {kind.kind} of that name in namespace {', '.join(holders)} has it, "
+                        f"but references are namespace-local (this is namespace {namespace})"
+                    )
+                else:
+                    tail = ", ..." if len(listed) > 10 else ""
+                    hint = "its keys: " + ", ".join(listed[:10]) + tail
+                yield CrossViolation(
+                    fact, ref.key_mark, f'{kind.kind} "{ref.name}" has no key "{ref.key}"', hint
+                )
+
+    check.__doc__ = f"References to {kind.kind}s that do not resolve in the run."
+    return check
+
+
+def _documentation(kind: _Kind, example: str, use_instead: str) -> RuleDoc:
+    keys = " and ".join(f"`{f}`" for f in kind.data_fields)
+    return rule_doc(
+        what=f"Reports references of pod specs to a {kind.kind} that do not resolve in the "
+        f"run: `env[].valueFrom.{kind.env_key_ref}`, `envFrom[].{kind.env_from_ref}`, "
+        f"`{kind.volume}` volumes and `projected` volume sources, with their `key` and "
+        f"`items[].key`. A key that the {kind.kind} of the run does not hold (in {keys}) "
+        f"is an error, with the nearest key as suggestion; a {kind.kind} without any data is "
+        "taken as filled in by someone else. A name that is not in the run is not reported "
+        "(the cluster may have it), except as a warning when a similar name exists in the "
+        f"namespace (a likely typo) or the {kind.kind} exists only in other namespaces; with "
+        "`--strict-refs` it is an error. References with `optional: true` are skipped. "
+        f"Option `ignore`: {kind.kind} names (glob patterns) never to report.",
+        why=f"A pod whose {kind.kind} or key is missing does not start: it stays in "
+        "`CreateContainerConfigError` (env) or `ContainerCreating` (volumes) until the "
+        f"object appears, and `kubectl apply` does not say so. A {kind.kind} of another "
+        "namespace can never be used: references are namespace-local.",
+        example=example,
+        use_instead=use_instead,
+    )
+
+
+configmap_ref_unresolved = cross_rule(
+    "KL066",
+    "configmap-ref-unresolved",
+    Severity.ERROR,
+    "A pod spec refers to a ConfigMap, or a ConfigMap key, that the run does not have.",
+    _documentation(
+        CONFIG_MAP,
+        "kind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n---\n"
+        "        env:\n        - name: LOG_LEVEL\n          valueFrom:\n"
+        "            configMapKeyRef:\n              name: app-config\n"
+        "              key: LOG_LEVL",
+        "            configMapKeyRef:\n              name: app-config\n"
+        "              key: LOG_LEVEL",
+    ),
+    _collector(CONFIG_MAP),
+    kinds=("ConfigMap", "DeploymentLike"),
+    options={"ignore": []},
+)(_checker(CONFIG_MAP))
+
+secret_ref_unresolved = cross_rule(
+    "KL067",
+    "secret-ref-unresolved",
+    Severity.ERROR,
+    "A pod spec refers to a Secret, or a Secret key, that the run does not have.",
+    _documentation(
+        SECRET,
+        "kind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cret\n---\n"
+        "      volumes:\n      - name: creds\n        secret:\n          secretName: db\n"
+        "          items:\n          - key: pasword\n            path: password",
+        "          items:\n          - key: password\n            path: password",
+    ),
+    _collector(SECRET),
+    kinds=("Secret", "DeploymentLike"),
+    options={"ignore": []},
+)(_checker(SECRET))
