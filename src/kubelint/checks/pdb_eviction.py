@@ -1,0 +1,182 @@
+"""KL068: a PodDisruptionBudget that allows no eviction at all."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.checks._crossref import (
+    Pods,
+    ScaleTarget,
+    Selector,
+    describe,
+    label_selector,
+    pods_by_namespace,
+    pods_of,
+    scale_target,
+)
+from kubelint.findings import Severity
+from kubelint.objects import KubeObject
+from kubelint.positions import format_path
+from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.validation import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A PodDisruptionBudget's selector and limits."""
+
+    selector: Selector | None  # None: unreadable
+    min_available: int | str | None
+    max_unavailable: int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Autoscaled:
+    """An HPA's target and the most replicas it may set."""
+
+    target: ScaleTarget
+    max_replicas: int | None
+
+
+def _int_or_percent(value: Any) -> int | str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        if text.endswith("%") and text[:-1].isdigit():
+            return text
+    return None
+
+
+def _scaled(value: int | str, total: int) -> int:
+    """An int-or-percent against ``total``, rounded up as the disruption controller does."""
+    if isinstance(value, int):
+        return value
+    return math.ceil(int(value[:-1]) * total / 100)
+
+
+def collect(
+    obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
+    """Budgets, the pods (and replicas) of every workload, and HPA targets."""
+    if obj.kind == "PodDisruptionBudget" and obj.group == "policy":
+        parsed = label_selector(obj.get(("spec", "selector")), ("spec", "selector"))
+        paths: dict[str, Path] = {}
+        for key in ("minAvailable", "maxUnavailable"):
+            if obj.get(("spec", key)) is not None:
+                paths[key] = ("spec", key)
+        budget = Budget(
+            parsed[0] if parsed else None,
+            _int_or_percent(obj.get(("spec", "minAvailable"))),
+            _int_or_percent(obj.get(("spec", "maxUnavailable"))),
+        )
+        if budget.min_available is not None or budget.max_unavailable is not None:
+            yield budget, paths, {k: format_path(p) for k, p in paths.items()}
+        return
+    target = scale_target(obj)
+    if target is not None:
+        top = obj.get(("spec", "maxReplicas"))
+        yield Autoscaled(target[0], top if isinstance(top, int) else None), {}, {}
+        return
+    for pods in pods_of(obj):
+        yield pods, {}, {}
+
+
+@cross_rule(
+    "KL068",
+    "pdb-blocks-eviction",
+    Severity.WARNING,
+    "A PodDisruptionBudget lets no pod be evicted, so node drains never finish.",
+    doc(
+        what="Reports a PodDisruptionBudget with `maxUnavailable: 0` (or `0%`), and one whose "
+        "`minAvailable` is at least the number of pods it selects: the sum of the replicas "
+        "of the workloads of the run it selects (`replicas: 1` with `minAvailable: 1`, or "
+        "`minAvailable: 100%`; a percentage is rounded up, as the disruption controller does, "
+        "so `67%` of 3 pods is 3). A workload scaled by an HPA counts with the HPA's "
+        "`maxReplicas`. Budgets that select a DaemonSet, Job or CronJob (no fixed pod "
+        "count) are not judged on `minAvailable`.",
+        why="An eviction is allowed only while more pods than the budget demands are "
+        "healthy. With no room at all, `kubectl drain` and cluster upgrades retry the "
+        "eviction for ever, and the node cannot be emptied without deleting pods by hand.",
+        example="kind: PodDisruptionBudget\nspec:\n  minAvailable: 1\n  selector:\n"
+        "    matchLabels:\n      app: db\n---\nkind: StatefulSet\nspec:\n  replicas: 1",
+        use_instead="kind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector:\n"
+        "    matchLabels:\n      app: db",
+    ),
+    collect,
+)
+def pdb_blocks_eviction(
+    facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[CrossViolation]:
+    """Budgets that leave no room for a single eviction."""
+    pods = pods_by_namespace(facts)
+    ceilings: dict[tuple[str | None, str, str], int | None] = {}
+    for fact in facts:
+        if isinstance(fact.data, Autoscaled):
+            target = fact.data.target
+            ceilings[(fact.namespace, target.kind, target.name)] = fact.data.max_replicas
+    for fact in facts:
+        budget = fact.data
+        if not isinstance(budget, Budget):
+            continue
+        if budget.max_unavailable is not None:
+            if budget.max_unavailable in (0, "0%"):
+                yield CrossViolation(
+                    fact,
+                    "maxUnavailable",
+                    f"maxUnavailable {budget.max_unavailable} lets no pod be evicted: "
+                    "node drains and upgrades wait for ever",
+                    "allow at least one: maxUnavailable: 1",
+                )
+            continue
+        if budget.min_available is None or budget.selector is None:
+            continue
+        selector = budget.selector
+        selected = [
+            p
+            for p in pods.get(fact.namespace, [])
+            if isinstance(p.data, Pods) and selector.matches(p.data)
+        ]
+        total = 0
+        for p in selected:
+            assert isinstance(p.data, Pods)
+            replicas = p.data.replicas
+            key = (p.namespace, p.kind, p.name or "")
+            if key in ceilings:
+                replicas = ceilings[key]
+            if replicas is None:
+                total = -1
+                break
+            total += replicas
+        if total <= 0:
+            continue
+        needed = _scaled(budget.min_available, total)
+        if needed < total:
+            continue
+        who = (
+            f"{describe(selected[0])}"
+            if len(selected) == 1
+            else f"{len(selected)} workloads it selects"
+        )
+        pods_text = f"{total} pod" + ("s" if total != 1 else "")
+        if isinstance(budget.min_available, str):
+            exact = int(budget.min_available[:-1]) * total % 100 == 0
+            verb = "is" if exact else "rounds up to"
+            demand = f"minAvailable {budget.min_available} of {pods_text} {verb} {needed}"
+            relation = f"{demand}, all the pods of {who}"
+        else:
+            verb = "equals" if needed == total else "exceeds"
+            relation = f"minAvailable {needed} {verb} the {pods_text} of {who}"
+        yield CrossViolation(
+            fact,
+            "minAvailable",
+            f"{relation}: no pod may be evicted, so node drains and upgrades wait for ever",
+            "use maxUnavailable: 1, or run more replicas than minAvailable",
+        )
