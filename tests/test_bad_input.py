@@ -356,12 +356,6 @@ def test_document_level_finding_in_a_later_document(broken_run: KubelintRun) -> 
     assert normalise_field(str(missing[0]["field"])) in ("metadata", "metadata.name"), show(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubelint places a missing top-level field (`metadata`) on the object's last key"
-    " (`data:`, line 11), a field that is not at fault, instead of on the object that lacks it"
-    " (line 9), as a missing nested field is placed on its parent's key (EXPECTED.md, 03-job:17)",
-)
 def test_document_level_finding_points_at_the_object(broken_run: KubelintRun) -> None:
     found = of(broken_run, "second-doc-no-name.yaml")
     only(found, "KL010", line=9, column=1)
