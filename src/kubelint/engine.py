@@ -385,9 +385,10 @@ class _DocumentChecker:
         node, group, meant_version, meant_kind = self._schema_node(
             root, prefix, start, api_version, kind, ref
         )
-        self.result.objects.append(
-            self._identity(group, meant_kind, namespace, name, ref, root, prefix, start)
-        )
+        if not self.source.partial:  # a patch is not an object of its own
+            self.result.objects.append(
+                self._identity(group, meant_kind, namespace, name, ref, root, prefix, start)
+            )
         if kind == "CustomResourceDefinition" and group == "apiextensions.k8s.io":
             for crd in versions_of_crd(obj):
                 self.result.crds.add(crd)
@@ -506,8 +507,9 @@ class _DocumentChecker:
     def _run_rules(self, kube: KubeObject, ref: ObjectRef) -> None:
         """Catalogue rules on one object, and the facts cross-object rules collect from it."""
         ctx = self.ctx
+        partial = self.source.partial
         for spec in ctx.object_rules:
-            if spec.kinds and kube.kind not in spec.kinds:
+            if (spec.kinds and kube.kind not in spec.kinds) or (partial and spec.whole_object):
                 continue
             assert spec.check is not None
             try:
@@ -518,7 +520,7 @@ class _DocumentChecker:
                     "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
                 )
         for spec in ctx.cross_rules:
-            if spec.kinds and kube.kind not in spec.kinds:
+            if partial or (spec.kinds and kube.kind not in spec.kinds):
                 continue
             assert spec.collect is not None
             try:

@@ -100,6 +100,7 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
         check=template.build(params),
         source=source,
         enabled_by_default=data.get("enabled", True),
+        whole_object=getattr(params, "present", None) is True,
     )
 
 

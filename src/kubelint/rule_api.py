@@ -127,6 +127,7 @@ class RuleSpec:
     cross_check: CrossCheck | None = None
     source: str = "builtin"
     enabled_by_default: bool = True
+    whole_object: bool = False  # reports what is absent: not run on partial objects (patches)
 
     @property
     def id(self) -> str:
@@ -154,8 +155,13 @@ def object_rule(
     kinds: tuple[str, ...] = (),
     options: Mapping[str, Any] | None = None,
     enabled_by_default: bool = True,
+    whole_object: bool = False,
 ) -> Callable[[ObjectCheck], RuleSpec]:
-    """Decorator: make a check function into a rule."""
+    """Decorator: make a check function into a rule.
+
+    ``whole_object`` marks rules that report something missing: they are not run on
+    partial objects (files a kustomization applies as patches).
+    """
     from kubelint.objects import expand_kinds
 
     def wrap(check: ObjectCheck) -> RuleSpec:
@@ -165,6 +171,7 @@ def object_rule(
             dict(options or {}),
             check=check,
             enabled_by_default=enabled_by_default,
+            whole_object=whole_object,
         )
 
     return wrap
