@@ -1,0 +1,243 @@
+"""``kubelint apply``: what ``kubectl apply`` would do to the live objects, offline.
+
+    kubelint apply --live LIVE [--live LIVE ...] MANIFEST...
+
+LIVE and MANIFEST are files or directories (``kubectl get -o yaml`` output for the
+live state, ``kind: List`` included). Each manifest object is matched with its live
+object by API group, kind, namespace and name; without a match it is a create.
+
+Exit codes: 0 every object can be applied, 1 kubectl would fail on at least one object,
+2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from typing import Any, TextIO
+
+import click
+
+from kubelint.apply.simulate import (
+    DEFAULT_NAMESPACE,
+    LAST_APPLIED,
+    Outcome,
+    SourcedObject,
+    apply_all,
+    dumps,
+    expand_lists,
+)
+from kubelint.apply.values import from_yaml
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class InputError(click.UsageError):
+    """A file that cannot be read or parsed the way kubectl would read it."""
+
+
+def read_objects(paths: list[str]) -> list[SourcedObject]:
+    """Every object of the files and directories ``paths``, ``List`` kinds expanded."""
+    from kubelint.loader import decode, load_text
+    from kubelint.sources import STDIN, UsageError, collect
+
+    try:
+        files = collect(paths)
+    except UsageError as exc:
+        raise InputError(str(exc)) from exc
+    objects: list[SourcedObject] = []
+    for source in files:
+        try:
+            data = (
+                sys.stdin.buffer.read()
+                if source.location == STDIN
+                else open(source.location, "rb").read()  # noqa: SIM115 - read at once
+            )
+        except OSError as exc:
+            raise InputError(f"{source.display}: {exc.strerror}") from exc
+        text, problem = decode(data)
+        if text is None:
+            message = problem.message if problem else "unreadable"
+            raise InputError(f"{source.display}: {message}")
+        loaded = load_text(text)
+        problems = list(loaded.problems) + [p for d in loaded.documents for p in d.problems]
+        if problems:
+            first = problems[0]
+            raise InputError(
+                f"{source.display}:{first.mark[0] + 1}:{first.mark[1] + 1}: {first.message}"
+            )
+        for document in loaded.documents:
+            if document.value is None:
+                continue
+            for value in expand_lists(from_yaml(document.value)):
+                objects.append(SourcedObject(value, f"{source.display}:{document.start_line + 1}"))
+    return objects
+
+
+def _colour_wanted(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _yaml(value: Any) -> list[str]:
+    import yaml
+
+    if value is None:
+        return []
+    shown = _for_display(value)
+    text = yaml.safe_dump(
+        shown, sort_keys=True, default_flow_style=False, allow_unicode=True, width=2**31 - 1
+    )
+    return text.splitlines(keepends=True)
+
+
+def _for_display(value: Any) -> Any:
+    """The object without managedFields and the last-applied annotation (noted instead)."""
+    if not isinstance(value, dict):
+        return value
+    shown = dict(value)
+    metadata = shown.get("metadata")
+    if isinstance(metadata, dict):
+        metadata = dict(metadata)
+        metadata.pop("managedFields", None)
+        annotations = metadata.get("annotations")
+        if isinstance(annotations, dict) and LAST_APPLIED in annotations:
+            annotations = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+            if annotations:
+                metadata["annotations"] = annotations
+            else:
+                metadata.pop("annotations")
+        shown["metadata"] = metadata
+    return shown
+
+
+def render_diff(outcome: Outcome, colour: bool) -> str:
+    """A unified diff of the live object to the result."""
+    before = _yaml(outcome.live)
+    after = _yaml(outcome.result)
+    lines = difflib.unified_diff(before, after, "live", "result", n=3)
+    out: list[str] = []
+    for line in lines:
+        text = line if line.endswith("\n") else line + "\n"
+        if colour:
+            if line.startswith(("+++", "---")):
+                text = click.style(text, bold=True)
+            elif line.startswith("@@"):
+                text = click.style(text, fg="cyan")
+            elif line.startswith("+"):
+                text = click.style(text, fg="green")
+            elif line.startswith("-"):
+                text = click.style(text, fg="red")
+        out.append(text)
+    return "".join(out)
+
+
+def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -> None:
+    """Per object: a headline, the diff of live to result, warnings and notes."""
+    colour = _colour_wanted(stream)
+
+    def style(text: str, **kwargs: Any) -> str:
+        return click.style(text, **kwargs) if colour else text
+
+    for problem in problems:
+        stream.write(style("error", fg="red", bold=True) + f": {problem}\n")
+    for index, outcome in enumerate(outcomes):
+        if index:
+            stream.write("\n")
+        verb = {
+            "create": "would be created",
+            "patch": "would be configured",
+            "unchanged": "unchanged",
+            "error": "kubectl would fail",
+        }[outcome.operation]
+        how = f" ({outcome.patch_type} merge patch)" if outcome.operation == "patch" else ""
+        stream.write(style(f"{outcome.object}: {verb}{how}", bold=True) + f"  [{outcome.source}]\n")
+        if outcome.error:
+            stream.write(style("  error", fg="red", bold=True) + f": {outcome.error}\n")
+        for warning in outcome.warnings:
+            stream.write(style("  warning", fg="yellow", bold=True) + f": {warning}\n")
+        for note in outcome.notes:
+            stream.write(f"  - {note}\n")
+        if outcome.operation in ("create", "patch"):
+            if outcome.operation == "patch":
+                stream.write("  - updates the last-applied-configuration annotation\n")
+            diff = render_diff(outcome, colour)
+            if diff:
+                stream.write(diff)
+
+
+@click.command("apply")
+@click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...")
+@click.option(
+    "--live",
+    "live_paths",
+    multiple=True,
+    metavar="LIVE",
+    help="Live objects (kubectl get -o yaml output), file or directory; repeatable.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--kubernetes-version",
+    "-k",
+    "kubernetes_version",
+    metavar="1.NN",
+    help="Take patch metadata (merge keys, strategies) from this version's schemas.",
+)
+@click.option(
+    "--namespace",
+    "-n",
+    default=DEFAULT_NAMESPACE,
+    show_default=True,
+    help="Namespace of namespaced objects that do not name one (kubectl's context namespace).",
+)
+def apply_command(
+    manifests: tuple[str, ...],
+    live_paths: tuple[str, ...],
+    output: str,
+    kubernetes_version: str | None,
+    namespace: str,
+) -> None:
+    """Show what `kubectl apply` (client-side) would do to the live objects, offline."""
+    from kubelint import schema_store
+
+    try:
+        versions = schema_store.available_versions()
+    except schema_store.SchemaDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    version = _version(kubernetes_version) if kubernetes_version else schema_store.latest_version()
+    if version not in versions:
+        raise click.BadParameter(
+            f"{kubernetes_version!r} is not a bundled version; choose one of {', '.join(versions)}",
+            param_hint="--kubernetes-version",
+        )
+    manifest_objects = read_objects(list(manifests))
+    live_objects = read_objects(list(live_paths)) if live_paths else []
+    outcomes, problems = apply_all(
+        manifest_objects, live_objects, schema_store.schemas_for(version), namespace
+    )
+    if output == "json":
+        sys.stdout.write(dumps(outcomes))
+        for problem in problems:
+            sys.stderr.write(f"error: {problem}\n")
+    else:
+        render_human(outcomes, problems, sys.stdout)
+    failed = problems or any(o.operation == "error" for o in outcomes)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _version(text: str) -> str:
+    version = text[1:] if text.startswith("v") else text
+    return version.rsplit(".", 1)[0] if version.count(".") == 2 else version

@@ -1,0 +1,317 @@
+"""One ``kubectl apply`` (client-side), simulated offline for each object of a manifest.
+
+For every manifest object: find its live object (same API group, kind, namespace and
+name), build the new last-applied configuration, compute the patch kubectl would send
+(a three-way strategic merge patch for built-in kinds, a JSON merge patch for custom
+resources), apply it to the live object, and explain the outcome. An object without a
+live counterpart is a create; an empty patch means kubectl sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from kubelint.apply import json_merge, three_way
+from kubelint.apply.merge import PatchError, apply_strategic_patch
+from kubelint.apply.notes import explain
+from kubelint.apply.patch_meta import SchemaType, root_type
+from kubelint.apply.values import JSON, copy, from_json_text, go_json
+from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped
+
+LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
+DEFAULT_NAMESPACE: Final = "default"
+
+Operation = Literal["create", "patch", "unchanged", "error"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ObjectKey:
+    """What kubectl matches an object by."""
+
+    group: str
+    kind: str
+    namespace: str | None
+    name: str
+
+
+@dataclass(slots=True)
+class SourcedObject:
+    """A decoded object and where it was read (``file:line``)."""
+
+    value: dict[str, JSON]
+    source: str
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What applying one manifest object does."""
+
+    object: str
+    operation: Operation
+    source: str
+    patch_type: Literal["strategic", "merge"] | None = None
+    patch: dict[str, JSON] | None = None
+    result: dict[str, JSON] | None = None
+    live: dict[str, JSON] | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry of ``kubelint apply --output json``."""
+        entry: dict[str, Any] = {
+            "object": self.object,
+            "operation": self.operation,
+            "patch": self.patch,
+            "result": self.result,
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "patchType": self.patch_type,
+            "source": self.source,
+        }
+        if self.error is not None:
+            entry["error"] = self.error
+        return entry
+
+
+class ApplyInputError(Exception):
+    """An object kubectl would refuse before computing anything."""
+
+
+def expand_lists(value: JSON) -> list[JSON]:
+    """A ``kind: List`` (or ``*List``) as its items, as kubectl reads it; else ``[value]``."""
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("kind"), str)
+        and value["kind"].endswith("List")
+        and isinstance(value.get("items"), list)
+    ):
+        out: list[JSON] = []
+        for item in value["items"]:
+            out.extend(expand_lists(item))
+        return out
+    return [value]
+
+
+def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
+    metadata = value.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _namespaced(
+    group: str, kind: str, name: str, namespace: Any, lives: dict[ObjectKey, SourcedObject]
+) -> bool:
+    scoped = is_cluster_scoped(group, kind)
+    if scoped is not None:
+        return not scoped
+    if isinstance(namespace, str) and namespace:
+        return True
+    # a custom resource: cluster-scoped when a live object of that name has no namespace
+    return ObjectKey(group, kind, None, name) not in lives
+
+
+def identify(
+    value: JSON, default_namespace: str, lives: dict[ObjectKey, SourcedObject] | None = None
+) -> ObjectKey:
+    """The identity kubectl matches ``value`` by (namespace filled in when namespaced)."""
+    if not isinstance(value, dict):
+        raise ApplyInputError("a manifest document must be a mapping")
+    api_version, kind = value.get("apiVersion"), value.get("kind")
+    if not isinstance(api_version, str) or not api_version:
+        raise ApplyInputError("apiVersion not set")
+    if not isinstance(kind, str) or not kind:
+        raise ApplyInputError("kind not set")
+    metadata = _metadata(value)
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name:
+        if metadata.get("generateName"):
+            raise ApplyInputError("cannot use generate name with apply")
+        raise ApplyInputError("metadata.name is required")
+    group = group_of(api_version)
+    namespace = metadata.get("namespace")
+    if not _namespaced(group, kind, name, namespace, lives or {}):
+        return ObjectKey(group, kind, None, name)
+    if not isinstance(namespace, str) or not namespace:
+        namespace = default_namespace
+    return ObjectKey(group, kind, namespace, name)
+
+
+def describe_object(value: dict[str, JSON], key: ObjectKey) -> str:
+    """``apps/v1 Deployment default/web`` (no namespace part when cluster-scoped)."""
+    where = f"{key.namespace}/{key.name}" if key.namespace is not None else key.name
+    return f"{value.get('apiVersion')} {key.kind} {where}"
+
+
+def modified_configuration(
+    manifest: dict[str, JSON], key: ObjectKey
+) -> tuple[dict[str, JSON], str]:
+    """The object kubectl sends or diffs against, and its new last-applied annotation.
+
+    The annotation is the manifest as compact JSON with sorted keys and a trailing
+    newline, without the annotation itself, with ``metadata.namespace`` filled in and
+    ``"annotations": {}`` when there were none.
+    """
+    modified = copy(manifest)
+    metadata = modified.get("metadata")
+    if not isinstance(metadata, dict):
+        raise ApplyInputError("metadata must be a mapping")
+    if key.namespace is not None and not metadata.get("namespace"):
+        metadata["namespace"] = key.namespace
+    raw = metadata.get("annotations")
+    # kubectl reads annotations as a map of strings; anything else reads as none at all
+    if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
+        annotations: dict[str, JSON] = dict(raw)
+    else:
+        annotations = {}
+    annotations.pop(LAST_APPLIED, None)
+    metadata["annotations"] = annotations
+    text = go_json(modified) + "\n"
+    metadata["annotations"] = {**annotations, LAST_APPLIED: text}
+    return modified, text
+
+
+def missing_annotation_warning(key: ObjectKey) -> str:
+    """kubectl's warning for a live object without the last-applied annotation."""
+    return (
+        f"the live object has no {LAST_APPLIED} annotation (created by kubectl create, "
+        "a controller or server-side apply): kubectl apply deletes nothing this time, "
+        "only adds and changes fields, and adds the annotation"
+    )
+
+
+def simulate(
+    manifest: SourcedObject,
+    key: ObjectKey,
+    live: SourcedObject | None,
+    schemas: KubernetesSchemas,
+) -> Outcome:
+    """The outcome of applying ``manifest`` over ``live`` (None: the object is new)."""
+    value = manifest.value
+    name = describe_object(value, key)
+    root = root_type(schemas, str(value.get("apiVersion")), key.kind)
+    patch_type: Literal["strategic", "merge"] = "strategic" if root is not None else "merge"
+    try:
+        modified, _ = modified_configuration(value, key)
+    except ApplyInputError as exc:
+        return Outcome(name, "error", manifest.source, error=str(exc))
+    if live is None:
+        return Outcome(
+            name,
+            "create",
+            manifest.source,
+            patch_type=None,
+            patch=None,
+            result=modified,
+            notes=["created: the object does not exist in the live state"],
+        )
+    current = live.value
+    outcome = Outcome(name, "patch", manifest.source, patch_type=patch_type, live=current)
+    annotations = _metadata(current).get("annotations")
+    text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
+    original: dict[str, JSON] = {}
+    if text is None:
+        outcome.warnings.append(missing_annotation_warning(key))
+    elif not isinstance(text, str):
+        return _failed(outcome, f"the {LAST_APPLIED} annotation is not a string")
+    elif text:
+        try:
+            parsed = from_json_text(text)
+        except ValueError as exc:
+            return _failed(outcome, f"the {LAST_APPLIED} annotation is not JSON: {exc}")
+        if not isinstance(parsed, dict):
+            return _failed(outcome, f"the {LAST_APPLIED} annotation is not a JSON object")
+        original = parsed
+    try:
+        patch = _patch(original, modified, current, root)
+        if not patch:
+            outcome.operation = "unchanged"
+            outcome.patch = {}
+            outcome.result = copy(current)
+            outcome.notes.append("unchanged: kubectl sends no patch")
+            return outcome
+        result = (
+            apply_strategic_patch(current, patch, root)
+            if root is not None
+            else json_merge.apply_merge_patch(current, patch)
+        )
+    except PatchError as exc:
+        return _failed(outcome, str(exc))
+    outcome.patch = patch
+    outcome.result = result
+    notes, warnings = explain(current, result, original, modified, patch, root)
+    outcome.notes.extend(notes)
+    outcome.warnings.extend(warnings)
+    return outcome
+
+
+def _failed(outcome: Outcome, message: str) -> Outcome:
+    outcome.operation = "error"
+    outcome.error = message
+    outcome.patch_type = outcome.patch_type
+    return outcome
+
+
+def _patch(
+    original: dict[str, JSON],
+    modified: dict[str, JSON],
+    current: dict[str, JSON],
+    root: SchemaType | None,
+) -> dict[str, JSON]:
+    if root is None:
+        return json_merge.create_three_way_merge_patch(original, modified, current)
+    return three_way.create_three_way_merge_patch(original, modified, current, root)
+
+
+def index_live(
+    objects: list[SourcedObject], default_namespace: str
+) -> tuple[dict[ObjectKey, SourcedObject], list[str]]:
+    """Live objects by identity, and problems with the ones that cannot be identified."""
+    found: dict[ObjectKey, SourcedObject] = {}
+    problems: list[str] = []
+    for item in objects:
+        try:
+            metadata = _metadata(item.value)
+            namespace = metadata.get("namespace")
+            key = identify(item.value, default_namespace)
+            if not namespace and key.namespace is not None and _unknown_kind(key):
+                key = ObjectKey(key.group, key.kind, None, key.name)
+        except ApplyInputError as exc:
+            problems.append(f"{item.source}: {exc}")
+            continue
+        found[key] = item
+    return found, problems
+
+
+def _unknown_kind(key: ObjectKey) -> bool:
+    return is_cluster_scoped(key.group, key.kind) is None
+
+
+def apply_all(
+    manifests: list[SourcedObject],
+    lives: list[SourcedObject],
+    schemas: KubernetesSchemas,
+    default_namespace: str = DEFAULT_NAMESPACE,
+) -> tuple[list[Outcome], list[str]]:
+    """Apply every manifest object in order (a later one sees an earlier one's result)."""
+    state, problems = index_live(lives, default_namespace)
+    outcomes: list[Outcome] = []
+    for manifest in manifests:
+        try:
+            key = identify(manifest.value, default_namespace, state)
+        except ApplyInputError as exc:
+            value = manifest.value if isinstance(manifest.value, dict) else {}
+            label = f"{value.get('apiVersion')} {value.get('kind')} ?"
+            outcomes.append(Outcome(label, "error", manifest.source, error=str(exc)))
+            continue
+        outcome = simulate(manifest, key, state.get(key), schemas)
+        outcomes.append(outcome)
+        if outcome.result is not None and outcome.operation != "error":
+            state[key] = SourcedObject(outcome.result, manifest.source)
+    return outcomes, problems
+
+
+def dumps(outcomes: list[Outcome]) -> str:
+    """The ``--output json`` document."""
+    return json.dumps([o.as_json() for o in outcomes], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,242 @@
+"""JSON values as kubectl's Go code sees them: types, equality, ``%v`` text, encoding.
+
+kubectl decodes manifests into ``map[string]interface{}`` trees whose numbers are
+``int64`` when they are integral and ``float64`` otherwise, and compares values with
+Go's ``==`` (which never equates ``true`` and ``1``, nor ``1`` and ``1.0``). Python's
+``==`` does both, so every comparison in the apply simulation goes through here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final, TypeVar, cast
+
+JSON = Any
+"""A decoded JSON value: dict, list, str, int, float, bool or None."""
+
+_T = TypeVar("_T")
+
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
+
+
+class GoPanic(Exception):
+    """An input that makes kubectl's Go code fail (a panic or an error), with its message."""
+
+
+def from_yaml(value: Any) -> JSON:
+    """A loaded YAML value as kubectl holds it after its YAML-to-JSON step.
+
+    sigs.k8s.io/yaml writes a float such as ``1.0`` as ``1``, which then decodes as an
+    integer; the copy also drops the loader's position-carrying container types.
+    """
+    if isinstance(value, dict):
+        return {str(k): from_yaml(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_yaml(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and _INT64_MIN <= value <= _INT64_MAX:
+        return int(value)
+    return value
+
+
+def from_json_text(text: str) -> JSON:
+    """Decode JSON as k8s.io/apimachinery's json package does (int64 when integral text)."""
+    return json.loads(text)
+
+
+def copy(value: _T) -> _T:
+    """A deep copy of a JSON tree (faster than :func:`copy.deepcopy`)."""
+    return cast(_T, _copy(value))
+
+
+def _copy(value: JSON) -> JSON:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def go_type(value: JSON) -> str | None:
+    """The Go dynamic type name of a decoded value (None for a JSON null)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list):
+        return "slice"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def deep_equal(a: JSON, b: JSON) -> bool:
+    """Go's ``reflect.DeepEqual`` on decoded JSON."""
+    if go_type(a) != go_type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(k in b and deep_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return False
+    return bool(a == b)
+
+
+def scalar_equal(a: JSON, b: JSON) -> bool:
+    """Go's ``==`` on two ``interface{}`` values holding scalars.
+
+    Comparing a map or a slice this way panics in Go; kubectl then crashes.
+    """
+    ta, tb = go_type(a), go_type(b)
+    if ta in ("map", "slice") or tb in ("map", "slice"):
+        if ta == tb:
+            raise GoPanic(f"runtime error: comparing uncomparable type {ta}")
+        return False
+    return ta == tb and bool(a == b)
+
+
+def hash_key(value: JSON) -> tuple[str | None, Any]:
+    """A key that groups values as a Go ``map[interface{}]`` does."""
+    kind = go_type(value)
+    if kind in ("map", "slice"):
+        raise GoPanic(f"runtime error: hash of unhashable type {kind}")
+    return (kind, value)
+
+
+def go_text(value: JSON) -> str:
+    """``fmt.Sprintf("%v", value)``: how kubectl orders merge keys and scalars."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _go_float_g(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + " ".join(go_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_text(value[k])}" for k in sorted(value)) + "]"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """Shortest round-trip digits of a finite non-zero float and its decimal point position."""
+    sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    del sign
+    text = "".join(str(d) for d in digits)
+    assert isinstance(exponent, int)
+    return text, len(text) + exponent
+
+
+def _go_float_g(value: float) -> str:
+    """Go's ``%v`` for a float64 (``strconv.FormatFloat(f, 'g', -1, 64)``)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    digits, point = _shortest_digits(value)
+    sign = "-" if value < 0 else ""
+    exp = point - 1
+    if exp < -4 or exp >= 6:  # strconv's shortest 'g' switches to an exponent at 1e+06
+        return sign + _exponent_form(digits, exp)
+    return sign + _fixed_form(digits, point)
+
+
+def _exponent_form(digits: str, exp: int) -> str:
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+
+
+def _fixed_form(digits: str, point: int) -> str:
+    if point <= 0:
+        return "0." + "0" * (-point) + digits
+    if point >= len(digits):
+        return digits + "0" * (point - len(digits))
+    return digits[:point] + "." + digits[point:]
+
+
+def _go_json_float(value: float) -> str:
+    """A float64 as Go's encoding/json writes it."""
+    if math.isnan(value) or math.isinf(value):
+        raise GoPanic(f"json: unsupported value: {value}")
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    digits, point = _shortest_digits(value)
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    if magnitude < 1e-6 or magnitude >= 1e21:
+        text = _exponent_form(digits, point - 1)
+        # encoding/json shortens a two-digit negative exponent: e-07 -> e-7
+        if len(text) >= 4 and text[-4] == "e" and text[-3] == "-" and text[-2] == "0":
+            text = text[:-2] + text[-1]
+        return sign + text
+    return sign + _fixed_form(digits, point)
+
+
+_HTML_ESCAPES: Final = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_LINE_ESCAPES: Final = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _go_json_string(text: str) -> str:
+    encoded = json.dumps(text, ensure_ascii=False)
+    if any(c in encoded for c in "<>&\u2028\u2029"):
+        encoded = "".join(_HTML_ESCAPES.get(c) or _LINE_ESCAPES.get(c) or c for c in encoded)
+    return encoded
+
+
+def go_json(value: JSON) -> str:
+    """Compact JSON exactly as Go's ``json.Marshal`` writes a ``map[string]interface{}``.
+
+    Keys sorted, ``<``, ``>`` and ``&`` escaped as ``\\u003c`` ..., floats in Go's form.
+    """
+    parts: list[str] = []
+    _encode(value, parts.append)
+    return "".join(parts)
+
+
+def _encode(value: JSON, out: Callable[[str], Any]) -> None:
+    if value is None:
+        out("null")
+    elif value is True:
+        out("true")
+    elif value is False:
+        out("false")
+    elif isinstance(value, int):
+        out(str(value))
+    elif isinstance(value, float):
+        out(_go_json_float(value))
+    elif isinstance(value, str):
+        out(_go_json_string(value))
+    elif isinstance(value, list):
+        out("[")
+        for i, item in enumerate(value):
+            if i:
+                out(",")
+            _encode(item, out)
+        out("]")
+    elif isinstance(value, dict):
+        out("{")
+        for i, key in enumerate(sorted(value)):
+            if i:
+                out(",")
+            out(_go_json_string(key))
+            out(":")
+            _encode(value[key], out)
+        out("}")
+    else:
+        raise TypeError(f"not a JSON value: {type(value).__name__}")

