@@ -1,0 +1,37 @@
+"""The ``kubelint lsp`` command: a language server over standard input and output."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+
+@click.command("lsp")
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Speak over standard input/output (the default and only transport).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the server's log to this file.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Log debug messages too.")
+def lsp_command(stdio: bool, log_file: str | None, verbose: bool) -> None:
+    """Run the language server (for editors): diagnostics, fixes, hover, completion."""
+    main(log_file=log_file, verbose=verbose)
+
+
+def main(log_file: str | None = None, *, verbose: bool = False) -> None:
+    """Start the server on stdio and serve until the client exits."""
+    level = logging.DEBUG if verbose else logging.WARNING
+    if log_file:
+        logging.basicConfig(filename=log_file, level=level)
+    else:  # stdout is the protocol channel: log to stderr only
+        logging.basicConfig(level=level)
+    from kubelint.lsp.server import create_server
+
+    create_server().start_io()

@@ -1,0 +1,377 @@
+"""The language server: protocol handlers only.
+
+Each handler fetches the document, calls :mod:`kubelint.lsp.analysis` (or the project in
+:mod:`kubelint.lsp.workspace`) and publishes the answer. Checks run off the event loop, on
+one analysis thread (open buffers, debounced while the user types) and one index thread
+(the workspace folders), so hovers and completions stay instant while a folder is indexed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from kubelint import __version__, schema_store
+from kubelint.config import CONFIG_NAMES
+from kubelint.findings import Finding
+from kubelint.lsp import analysis
+from kubelint.lsp.workspace import Project, Projects
+
+log = logging.getLogger(__name__)
+
+#: Quiet time after the last change before a buffer is checked again (seconds). Short: the
+#: check itself takes some tens of milliseconds on a 1,000-line file, and diagnostics should
+#: follow the last keystroke within 100 ms.
+DEBOUNCE = 0.05
+#: Quiet time after a save or a file event before the folder is indexed again (seconds).
+REINDEX_DELAY = 1.0
+
+_WATCHED = ("**/*.yaml", "**/*.yml", "**/*.json", "**/pyproject.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Diagnostics for one file, ready to send."""
+
+    uri: str
+    version: int | None
+    diagnostics: list[lsp.Diagnostic]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The findings of one buffer text (what code actions are computed from)."""
+
+    text: str
+    findings: list[Finding]
+
+
+def location_of(uri: str) -> str:
+    """The file a URI names (an absolute path), or the URI itself when it is no file."""
+    path = to_fs_path(uri)
+    return os.path.abspath(path) if path and uri.startswith("file:") else uri
+
+
+class KubelintServer(LanguageServer):
+    """A kubelint session: the projects, the threads, what was published."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "kubelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.projects = Projects()
+        self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-analysis")
+        self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-index")
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.reindex: dict[Path, asyncio.Task[None]] = {}
+        self.checked: dict[str, Checked] = {}  # uri -> the last checked text and its findings
+        self.versions: dict[str, str] = {}  # uri -> Kubernetes version its project targets
+        self.shown: dict[str, int] = {}  # uri -> number of diagnostics on screen
+        self.uris: dict[str, str] = {}  # location -> the URI the client opened it by
+        self.warned: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------------------
+    def uri_for(self, location: str) -> str:
+        """The URI to publish a file's diagnostics under."""
+        known = self.uris.get(location)
+        if known is not None:
+            return known
+        return location if "://" in location else (from_fs_path(location) or location)
+
+    def open_uris(self) -> list[str]:
+        """Every open document."""
+        return list(self.workspace.text_documents)
+
+    def codec(self) -> Any:
+        """The position codec negotiated with the client."""
+        return self.workspace.position_codec
+
+    def schemas_for(self, uri: str) -> schema_store.KubernetesSchemas:
+        """The bundled schemas of the version a document is checked against."""
+        return schema_store.schemas_for(self.versions.get(uri) or schema_store.latest_version())
+
+    # -- work on the threads -----------------------------------------------------------
+    def _publications(self, project: Project, locations: Iterable[str]) -> list[Publication]:
+        """Diagnostics for files of a project (runs on a worker thread)."""
+        out: list[Publication] = []
+        for location in sorted(locations):
+            text = project.text_of(location)
+            if text is None:
+                try:
+                    with open(location, encoding="utf-8", errors="replace") as handle:
+                        text = handle.read()
+                except OSError:
+                    text = ""
+            findings = project.findings(location)
+            diagnostics = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+            out.append(Publication(self.uri_for(location), None, diagnostics))
+        return out
+
+    def _check_buffer(
+        self, uri: str, text: str, version: int | None
+    ) -> tuple[Project, bool, list[Publication], list[Finding]]:
+        """Check one buffer (runs on the analysis thread)."""
+        location = location_of(uri)
+        project, fresh = self.projects.project_for(location)
+        changed = project.update_buffer(location, text)
+        findings = project.findings(location)
+        others = self._publications(project, changed - {location})
+        own = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+        return project, fresh, [Publication(uri, version, own), *others], findings
+
+    def publish(self, publications: Iterable[Publication]) -> None:
+        """Send diagnostics; files never shown with any are not sent an empty list."""
+        for item in publications:
+            unseen = not item.diagnostics and not self.shown.get(item.uri)
+            if unseen and item.uri not in self.workspace.text_documents:
+                continue
+            self.shown[item.uri] = len(item.diagnostics)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=item.uri, diagnostics=item.diagnostics, version=item.version
+                )
+            )
+
+    def _warn(self, project: Project) -> None:
+        error = project.settings.error
+        if error and error not in self.warned:
+            self.warned.add(error)
+            self.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"kubelint: {error}")
+            )
+
+    # -- scheduling --------------------------------------------------------------------
+    def schedule(self, uri: str, delay: float) -> None:
+        """Check a buffer after ``delay`` seconds of quiet (a newer request replaces it)."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._analyse_later(uri, delay))
+
+    async def _analyse_later(self, uri: str, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            await self.analyse(uri)
+        except Exception:  # a bug costs this one check, never the session
+            log.exception("checking %s failed", uri)
+        if self.pending.get(uri) is asyncio.current_task():
+            del self.pending[uri]
+
+    async def analyse(self, uri: str) -> Checked | None:
+        """Check an open buffer now and publish its diagnostics (and those it changed)."""
+        try:
+            document = self.workspace.get_text_document(uri)
+        except KeyError:
+            return None
+        if uri not in self.workspace.text_documents:
+            return None
+        text, version = document.source, document.version
+        loop = asyncio.get_running_loop()
+        project, fresh, publications, findings = await loop.run_in_executor(
+            self.analysis_pool, self._check_buffer, uri, text, version
+        )
+        checked = Checked(text, findings)
+        self.checked[uri] = checked
+        self.versions[uri] = project.settings.options.kubernetes_version
+        self.publish(publications)
+        if fresh:
+            self._warn(project)
+            if project.folder:
+                self.schedule_index(project.root, 0)
+            for other in self.open_uris():
+                if other != uri:
+                    self.schedule(other, 0)
+        return checked
+
+    def schedule_index(self, root: Path, delay: float) -> None:
+        """Index a workspace folder after ``delay`` seconds (a newer request replaces it)."""
+        previous = self.reindex.pop(root, None)
+        if previous is not None:
+            previous.cancel()
+        self.reindex[root] = asyncio.ensure_future(self._index_later(root, delay))
+
+    async def _index_later(self, root: Path, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        prefix = str(root) + os.sep
+        shown = [location_of(uri) for uri, count in self.shown.items() if count]
+        loop = asyncio.get_running_loop()
+
+        def work() -> tuple[Project, bool, list[Publication]]:
+            project = self.projects.folder_project(root)
+            first = not project.indexed
+            changed = project.refresh()
+            if first:  # a new project: every file, and clear what an old one showed
+                changed |= {location for location in shown if location.startswith(prefix)}
+            return project, first, self._publications(project, changed)
+
+        try:
+            project, first, publications = await loop.run_in_executor(self.index_pool, work)
+        except Exception:  # a bug costs this index, never the session
+            log.exception("indexing %s failed", root)
+            return
+        self._warn(project)
+        self.publish(publications)
+        if first:  # CRDs of the folder may now validate the open buffers' custom resources
+            for uri in self.open_uris():
+                if location_of(uri).startswith(prefix):
+                    self.schedule(uri, 0)
+
+    def reload(self) -> None:
+        """The configuration changed: rebuild every project and check everything again."""
+        self.projects.reset()
+        self.warned.clear()
+        for uri in self.open_uris():
+            self.schedule(uri, 0)
+        for folder in self.projects.folders():
+            self.schedule_index(folder, 0)
+
+
+def folders_of(server: KubelintServer) -> list[Path]:
+    """The workspace folders the client named (or its root)."""
+    found = [to_fs_path(f.uri) for f in server.workspace.folders.values()]
+    if not found and server.workspace.root_path:
+        found = [server.workspace.root_path]
+    return [Path(os.path.abspath(f)) for f in found if f]
+
+
+def create_server() -> KubelintServer:
+    """A server with every handler registered."""
+    server = KubelintServer()
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: KubelintServer, params: lsp.InitializedParams) -> None:
+        ls.projects.set_folders(folders_of(ls))
+        for folder in ls.projects.folders():
+            ls.schedule_index(folder, 0)
+        capabilities = ls.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities else None
+        if watched is not None and watched.dynamic_registration:
+            patterns = [*_WATCHED, *(f"**/{name}" for name in CONFIG_NAMES)]
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[lsp.FileSystemWatcher(glob_pattern=p) for p in patterns]
+            )
+            registration = lsp.Registration(
+                id="kubelint-watched-files",
+                method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=options,
+            )
+            try:
+                await ls.client_register_capability_async(
+                    lsp.RegistrationParams(registrations=[registration])
+                )
+            except Exception as exc:  # a client that refuses still gets diagnostics
+                log.info("file watching not registered: %s", exc)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: KubelintServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        ls.projects.set_folders(folders_of(ls))
+        ls.projects.reset()
+        for uri in ls.open_uris():
+            ls.schedule(uri, 0)
+        for folder in ls.projects.folders():
+            ls.schedule_index(folder, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KubelintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.uris[location_of(uri)] = uri
+        ls.schedule(uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: KubelintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, DEBOUNCE)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: KubelintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.schedule(uri, 0)
+        location = location_of(uri)
+        for folder in ls.projects.folders():
+            if location.startswith(str(folder) + os.sep):
+                ls.schedule_index(folder, REINDEX_DELAY)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: KubelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        pending = ls.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.checked.pop(uri, None)
+        location = location_of(uri)
+        loop = asyncio.get_running_loop()
+
+        def work() -> tuple[bool, list[Publication]]:
+            project, _ = ls.projects.project_for(location)
+            changed = project.close_buffer(location)
+            stays = project.folder and project.contains(location)
+            return stays, ls._publications(project, changed)
+
+        stays, publications = await loop.run_in_executor(ls.analysis_pool, work)
+        if not stays:  # no longer part of any run: nothing to show for it
+            publications = [p for p in publications if p.uri != uri]
+            publications.append(Publication(uri, None, []))
+        ls.publish(publications)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: KubelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        names = {Path(location_of(change.uri)).name for change in params.changes}
+        if names & {*CONFIG_NAMES, "pyproject.toml"}:
+            ls.reload()
+            return
+        for folder in ls.projects.folders():
+            prefix = str(folder) + os.sep
+            if any(location_of(c.uri).startswith(prefix) for c in params.changes):
+                ls.schedule_index(folder, REINDEX_DELAY / 4)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: KubelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text = analysis.Text(document.source, ls.codec())
+        return analysis.hover(text, params.position, ls.schemas_for(document.uri))
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", "-"])
+    )
+    def completion(ls: KubelintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text = analysis.Text(document.source, ls.codec())
+        return analysis.completions(text, params.position, ls.schemas_for(document.uri))
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    async def code_action(
+        ls: KubelintServer, params: lsp.CodeActionParams
+    ) -> list[lsp.CodeAction] | None:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        checked = ls.checked.get(uri)
+        if checked is None or checked.text != document.source:
+            checked = await ls.analyse(uri)
+        if checked is None:
+            return None
+        text = analysis.Text(checked.text, ls.codec())
+        return analysis.code_actions(uri, text, checked.findings, params.range) or None
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: KubelintServer, params: None) -> None:
+        for task in [*ls.pending.values(), *ls.reindex.values()]:
+            task.cancel()
+        ls.projects.reset()  # stops indexing: the process exits without waiting for it
+        ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        ls.index_pool.shutdown(wait=False, cancel_futures=True)
+
+    return server
