@@ -46,7 +46,7 @@ def job_restart_policy_always(
             f"a {obj.kind}'s pods cannot have restartPolicy Always: the API server rejects it",
             suggestion,
         )
-    elif policy is None:
+    elif policy is None and not getattr(obj, "partial", False):  # a patch: its base may set it
         yield Violation(
             (*spec_path, "restartPolicy"),
             f"the {obj.kind}'s pod template sets no restartPolicy, so it defaults to Always, "

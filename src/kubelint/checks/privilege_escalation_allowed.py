@@ -44,8 +44,8 @@ def privilege_escalation_allowed(
         if context.get("privileged") is True:
             continue
         allowed = context.get("allowPrivilegeEscalation")
-        if allowed is False:
-            continue
+        if allowed is False or (allowed is None and getattr(obj, "partial", False)):
+            continue  # set, or left to the base of a kustomize patch
         who = container.get("name", "?")
         if allowed is True:
             path, at = (*base, "securityContext", "allowPrivilegeEscalation"), AT_VALUE

@@ -21,6 +21,8 @@ _KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationCo
 
 def _missing(field: str, what: str, suggestion: str) -> ObjectCheck:
     def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+        if getattr(obj, "partial", False):
+            return  # a kustomize patch: what it lacks, its base may have
         spec = obj.pod_spec()
         if spec is None or spec.get("restartPolicy", "Always") != "Always":
             return

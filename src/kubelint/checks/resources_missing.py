@@ -28,6 +28,8 @@ def _missing(kind: _Kind, resource: _Resource) -> ObjectCheck:
     noun = "request" if kind == "requests" else "limit"
 
     def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+        if getattr(obj, "partial", False):
+            return  # a kustomize patch: what it lacks, its base may have
         for base, container in obj.containers(init=bool(options.get("init-containers", True))):
             resources = container.get("resources")
             resources = resources if isinstance(resources, dict) else {}

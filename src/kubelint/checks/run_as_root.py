@@ -69,8 +69,8 @@ def run_as_root(
                     AT_KEY,
                 )
             continue
-        if non_root is True:
-            continue
+        if non_root is True or (non_root is None and getattr(obj, "partial", False)):
+            continue  # set, or left to the base of a kustomize patch
         if own.get("runAsNonRoot") is False:
             yield Violation(
                 (*base, "securityContext", "runAsNonRoot"),

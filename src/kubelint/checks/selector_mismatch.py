@@ -113,6 +113,8 @@ def selector_mismatch(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Yield a violation when the selector does not select the pod template's labels."""
+    if getattr(obj, "partial", False):
+        return  # a kustomize patch: the selector or the labels may be in its base
     selector_path = _selector_path(obj)
     labels_path = obj.pod_labels_path()
     if selector_path is None or labels_path is None:

@@ -44,8 +44,8 @@ def writable_root_filesystem(
         context = container.get("securityContext")
         context = context if isinstance(context, dict) else {}
         read_only = context.get("readOnlyRootFilesystem")
-        if read_only is True:
-            continue
+        if read_only is True or (read_only is None and getattr(obj, "partial", False)):
+            continue  # set, or left to the base of a kustomize patch
         who = container.get("name", "?")
         suggestion = (
             "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
