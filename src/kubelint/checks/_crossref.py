@@ -398,8 +398,8 @@ def unmatched(
     directory, below it, or a sibling directory), and in its file or in a file that has
     no selecting object of its own (``peers``: the files that have; a file with its own
     Deployment and Service is another app). Nor does it judge a selector with a label key
-    that no workload of the namespace uses and that is no typo of one: such pods come
-    from outside the run, e.g. made by an operator. ``strict`` (``--strict-refs``) judges
+    that none of these workloads uses and that is no typo of one: such pods come from
+    outside the run, e.g. made by an operator. ``strict`` (``--strict-refs``) judges
     every selector.
     """
     namespace = fact.namespace
@@ -407,12 +407,15 @@ def unmatched(
     pods = [(f, f.data) for f in candidates if isinstance(f.data, Pods)]
     if any(selector.matches(p) for _, p in pods):
         return None
-    if not strict and not any(
-        near(fact.path, f.path) and (f.path == fact.path or f.path not in peers) for f, _ in pods
-    ):
+    own = [
+        p
+        for f, p in pods
+        if near(fact.path, f.path) and (f.path == fact.path or f.path not in peers)
+    ]
+    if not own and not strict:
         return None
     known: set[str] = set()
-    for _, p in pods:
+    for p in own or [p for _, p in pods]:
         known.update(p.labels)
         known.update(p.generated)
     key_typos: dict[int, str | None] = {

@@ -72,8 +72,8 @@ _JUDGED = (
     "with it: near it (in its directory, below it, or in a sibling directory), and in its "
     "file or in a file without a selector of this kind of its own (a file with its own "
     "workload and policy is another app); and only when every label key of the selector "
-    "is used by some workload of the namespace, or is a typo of one (a key no "
-    "workload uses means pods made outside the run, e.g. by an operator); `--strict-refs` "
+    "is used by one of these workloads, or is a typo of one (a key none of them "
+    "uses means pods made outside the run, e.g. by an operator); `--strict-refs` "
     "judges every selector. When a workload comes close, the finding names it and the "
     "labels that differ."
 )

@@ -103,7 +103,7 @@ def collect(
         "its directory, below it, or in a sibling directory), and in its file or in a file "
         "without a Service of its own (a file with its own Deployment and Service is another "
         "app). Nor does it judge a selector unless every label key of the selector "
-        "is used by some workload of the namespace, or is a typo of one (a key no workload "
+        "is used by one of these workloads, or is a typo of one (a key none of them "
         "uses means pods made outside the run, e.g. by an operator). A Service checked on "
         "its own is therefore not reported; `--strict-refs` judges every Service. Services "
         "without a selector and `ExternalName` Services are skipped. When a workload comes "
