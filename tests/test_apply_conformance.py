@@ -41,6 +41,10 @@ from kubelint.schema_store import latest_version, schemas_for
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
 SCENARIO_NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "manifest.yaml").is_file())
+#: Scenarios where kubectl itself fails (under ``errors/``): kubelint must say so too.
+ERROR_NAMES = sorted(
+    f"errors/{p.name}" for p in (SCENARIOS / "errors").iterdir() if (p / "manifest.yaml").is_file()
+)
 
 #: (apiVersion, kind) -> (resource, namespaced): the discovery the stub serves.
 RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
@@ -326,6 +330,7 @@ class KubectlRun:
 
 def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) -> KubectlRun:
     directory = SCENARIOS / name
+    name = name.replace("/", "--")
     live_by_path = {object_path(o.value): o.value for o in _objects(directory / "live.yaml")}
     cluster = stub.add(name, json.loads(json.dumps(live_by_path)))
     kubeconfig = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/{name}", name)
@@ -378,7 +383,8 @@ def kubectl_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
             futures = {
-                n: pool.submit(run_kubectl, n, stub, kubectl, scratch) for n in SCENARIO_NAMES
+                n: pool.submit(run_kubectl, n, stub, kubectl, scratch)
+                for n in [*SCENARIO_NAMES, *ERROR_NAMES]
             }
             yield {n: f.result() for n, f in futures.items()}
     finally:
@@ -447,3 +453,18 @@ def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]
             f"kubelint: {canonical(outcome.result)}\nkubectl:  {canonical(reference)}"
         )
     assert not by_path, f"requests kubelint did not predict: {sorted(by_path)}"
+
+
+@pytest.mark.parametrize("name", ERROR_NAMES)
+def test_kubectl_failures_are_predicted(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
+    run = kubectl_runs[name]
+    assert run.returncode != 0
+    assert not [r for r in run.requests if r.method in ("PATCH", "POST")]
+    directory = SCENARIOS / name
+    outcomes, _ = apply_all(
+        _objects(directory / "manifest.yaml"),
+        _objects(directory / "live.yaml"),
+        schemas_for(latest_version()),
+    )
+    assert [o.operation for o in outcomes] == ["error"]
+    assert outcomes[0].error

@@ -249,9 +249,13 @@ def _list_notes(
 ) -> None:
     if not isinstance(patch, dict):
         return
-    for key, value in patch.items():
-        if key.startswith("$"):
-            continue
+    keys: list[str] = [k for k in patch if not k.startswith("$")]
+    prefix_length = len(SET_ELEMENT_ORDER) + 1
+    for key in patch:
+        if key.startswith(SET_ELEMENT_ORDER + "/") and key[prefix_length:] not in patch:
+            keys.append(key[prefix_length:])  # only the order of this list changes
+    for key in keys:
+        value = patch.get(key, [])
         at = (*prefix, ("key", key))
         path = render(at)
         sub, merge_key, merged = _child_schema(schema, key)
@@ -329,13 +333,16 @@ def _merge_list_note(
     ]
     if kept_live:
         parts.append("keeps " + ", ".join(kept_live) + " (live only)")
-    if f"{SET_ELEMENT_ORDER}/{key}" in patch:
-        order = patch[f"{SET_ELEMENT_ORDER}/{key}"]
-        if isinstance(order, list):
-            parts.append(
-                "orders "
-                + ", ".join(go_text(o.get(merge_key)) for o in order if isinstance(o, dict))
-            )
+    order = patch.get(f"{SET_ELEMENT_ORDER}/{key}")
+    if isinstance(order, list):
+        wanted = [go_text(o.get(merge_key)) for o in order if isinstance(o, dict)]
+        before = [
+            go_text(i.get(merge_key))
+            for i in (live_value if isinstance(live_value, list) else [])
+            if isinstance(i, dict) and go_text(i.get(merge_key)) in wanted
+        ]
+        if [w for w in wanted if w in before] != before:
+            parts.append("reorders them as " + ", ".join(wanted))
     return f"merges {path} item by item on {merge_key}: " + "; ".join(parts or ["no change"])
 
 
