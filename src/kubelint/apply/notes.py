@@ -201,7 +201,21 @@ def explain(
             if path in in_original
             else "replaced by the manifest's value"
         )
+        if all(_defaulted(p, flat_live[p]) for p in removed if p[: len(path)] == path):
+            why += "; the cluster fills it in again"
         notes.append(f"removes {render(path)} ({why})")
+    owned = [
+        render(p)
+        for p in _top_most(
+            [p for p in flat_live if p not in flat_result and _server_owned(p)],
+            _containers(flat_result),
+        )
+    ]
+    if owned:
+        notes.append(
+            f"deletes {', '.join(owned)} in the merge: fields the API server owns, which it "
+            "keeps or writes again (the result shows the merge alone)"
+        )
     for path, before in flat_live.items():
         if path not in flat_result or _server_owned(path) or _is_last_applied(path):
             continue
@@ -216,9 +230,11 @@ def explain(
             )
         else:
             notes.append(f"changes {render(path)}: {_short(before)} -> {_short(after)}")
+    live_containers = _containers(flat_live)
     added = [p for p in flat_result if p not in flat_live and not _server_owned(p)]
-    for path in _top_most(added, _containers(flat_live)):
-        if not _is_last_applied(path):
+    for path in _top_most(added, live_containers):
+        # an emptied list or map is no addition: its items were removed (noted above)
+        if not _is_last_applied(path) and path not in live_containers:
             notes.append(f"adds {render(path)}")
     kept = [
         p
@@ -341,6 +357,7 @@ def _merge_list_note(
             for i in (live_value if isinstance(live_value, list) else [])
             if isinstance(i, dict) and go_text(i.get(merge_key)) in wanted
         ]
+        before = list(dict.fromkeys(before))
         if [w for w in wanted if w in before] != before:
             parts.append("reorders them as " + ", ".join(wanted))
     return f"merges {path} item by item on {merge_key}: " + "; ".join(parts or ["no change"])

@@ -172,6 +172,37 @@ def modified_configuration(
     return modified, text
 
 
+_WRITTEN_BY_THE_CLUSTER: Final = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+)
+
+
+def exported_fields(manifest: dict[str, JSON]) -> list[str]:
+    """Fields of ``manifest`` that only the cluster writes (an exported object has them)."""
+    metadata = _metadata(manifest)
+    found = [
+        f"metadata.{name}" for name in _WRITTEN_BY_THE_CLUSTER if metadata.get(name) is not None
+    ]
+    if manifest.get("status") is not None:
+        found.append("status")
+    return found
+
+
+def exported_warning(fields: list[str]) -> str:
+    """Why applying an exported object is a trap."""
+    return (
+        f"the manifest has fields only the cluster writes ({', '.join(fields)}): it looks "
+        "exported with kubectl get; kubectl records all of it, server defaults included, "
+        "as the last-applied configuration, so a later apply of a manifest without those "
+        "fields (spec.replicas, imagePullPolicy ...) deletes them from the live object"
+    )
+
+
 def missing_annotation_warning(key: ObjectKey) -> str:
     """kubectl's warning for a live object without the last-applied annotation."""
     return (
@@ -196,8 +227,9 @@ def simulate(
         modified, _ = modified_configuration(value, key)
     except ApplyInputError as exc:
         return Outcome(name, "error", manifest.source, error=str(exc))
+    exported = exported_fields(value)
     if live is None:
-        return Outcome(
+        outcome = Outcome(
             name,
             "create",
             manifest.source,
@@ -206,8 +238,13 @@ def simulate(
             result=modified,
             notes=["created: the object does not exist in the live state"],
         )
+        if exported:
+            outcome.warnings.append(exported_warning(exported))
+        return outcome
     current = live.value
     outcome = Outcome(name, "patch", manifest.source, patch_type=patch_type, live=current)
+    if exported:
+        outcome.warnings.append(exported_warning(exported))
     annotations = _metadata(current).get("annotations")
     text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
     original: dict[str, JSON] = {}
@@ -249,7 +286,6 @@ def simulate(
 def _failed(outcome: Outcome, message: str) -> Outcome:
     outcome.operation = "error"
     outcome.error = message
-    outcome.patch_type = outcome.patch_type
     return outcome
 
 
