@@ -27,11 +27,12 @@ def lsp_command(stdio: bool, log_file: str | None, verbose: bool) -> None:
 
 def main(log_file: str | None = None, *, verbose: bool = False) -> None:
     """Start the server on stdio and serve until the client exits."""
-    level = logging.DEBUG if verbose else logging.WARNING
     if log_file:
-        logging.basicConfig(filename=log_file, level=level)
+        logging.basicConfig(filename=log_file, level=logging.WARNING)
     else:  # stdout is the protocol channel: log to stderr only
-        logging.basicConfig(level=level)
+        logging.basicConfig(level=logging.WARNING)
+    if verbose:  # kubelint's own timings; pygls' message dumps stay off
+        logging.getLogger("kubelint").setLevel(logging.DEBUG)
     from kubelint.lsp.server import create_server
 
     create_server().start_io()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -121,12 +122,14 @@ class KubelintServer(LanguageServer):
         self, uri: str, text: str, version: int | None
     ) -> tuple[Project, bool, list[Publication], list[Finding]]:
         """Check one buffer (runs on the analysis thread)."""
+        cpu = time.thread_time()
         location = location_of(uri)
         project, fresh = self.projects.project_for(location)
         changed = project.update_buffer(location, text)
         findings = project.findings(location)
         others = self._publications(project, changed - {location})
         own = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+        log.debug("checking %s took %.0f ms of CPU", uri, (time.thread_time() - cpu) * 1000)
         return project, fresh, [Publication(uri, version, own), *others], findings
 
     def publish(self, publications: Iterable[Publication]) -> None:
@@ -178,6 +181,7 @@ class KubelintServer(LanguageServer):
             return None
         text, version = document.source, document.version
         loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         project, fresh, publications, findings = await loop.run_in_executor(
             self.analysis_pool, self._check_buffer, uri, text, version
         )
@@ -185,6 +189,13 @@ class KubelintServer(LanguageServer):
         self.checked[uri] = checked
         self.versions[uri] = project.settings.options.kubernetes_version
         self.publish(publications)
+        log.debug(
+            "%s version %s: %d findings in %.0f ms",
+            uri,
+            version,
+            len(findings),
+            (time.perf_counter() - started) * 1000,
+        )
         if fresh:
             self._warn(project)
             if project.folder:
