@@ -1,0 +1,192 @@
+"""The editor features as pure functions of the text (no server, no client).
+
+Structure from indentation (what a half-typed document still has), code-action edits,
+position units, hover and completion against the bundled schema.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types as lsp
+
+from kubelint import engine, schema_store, sources
+from kubelint.findings import Finding, Severity
+from kubelint.lsp import analysis
+from kubelint.lsp.analysis import Text, path_at, siblings_at
+from kubelint.rule_api import Fix, TextEdit
+
+
+@pytest.fixture(scope="module")
+def schemas() -> schema_store.KubernetesSchemas:
+    return schema_store.schemas_for(schema_store.latest_version())
+
+
+def _cursor(text: str) -> tuple[list[str], int, int]:
+    """Lines of ``text`` and the (line, column) of its ``|`` marker (removed)."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if "|" in line:
+            column = line.index("|")
+            lines[number] = line[:column] + line[column + 1 :]
+            return lines, number, column
+    raise AssertionError("no cursor")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spec:\n  template:\n    spec:\n      |", ("spec", "template", "spec")),
+        ("spec:\n  containers:\n  - name: a\n    |", ("spec", "containers", 0)),
+        ("spec:\n  containers:\n    - name: a\n      |", ("spec", "containers", 0)),
+        ("containers:\n- resources:\n    |", ("containers", 0, "resources")),
+        ("spec:\n  containers:\n  - |", ("spec", "containers", 0)),
+        (
+            "spec:\n  containers:\n  - name: a\n    ports:\n    - containerPort: 80\n    |",
+            ("spec", "containers", 0),
+        ),
+        ("spec:\n  containers:\n  - name: a\n  |", ("spec",)),
+        ("a: 1\n---\nspec:\n  # a comment\n\n  |", ("spec",)),
+        ("spec:\n  x: |\n    text: here\n  |", ("spec",)),
+    ],
+)
+def test_path_from_indentation(text: str, expected: tuple[str | int, ...]) -> None:
+    lines, line, column = _cursor(text)
+    assert path_at(lines, line, column) == expected
+
+
+def test_siblings_in_the_same_mapping_only() -> None:
+    lines, line, column = _cursor(
+        "spec:\n  containers:\n  - name: a\n    ports:\n    - containerPort: 80\n    |\n"
+        "    image: x\n  - name: b\n    env: []\n"
+    )
+    assert siblings_at(lines, line, column) == {"name", "ports", "image"}
+
+
+def test_positions_are_utf16_units() -> None:
+    text = Text('name: "\U0001f600x"\n')
+    assert text.position(0, 9) == lsp.Position(0, 10)  # the emoji is two UTF-16 units
+    assert text.column(lsp.Position(0, 10)) == (0, 9)
+
+
+def _finding(line: int, column: int, rule: str = "KL006", fix: Fix | None = None) -> Finding:
+    return Finding("x.yaml", line, column, rule, "unknown-kind", Severity.ERROR, "m", "s", fix=fix)
+
+
+def test_a_finding_without_end_spans_its_token() -> None:
+    text = Text("metadata:\n  name: web-1  # note\n")
+    diagnostic = analysis.diagnostic(_finding(2, 9, "KL020"), text)
+    assert diagnostic.range == lsp.Range(lsp.Position(1, 8), lsp.Position(1, 13))
+    assert diagnostic.message == "m\ns"
+    assert diagnostic.code == "KL020"
+
+
+def test_disable_appends_or_extends_the_comment() -> None:
+    text = Text(
+        "kind: Jon\nkind: Jon  # kubelint: disable=KL001\nkind: Jon # kubelint: disable=KL006\n"
+    )
+    first = analysis.disable_edit(text, 0, "KL006")
+    assert first is not None
+    assert first.new_text == "  # kubelint: disable=KL006"
+    assert first.range.start == lsp.Position(0, 9)
+    second = analysis.disable_edit(text, 1, "KL006")
+    assert second is not None
+    assert second.new_text == ",KL006"
+    assert second.range.start == lsp.Position(1, len("kind: Jon  # kubelint: disable=KL001"))
+    assert analysis.disable_edit(text, 2, "KL006") is None  # already disabled there
+
+
+def test_no_disable_comment_inside_a_block_scalar() -> None:
+    text = Text('data:\n  a.json: |\n    {\n      "a": x\n    }\n  b: c\n')
+    assert analysis.disable_edit(text, 3, "KL070") is None
+    assert analysis.disable_edit(text, 5, "KL070") is not None
+
+
+def test_a_fix_whose_text_moved_is_not_offered() -> None:
+    fix = Fix("Change kind to Job", (TextEdit(0, 6, "Jon", "Job"),))
+    selection = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+    fresh = analysis.code_actions(
+        "file:///x", Text("kind: Jon\n"), [_finding(1, 7, fix=fix)], selection
+    )
+    assert [a.title for a in fresh] == ["Change kind to Job", "Disable KL006 for this line"]
+    stale = analysis.code_actions(
+        "file:///x", Text("kind: Job\n"), [_finding(1, 7, fix=fix)], selection
+    )
+    assert [a.title for a in stale] == ["Disable KL006 for this line"]
+
+
+def test_every_fix_the_engine_offers_is_an_action(schemas: schema_store.KubernetesSchemas) -> None:
+    source = (
+        "apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n  name: x\n  labels:\n    on: yes\n"
+        "spec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n"
+        "      labels: {app: x}\n    spec:\n      containers:\n      - name: x\n"
+        "        image: nginx:1.27\n        imagePullPolicy: always\n"
+        "        imagePulPolicy: Always\n"
+    )
+    context = engine.Context(engine.CheckOptions(schemas.version, jobs=1))
+    findings = engine.check_source(
+        sources.SourceFile("x.yaml", "x.yaml"), context, source.encode()
+    ).findings
+    with_fix = [f for f in findings if f.fix is not None]
+    assert with_fix
+    assert len({f.rule for f in with_fix}) >= 3
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(20, 0))
+    actions = analysis.code_actions("file:///x", Text(source), findings, whole)
+    titles = {a.title for a in actions}
+    assert {f.fix.title for f in with_fix} <= titles
+
+
+def test_hover_uses_the_object_of_a_list_item(schemas: schema_store.KubernetesSchemas) -> None:
+    text = Text(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n"
+        "  spec:\n    type: ClusterIP\n"
+    )
+    found = analysis.hover(text, lsp.Position(6, 5), schemas)
+    assert found is not None
+    assert isinstance(found.contents, lsp.MarkupContent)
+    assert "`ClusterIP`" in found.contents.value  # the enum of Service spec.type
+
+
+def test_hover_ignores_references_that_look_like_objects(
+    schemas: schema_store.KubernetesSchemas,
+) -> None:
+    text = Text(
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n"
+        "  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n"
+    )
+    found = analysis.hover(text, lsp.Position(6, 5), schemas)
+    assert found is not None
+    assert isinstance(found.contents, lsp.MarkupContent)
+    assert "referent" in found.contents.value.lower()
+
+
+def _labels(result: lsp.CompletionList | None) -> list[str]:
+    assert result is not None
+    return [item.label for item in result.items]
+
+
+def test_kind_values_follow_the_api_version(schemas: schema_store.KubernetesSchemas) -> None:
+    labels = _labels(
+        analysis.completions(Text("apiVersion: apps/v1\nkind: D\n"), lsp.Position(1, 7), schemas)
+    )
+    assert "Deployment" in labels
+    assert "Pod" not in labels
+
+
+def test_api_versions_serving_the_kind_come_first(schemas: schema_store.KubernetesSchemas) -> None:
+    result = analysis.completions(
+        Text("apiVersion: \nkind: Deployment\n"), lsp.Position(0, 12), schemas
+    )
+    assert result is not None
+    assert set(_labels(result)) == set(schemas.kinds)
+    first = min(result.items, key=lambda item: item.sort_text or "")
+    assert first.label == "apps/v1"
+
+
+def test_top_level_keys_of_an_object_without_kind(schemas: schema_store.KubernetesSchemas) -> None:
+    labels = _labels(analysis.completions(Text("apiVersion: v1\n\n"), lsp.Position(1, 0), schemas))
+    assert labels == ["kind", "metadata"]
+
+
+def test_no_completion_inside_a_value(schemas: schema_store.KubernetesSchemas) -> None:
+    text = Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - command: [a, b\n")
+    assert analysis.completions(text, lsp.Position(4, 18), schemas) is None
