@@ -572,7 +572,7 @@ def hover(text: Text, position: lsp.Position, schemas: KubernetesSchemas) -> lsp
 _VALUE_CONTEXT = re.compile(
     r"^(?P<indent> *)(?:- +)?(?P<key>[^\s#:][^:#]*?):(?P<space>[ \t]*)(?P<partial>\S*)$"
 )
-_KEY_CONTEXT = re.compile(r"^(?P<indent> *)(?P<dash>- +)?(?P<partial>[\w.\-/]*)$")
+_KEY_CONTEXT = re.compile(r"^(?P<indent> *)(?P<dash>- +)?(?P<partial>(?:[\w.][\w.\-/]*)?)$")
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
 
 

@@ -352,9 +352,7 @@ def create_server() -> KubelintServer:
         text = analysis.Text(document.source, ls.codec())
         return analysis.hover(text, params.position, ls.schemas_for(document.uri))
 
-    @server.feature(
-        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", "-"])
-    )
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
     def completion(ls: KubelintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
         text = analysis.Text(document.source, ls.codec())
@@ -367,6 +365,9 @@ def create_server() -> KubelintServer:
     async def code_action(
         ls: KubelintServer, params: lsp.CodeActionParams
     ) -> list[lsp.CodeAction] | None:
+        only = params.context.only
+        if only and not any(lsp.CodeActionKind.QuickFix.startswith(kind) for kind in only):
+            return None  # the client asked for other kinds of action (e.g. source.*)
         uri = params.text_document.uri
         document = ls.workspace.get_text_document(uri)
         checked = ls.checked.get(uri)
