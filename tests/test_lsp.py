@@ -49,8 +49,18 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def selectors(workspace: Path) -> Path:
+    """A second workspace folder: a CRD, workloads and Services whose selectors miss (KL060)."""
+    root = workspace.parent / "selectors"
+    shutil.copytree(FIXTURES / "rules" / "KL060", root)
+    return root
+
+
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[no-untyped-def]
+async def client(  # type: ignore[no-untyped-def]
+    lsp_client: LanguageClient, workspace: Path, selectors: Path
+):
     registrations: list[lsp.RegistrationParams] = []
 
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
@@ -61,7 +71,10 @@ async def client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[n
         lsp.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=workspace.as_uri(),
-            workspace_folders=[lsp.WorkspaceFolder(uri=workspace.as_uri(), name="seeds")],
+            workspace_folders=[
+                lsp.WorkspaceFolder(uri=workspace.as_uri(), name="seeds"),
+                lsp.WorkspaceFolder(uri=selectors.as_uri(), name="selectors"),
+            ],
         )
     )
     yield
@@ -130,6 +143,10 @@ async def wait_for(
         await asyncio.sleep(0.02)
 
 
+def lines_of(diagnostics: Sequence[lsp.Diagnostic], code: str) -> list[int]:
+    return [d.range.start.line for d in diagnostics if d.code == code]
+
+
 def codes(diagnostics: Sequence[lsp.Diagnostic]) -> set[str]:
     return {str(d.code) for d in diagnostics}
 
@@ -138,12 +155,11 @@ def at(diagnostics: Sequence[lsp.Diagnostic], code: str) -> list[lsp.Range]:
     return [d.range for d in diagnostics if d.code == code]
 
 
-@pytest.fixture(scope="module")
-def cli_report(workspace: Path) -> dict[str, set[tuple[str, int, int]]]:
-    """``kubelint check FOLDER`` of the untouched workspace: file name -> (rule, line, column)."""
+def check_folder(folder: Path) -> dict[str, set[tuple[str, int, int]]]:
+    """``kubelint check FOLDER``: file name -> (rule, 0-based line, 0-based column)."""
     run = subprocess.run(
         [sys.executable, "-m", "kubelint", "check", ".", "-o", "json"],
-        cwd=workspace,
+        cwd=folder,
         capture_output=True,
         text=True,
         check=False,
@@ -154,6 +170,12 @@ def cli_report(workspace: Path) -> dict[str, set[tuple[str, int, int]]]:
             (f["rule"], f["line"] - 1, f["column"] - 1)
         )
     return found
+
+
+@pytest.fixture(scope="module")
+def cli_report(workspace: Path) -> dict[str, set[tuple[str, int, int]]]:
+    """The CLI's findings for the untouched seeds folder."""
+    return check_folder(workspace)
 
 
 def as_triples(diagnostics: Sequence[lsp.Diagnostic]) -> set[tuple[str, int, int]]:
@@ -192,6 +214,26 @@ async def test_cross_file_findings(
     change_document(client, uri, 2, [edit])
     found = await wait_for(client, uri, lambda d: "KL020" not in codes(d))
     assert "KL005" in codes(found)
+
+
+async def test_indexed_files_get_the_cli_findings(client: LanguageClient, selectors: Path) -> None:
+    """Files never opened are published once indexed: the CLI's findings for the folder."""
+    expected = check_folder(selectors)
+    assert any(rule == "KL060" for found in expected.values() for rule, _, _ in found)
+    for name, triples in expected.items():
+        found = await wait_for(
+            client, (selectors / name).as_uri(), lambda d, t=triples: as_triples(d) == t
+        )
+        assert as_triples(found) == triples
+    # fixing a selector in the (unsaved) buffer clears that Service's KL060
+    services = selectors / "services.yaml"
+    uri = open_document(client, services)
+    line = services.read_text(encoding="utf-8").split("\n").index("    ap: web  # expect: KL060@9")
+    before = await wait_for(client, uri, lambda d: line in lines_of(d, "KL060"))
+    edit = lsp.TextEdit(lsp.Range(lsp.Position(line, 4), lsp.Position(line, 6)), "app")
+    change_document(client, uri, 2, [edit])
+    after = await wait_for(client, uri, lambda d: line not in lines_of(d, "KL060"))
+    assert len(lines_of(after, "KL060")) == len(lines_of(before, "KL060")) - 1
 
 
 async def test_hover_shows_the_schema(client: LanguageClient, workspace: Path) -> None:

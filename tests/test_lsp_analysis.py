@@ -190,3 +190,16 @@ def test_top_level_keys_of_an_object_without_kind(schemas: schema_store.Kubernet
 def test_no_completion_inside_a_value(schemas: schema_store.KubernetesSchemas) -> None:
     text = Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - command: [a, b\n")
     assert analysis.completions(text, lsp.Position(4, 18), schemas) is None
+
+
+def test_a_dash_alone_is_not_a_key_to_complete(schemas: schema_store.KubernetesSchemas) -> None:
+    text = Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  -\n")
+    assert analysis.completions(text, lsp.Position(4, 3), schemas) is None
+    labels = _labels(
+        analysis.completions(
+            Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - \n"),
+            lsp.Position(4, 4),
+            schemas,
+        )
+    )
+    assert "name" in labels
