@@ -394,10 +394,9 @@ def unmatched(
     pods of the workloads of its namespace (``workloads``: pod facts by namespace).
 
     None when it selects some, and when the run cannot judge. It judges when it holds a
-    workload of the namespace that belongs with the selecting object: near it (its
-    directory, below it, or a sibling directory), and in its file or in a file that has
-    no selecting object of its own (``peers``: the files that have; a file with its own
-    Deployment and Service is another app). Nor does it judge a selector with a label key
+    workload of the namespace that :func:`belongs` with the selecting object (``peers``:
+    the files holding selecting objects), or when the pods it selects are in its own
+    file but in another namespace. Nor does it judge a selector with a label key
     that none of these workloads uses and that is no typo of one: such pods come from
     outside the run, e.g. made by an operator. ``strict`` (``--strict-refs``) judges
     every selector.
@@ -407,13 +406,32 @@ def unmatched(
     pods = [(f, f.data) for f in candidates if isinstance(f.data, Pods)]
     if any(selector.matches(p) for _, p in pods):
         return None
-    own = [
-        p
-        for f, p in pods
-        if near(fact.path, f.path) and (f.path == fact.path or f.path not in peers)
-    ]
+    message = f"{what} {selector.text()} matches no pods of any workload in namespace {namespace}"
+    elsewhere_ns = sorted(
+        {
+            str(f.namespace)
+            for ns, facts in workloads.items()
+            if ns != namespace
+            for f in facts
+            if isinstance(f.data, Pods) and selector.matches(f.data)
+        }
+    )
+    hint = (
+        f"it matches pods in namespace {', '.join(elsewhere_ns)}, but a selector selects pods "
+        "of its own namespace only"
+    )
+    own = [p for f, p in pods if belongs(fact.path, f.path, peers)]
     if not own and not strict:
-        return None
+        # the pods it means are in its file (or its app), but in another namespace
+        moved = any(
+            isinstance(f.data, Pods)
+            and selector.matches(f.data)
+            and belongs(fact.path, f.path, peers)
+            for ns, facts in workloads.items()
+            if ns != namespace
+            for f in facts
+        )
+        return (message, hint, "req0") if moved else None
     known: set[str] = set()
     for p in own or [p for _, p in pods]:
         known.update(p.labels)
@@ -425,20 +443,8 @@ def unmatched(
     }
     if not strict and any(meant is None for meant in key_typos.values()):
         return None
-    message = f"{what} {selector.text()} matches no pods of any workload in namespace {namespace}"
-    others = sorted(
-        str(ns)
-        for ns, facts in workloads.items()
-        if ns != namespace
-        and any(isinstance(f.data, Pods) and selector.matches(f.data) for f in facts)
-    )
-    if others:
-        return (
-            message,
-            f"it matches pods in namespace {', '.join(others)}, but a selector selects pods "
-            "of its own namespace only",
-            "req0",
-        )
+    if elsewhere_ns:
+        return message, hint, "req0"
     for index, meant in key_typos.items():
         if meant is not None:
             key = selector.requirements[index][0]
@@ -506,6 +512,14 @@ _DIGITS: Final = re.compile(r"[0-9]")
 
 def _directory(path: str) -> str:
     return posixpath.dirname(posixpath.normpath(path.replace("\\", "/")))
+
+
+def belongs(path: str, other: str, peers: frozenset[str]) -> bool:
+    """Whether an object of file ``other`` belongs with one of file ``path``: in the same
+    file, or near it in a file without objects like the one of ``path`` (``peers``: the
+    files holding such objects; a file with its own Deployment and Service is another
+    app)."""
+    return other == path or (near(path, other) and other not in peers)
 
 
 def near(path: str, other: str) -> bool:

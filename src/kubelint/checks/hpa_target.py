@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubelint.checks._crossref import ScaleTarget, fields_of, scale_target, typo_of
+from kubelint.checks._crossref import ScaleTarget, belongs, fields_of, scale_target, typo_of
 from kubelint.findings import Severity
 from kubelint.objects import KIND_GROUPS, KubeObject
 from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
@@ -46,11 +46,14 @@ def _scalable(obj: KubeObject) -> bool:
     doc(
         what="Reports a HorizontalPodAutoscaler whose `scaleTargetRef` (kind, name and the "
         "group of its apiVersion) names no object of its namespace in the run. A target "
-        "that is not in the run may be in the cluster, so it is reported only when an "
-        "object of that name is in the run with another kind or API group, when a similar "
-        "name of that kind exists in the namespace (a likely typo), or when the target "
-        "exists only in another namespace; `--strict-refs` reports every missing target, "
-        "as an error.",
+        "that is not in the run may be in the cluster, so it is reported only when the run "
+        "holds the app's workloads (a workload of the namespace in the HPA's file, or near "
+        "it, in its directory, below it or a sibling directory, in a file without an HPA of "
+        "its own), when an object of that name is in the run with another kind or API "
+        "group, when a similar name of that kind exists in the namespace (a likely typo), "
+        "or when the target exists only in another namespace. An HPA checked on its own is "
+        "therefore quiet about a target it cannot find; `--strict-refs` reports every "
+        "missing target, as an error.",
         why="An HPA whose target does not exist scales nothing: `kubectl describe hpa` shows "
         "`FailedGetScale`, and the workload runs at its fixed replica count under load. A "
         "target in an API group that is no longer served (`extensions/v1beta1` "
@@ -70,8 +73,12 @@ def hpa_target_missing(
     objects: dict[tuple[str | None, str], list[Fact]] = {}
     kinds: dict[tuple[str | None, str], set[str]] = {}
     where: dict[tuple[str, str], set[str | None]] = {}
+    workloads: dict[str | None, list[Fact]] = {}
+    peers = frozenset(f.path for f in facts if isinstance(f.data, ScaleTarget))
+    seen_kinds = {f.kind for f in facts if isinstance(f.data, Present)}
     for fact in facts:
         if isinstance(fact.data, Present) and fact.name:
+            workloads.setdefault(fact.namespace, []).append(fact)
             objects.setdefault((fact.namespace, fact.name), []).append(fact)
             kinds.setdefault((fact.namespace, fact.kind), set()).add(fact.name)
             where.setdefault((fact.kind, fact.name), set()).add(fact.namespace)
@@ -108,7 +115,17 @@ def hpa_target_missing(
         others = sorted(
             ns or "" for ns in where.get((target.kind, target.name), set()) if ns != fact.namespace
         )
-        if not (ctx.strict_refs or meant or others):
+        # objects of a kind without a schema in the run are invisible to rules: only a
+        # workload kind, or a kind seen in the run, can be missing from the app
+        judged = target.kind in KIND_GROUPS["Controller"] or target.kind in seen_kinds
+        own = sorted(
+            {
+                f"{f.kind} {f.name}"
+                for f in workloads.get(fact.namespace, [])
+                if judged and belongs(fact.path, f.path, peers)
+            }
+        )
+        if not (ctx.strict_refs or meant or others or own):
             continue  # the cluster may have it
         if meant:
             hint = f'did you mean "{meant}"?'
@@ -117,6 +134,9 @@ def hpa_target_missing(
                 f"it is in namespace {', '.join(others)}, but an HPA scales an object of its own "
                 "namespace"
             )
+        elif own:
+            shown = ", ".join(own[:6]) + (", ..." if len(own) > 6 else "")
+            hint = f"the workloads of this app in namespace {fact.namespace}: {shown}"
         else:
             hint = f"point scaleTargetRef at a {target.kind} of namespace {fact.namespace}"
         yield CrossViolation(

@@ -131,10 +131,14 @@ def _port_text(ports: tuple[tuple[str | None, int | None, int | str | None], ...
         "`servicePort`) whose Service is not in the Ingress's namespace in the run, and a "
         "backend port (`port.number` or `port.name`) that is not a port of that Service. "
         "A Service that is not in the run may be in the cluster, so a missing Service is "
-        "reported only when a similar name exists in the namespace (a likely typo) or the "
-        "Service exists only in another namespace; `--strict-refs` reports every missing "
-        "Service, as an error. Port mismatches are reported whenever the Service is in the "
-        "run (when it is defined twice, the ports of both definitions count).",
+        "reported only when the Ingress's own file holds Services of its namespace (the file "
+        "then holds the app), when a similar name exists in the namespace (a likely typo), "
+        "or when the Service exists only in another namespace: Ingresses often route to "
+        "Services made otherwise (by an operator, a chart, `kubectl expose`). An "
+        "Ingress checked on its own is therefore quiet about names it cannot resolve; "
+        "`--strict-refs` reports every missing Service, as an error. Port mismatches are "
+        "reported whenever the Service is in the run (when it is defined twice, the ports "
+        "of both definitions count).",
         why="The ingress controller answers 503 (or 404) for a path whose Service or port "
         "does not exist, and the API server accepts the Ingress without complaint. An "
         "Ingress cannot use a Service of another namespace.",
@@ -153,8 +157,10 @@ def ingress_backend_missing(
     services: dict[tuple[str | None, str], ServicePorts] = {}
     by_namespace: dict[str | None, set[str]] = {}
     where: dict[str, set[str | None]] = {}
+    files: dict[str | None, list[Fact]] = {}  # the Services of each namespace
     for fact in facts:
         if isinstance(fact.data, ServicePorts) and fact.name:
+            files.setdefault(fact.namespace, []).append(fact)
             key = (fact.namespace, fact.name)
             known = services.get(key)
             # defined twice: either definition may win, so accept the ports of both
@@ -169,15 +175,27 @@ def ingress_backend_missing(
             if service is None:
                 meant = typo_of(backend.service, by_namespace.get(fact.namespace, set()))
                 other = elsewhere(backend.service, fact.namespace, where)
-                if not (ctx.strict_refs or meant or other):
+                # Ingresses often route to Services installed otherwise (by an operator, a
+                # chart, kubectl expose): only a file that holds Services speaks for its app
+                own = sorted(
+                    {s.name or "" for s in files.get(fact.namespace, []) if s.path == fact.path}
+                )
+                if not (ctx.strict_refs or meant or other or own):
                     continue  # the cluster may have it
+                if meant:
+                    hint = f'did you mean "{meant}"?'
+                elif other:
+                    hint = other
+                elif own:
+                    shown = ", ".join(own[:6]) + (", ..." if len(own) > 6 else "")
+                    hint = f"the Services of namespace {fact.namespace} in this file: {shown}"
+                else:
+                    hint = "add the Service to the run, or fix the name"
                 yield CrossViolation(
                     fact,
                     backend.name_mark,
                     f'Service "{backend.service}" is not in namespace {fact.namespace} in this run',
-                    f'did you mean "{meant}"?'
-                    if meant
-                    else other or "add the Service to the run, or fix the name",
+                    hint,
                     severity=Severity.ERROR if ctx.strict_refs else None,
                 )
                 continue

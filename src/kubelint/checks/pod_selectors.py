@@ -73,7 +73,9 @@ _JUDGED = (
     "file or in a file without a selector of this kind of its own (a file with its own "
     "workload and policy is another app); and only when every label key of the selector "
     "is used by one of these workloads, or is a typo of one (a key none of them "
-    "uses means pods made outside the run, e.g. by an operator); `--strict-refs` "
+    "uses means pods made outside the run, e.g. by an operator). It also reports a selector "
+    "whose pods are such workloads of another namespace (selectors are namespace-local). "
+    "`--strict-refs` "
     "judges every selector. When a workload comes close, the finding names it and the "
     "labels that differ."
 )

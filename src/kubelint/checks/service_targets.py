@@ -104,10 +104,12 @@ def collect(
         "without a Service of its own (a file with its own Deployment and Service is another "
         "app). Nor does it judge a selector unless every label key of the selector "
         "is used by one of these workloads, or is a typo of one (a key none of them "
-        "uses means pods made outside the run, e.g. by an operator). A Service checked on "
-        "its own is therefore not reported; `--strict-refs` judges every Service. Services "
-        "without a selector and `ExternalName` Services are skipped. When a workload comes "
-        "close, the finding names it and the labels that differ.",
+        "uses means pods made outside the run, e.g. by an operator). It also reports a "
+        "Service whose pods are such workloads of another namespace (references are "
+        "namespace-local). A Service checked on its own is therefore not reported; "
+        "`--strict-refs` judges every Service. Services without a selector and "
+        "`ExternalName` Services are skipped. When a workload comes close, the finding "
+        "names it and the labels that differ.",
         why="A Service that selects no pods has no endpoints: connections to it are refused "
         "or hang, and nothing in `kubectl apply` says so. The usual cause is a label that "
         "was renamed on one side only.",
