@@ -29,6 +29,7 @@ from kubelint.validation import AT_PARENT
         "      containers:\n      - name: task\n        image: busybox:1.36",
     ),
     kinds=("Job", "CronJob"),
+    whole_object=True,
 )
 def job_restart_policy_always(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
@@ -46,7 +47,7 @@ def job_restart_policy_always(
             f"a {obj.kind}'s pods cannot have restartPolicy Always: the API server rejects it",
             suggestion,
         )
-    elif policy is None and not getattr(obj, "partial", False):  # a patch: its base may set it
+    elif policy is None:
         yield Violation(
             (*spec_path, "restartPolicy"),
             f"the {obj.kind}'s pod template sets no restartPolicy, so it defaults to Always, "

@@ -8,7 +8,6 @@ from typing import Any
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, AT_VALUE
 
 
 @object_rule(
@@ -30,6 +29,7 @@ from kubelint.validation import AT_KEY, AT_VALUE
         "  securityContext:\n    allowPrivilegeEscalation: false",
     ),
     kinds=("DeploymentLike",),
+    whole_object=True,
 )
 def privilege_escalation_allowed(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
@@ -44,20 +44,19 @@ def privilege_escalation_allowed(
         if context.get("privileged") is True:
             continue
         allowed = context.get("allowPrivilegeEscalation")
-        if allowed is False or (allowed is None and getattr(obj, "partial", False)):
-            continue  # set, or left to the base of a kustomize patch
+        if allowed is False:
+            continue
         who = container.get("name", "?")
         if allowed is True:
-            path, at = (*base, "securityContext", "allowPrivilegeEscalation"), AT_VALUE
+            path = (*base, "securityContext", "allowPrivilegeEscalation")
             message = f'container "{who}" allows privilege escalation'
         else:
-            # the container's first key: where its list item starts
-            path, at = ((*base, next(iter(container))) if container else base), AT_KEY
+            path = base
             message = (
                 f'container "{who}" does not set allowPrivilegeEscalation: false, so its '
                 "processes may gain privileges (setuid binaries)"
             )
-        yield Violation(path, message, "set securityContext.allowPrivilegeEscalation: false", at)
+        yield Violation(path, message, "set securityContext.allowPrivilegeEscalation: false")
 
 
 def _windows(spec: dict[str, Any]) -> bool:

@@ -14,27 +14,22 @@ from typing import Any
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
-from kubelint.validation import AT_KEY
 
 _KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Pod")
 
 
 def _missing(field: str, what: str, suggestion: str) -> ObjectCheck:
     def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-        if getattr(obj, "partial", False):
-            return  # a kustomize patch: what it lacks, its base may have
         spec = obj.pod_spec()
         if spec is None or spec.get("restartPolicy", "Always") != "Always":
             return
         for base, container in obj.containers(init=False):
             if container.get(field) is not None:
                 continue
-            # the container's first key: where its list item starts
             yield Violation(
-                (*base, next(iter(container))) if container else base,
+                base,
                 f'container "{container.get("name", "?")}" has no {what}',
                 suggestion,
-                AT_KEY,
             )
 
     return check
@@ -68,6 +63,7 @@ liveness_probe_missing: RuleSpec = object_rule(
         "    periodSeconds: 10\n    failureThreshold: 3\n",
     ),
     kinds=_KINDS,
+    whole_object=True,
 )(
     _missing(
         "livenessProbe",
@@ -95,6 +91,7 @@ readiness_probe_missing: RuleSpec = object_rule(
         "    periodSeconds: 5\n",
     ),
     kinds=_KINDS,
+    whole_object=True,
 )(
     _missing(
         "readinessProbe",

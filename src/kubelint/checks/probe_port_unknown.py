@@ -37,13 +37,12 @@ _HANDLERS = ("httpGet", "tcpSocket", "grpc")
     ),
     kinds=("DeploymentLike",),
     options={"check-numbers": False},
+    whole_object=True,  # a kustomize patch may probe ports its base declares
 )
 def probe_port_unknown(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Yield a violation at each probe port that the container does not declare."""
-    if getattr(obj, "partial", False):
-        return  # a kustomize patch: the ports may be declared in its base
     check_numbers = bool(options.get("check-numbers", False))
     for base, container in obj.containers():
         ports = container.get("ports")

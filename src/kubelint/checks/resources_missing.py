@@ -13,7 +13,6 @@ from typing import Any, Literal
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
-from kubelint.validation import AT_KEY
 
 _Kind = Literal["requests", "limits"]
 _Resource = Literal["cpu", "memory"]
@@ -28,8 +27,6 @@ def _missing(kind: _Kind, resource: _Resource) -> ObjectCheck:
     noun = "request" if kind == "requests" else "limit"
 
     def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-        if getattr(obj, "partial", False):
-            return  # a kustomize patch: what it lacks, its base may have
         for base, container in obj.containers(init=bool(options.get("init-containers", True))):
             resources = container.get("resources")
             resources = resources if isinstance(resources, dict) else {}
@@ -37,13 +34,11 @@ def _missing(kind: _Kind, resource: _Resource) -> ObjectCheck:
                 continue
             if kind == "requests" and _set(resources, "limits", resource):
                 continue  # the API server defaults the request to the limit
-            # the container's first key: where its list item starts
             name = container.get("name", "?")
             yield Violation(
-                (*base, next(iter(container))) if container else base,
+                base,
                 f'container "{name}" has no {_WORD[resource]} {noun}',
                 f"set resources.{kind}.{resource} (e.g. {_EXAMPLE_VALUE[resource]})",
-                AT_KEY,
             )
 
     return check
@@ -79,6 +74,7 @@ cpu_requests_missing: RuleSpec = object_rule(
     ),
     kinds=("DeploymentLike",),
     options=_OPTIONS,
+    whole_object=True,
 )(_missing("requests", "cpu"))
 
 memory_requests_missing: RuleSpec = object_rule(
@@ -98,6 +94,7 @@ memory_requests_missing: RuleSpec = object_rule(
     ),
     kinds=("DeploymentLike",),
     options=_OPTIONS,
+    whole_object=True,
 )(_missing("requests", "memory"))
 
 cpu_limit_missing: RuleSpec = object_rule(
@@ -119,6 +116,7 @@ cpu_limit_missing: RuleSpec = object_rule(
     ),
     kinds=("DeploymentLike",),
     options=_OPTIONS,
+    whole_object=True,
 )(_missing("limits", "cpu"))
 
 memory_limit_missing: RuleSpec = object_rule(
@@ -138,4 +136,5 @@ memory_limit_missing: RuleSpec = object_rule(
     ),
     kinds=("DeploymentLike",),
     options=_OPTIONS,
+    whole_object=True,
 )(_missing("limits", "memory"))

@@ -8,7 +8,6 @@ from typing import Any
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, AT_VALUE, Path
 
 
 @object_rule(
@@ -32,6 +31,7 @@ from kubelint.validation import AT_KEY, AT_VALUE, Path
         "  containers:\n  - name: web\n    image: registry.example.com/web:2.4.1",
     ),
     kinds=("DeploymentLike",),
+    whole_object=True,
 )
 def run_as_root(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
@@ -52,8 +52,6 @@ def run_as_root(
         if isinstance(user, int) and not isinstance(user, bool) and user > 0:
             continue
         who = container.get("name", "?")
-        # the container's first key: where its list item starts
-        item: Path = (*base, next(iter(container))) if container else base
         if user == 0 and not isinstance(user, bool):
             if "runAsUser" in own:
                 yield Violation(
@@ -63,29 +61,26 @@ def run_as_root(
                 )
             else:
                 yield Violation(
-                    item,
+                    base,
                     f'container "{who}" runs as root (the pod sets runAsUser: 0)',
                     "set runAsUser to a UID above 0 and runAsNonRoot: true",
-                    AT_KEY,
                 )
             continue
-        if non_root is True or (non_root is None and getattr(obj, "partial", False)):
-            continue  # set, or left to the base of a kustomize patch
+        if non_root is True:
+            continue
         if own.get("runAsNonRoot") is False:
             yield Violation(
                 (*base, "securityContext", "runAsNonRoot"),
                 f'container "{who}" may run as root (runAsNonRoot: false)',
                 suggestion,
-                AT_VALUE,
             )
         else:
             whose = " (the pod sets runAsNonRoot: false)" if non_root is False else ""
             yield Violation(
-                item,
+                base,
                 f'container "{who}" may run as root: nothing sets runAsNonRoot: true or a '
                 f"runAsUser above 0{whose}",
                 suggestion,
-                AT_KEY,
             )
 
 

@@ -9,7 +9,7 @@ from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.positions import format_path
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, Path
+from kubelint.validation import AT_KEY, AT_VALUE, Path
 
 _LABEL_SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 
@@ -64,14 +64,8 @@ def _failures(selector: dict[str, Any], labels: dict[str, Any]) -> list[tuple[Pa
                 wanted = f"{key} {operator}" + (
                     f" ({', '.join(str(v) for v in values)})" if values else ""
                 )
-                # at the item's first key: where the list item starts
-                first = next(iter(expression))
                 failures.append(
-                    (
-                        ("matchExpressions", index, first),
-                        AT_KEY,
-                        f"{wanted} ({_shown(labels, key)})",
-                    )
+                    (("matchExpressions", index), AT_VALUE, f"{wanted} ({_shown(labels, key)})")
                 )
     return failures
 
@@ -108,13 +102,12 @@ def _selector_path(obj: KubeObject) -> Path | None:
         "    metadata:\n      labels:\n        app: web",
     ),
     kinds=(*_LABEL_SELECTOR_KINDS, "ReplicationController", "Job", "CronJob"),
+    whole_object=True,  # in a kustomize patch the selector or the labels may be the base's
 )
 def selector_mismatch(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Yield a violation when the selector does not select the pod template's labels."""
-    if getattr(obj, "partial", False):
-        return  # a kustomize patch: the selector or the labels may be in its base
     selector_path = _selector_path(obj)
     labels_path = obj.pod_labels_path()
     if selector_path is None or labels_path is None:

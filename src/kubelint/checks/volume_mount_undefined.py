@@ -29,13 +29,12 @@ from kubelint.suggest import closest
         "volumes:\n- name: config\n  configMap:\n    name: web",
     ),
     kinds=("DeploymentLike",),
+    whole_object=True,  # a kustomize patch may mount volumes its base defines
 )
 def volume_mount_undefined(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Yield a violation at each mount name that matches no volume."""
-    if getattr(obj, "partial", False):
-        return  # a kustomize patch: the volumes may be defined in its base
     spec = obj.pod_spec()
     if spec is None:
         return

@@ -8,7 +8,6 @@ from typing import Any
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, AT_VALUE
 
 
 @object_rule(
@@ -32,6 +31,7 @@ from kubelint.validation import AT_KEY, AT_VALUE
     ),
     kinds=("DeploymentLike",),
     options={"init-containers": True},
+    whole_object=True,
 )
 def writable_root_filesystem(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
@@ -44,8 +44,8 @@ def writable_root_filesystem(
         context = container.get("securityContext")
         context = context if isinstance(context, dict) else {}
         read_only = context.get("readOnlyRootFilesystem")
-        if read_only is True or (read_only is None and getattr(obj, "partial", False)):
-            continue  # set, or left to the base of a kustomize patch
+        if read_only is True:
+            continue
         who = container.get("name", "?")
         suggestion = (
             "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
@@ -56,16 +56,13 @@ def writable_root_filesystem(
                 (*base, "securityContext", "readOnlyRootFilesystem"),
                 f'container "{who}" has a writable root filesystem',
                 suggestion,
-                AT_VALUE,
             )
         else:
-            # the container's first key: where its list item starts
             yield Violation(
-                (*base, next(iter(container))) if container else base,
+                base,
                 f'container "{who}" has a writable root filesystem '
                 "(readOnlyRootFilesystem is not set)",
                 suggestion,
-                AT_KEY,
             )
 
 
