@@ -307,8 +307,11 @@ def create_server() -> KubelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: KubelintServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.schedule(uri, 0)
         location = location_of(uri)
+        if Path(location).name in {*CONFIG_NAMES, "pyproject.toml"}:
+            ls.reload()  # the configuration was edited in the editor itself
+            return
+        ls.schedule(uri, 0)
         for folder in ls.projects.folders():
             if location.startswith(str(folder) + os.sep):
                 ls.schedule_index(folder, REINDEX_DELAY)
