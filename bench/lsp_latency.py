@@ -7,7 +7,7 @@ it measures the time from sending the last change to receiving the diagnostics p
 for that version, and prints the distribution (milliseconds). The issue's target is 100 ms;
 this script reports, it does not assert.
 
-usage: python bench/lsp_latency.py [--rounds N] [--lines N]
+usage: python bench/lsp_latency.py [--rounds N] [--lines N] [--log FILE]
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ from pygls.lsp.client import LanguageClient
 
 from kubelint.lsp.server import DEBOUNCE
 
-SERVER = [sys.executable, "-c", "from kubelint.lsp.command import main; main()"]
+
+def server_command(log: str | None) -> list[str]:
+    """The server, started as an editor starts ``kubelint lsp``."""
+    call = f"main({log!r}, verbose=True)" if log else "main()"
+    return [sys.executable, "-c", f"from kubelint.lsp.command import main; {call}"]
+
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -80,7 +85,7 @@ def manifest(lines: int) -> str:
     return "".join(parts)
 
 
-async def measure(rounds: int, lines: int) -> list[float]:
+async def measure(rounds: int, lines: int, log: str | None) -> list[float]:
     folder = Path(tempfile.mkdtemp(prefix="kubelint-lsp-bench-"))
     path = folder / "big.yaml"
     text = manifest(lines)
@@ -97,7 +102,7 @@ async def measure(rounds: int, lines: int) -> list[float]:
             received.setdefault(params.version, time.perf_counter())
             arrived.set()
 
-    await client.start_io(*SERVER)
+    await client.start_io(*server_command(log))
     await client.initialize_async(
         lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=folder.as_uri())
     )
@@ -174,8 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--lines", type=int, default=1000)
+    parser.add_argument("--log", metavar="FILE", help="the server's log, with each check's time")
     args = parser.parse_args()
-    latencies = asyncio.run(measure(args.rounds, args.lines))
+    latencies = asyncio.run(measure(args.rounds, args.lines, args.log))
     costs = check_cost(args.lines, args.rounds)
     ordered = sorted(latencies)
     p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
