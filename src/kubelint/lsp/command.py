@@ -19,7 +19,7 @@ import click
     default=None,
     help="Write the server's log to this file.",
 )
-@click.option("--verbose", "-v", is_flag=True, help="Log debug messages too.")
+@click.option("--verbose", "-v", is_flag=True, help="Log the time each check takes.")
 def lsp_command(stdio: bool, log_file: str | None, verbose: bool) -> None:
     """Run the language server (for editors): diagnostics, fixes, hover, completion."""
     main(log_file=log_file, verbose=verbose)
