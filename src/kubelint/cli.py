@@ -19,7 +19,24 @@ EXIT_USAGE = 2
 
 
 class _Group(click.Group):
-    """Usage errors exit with 2 and never show a traceback."""
+    """Usage errors exit with 2 and never show a traceback; big subcommands load on use."""
+
+    LAZY = {  # noqa: RUF012 - a constant table
+        "apply": ("kubelint.apply.command", "apply_command"),
+        "lsp": ("kubelint.lsp.command", "lsp_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY:
+            import importlib
+
+            module, attribute = self.LAZY[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:

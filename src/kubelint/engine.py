@@ -1071,7 +1071,29 @@ def _across_objects(
             continue
         configured = options.rule_options.get(spec.id) or options.rule_options.get(spec.slug) or {}
         rule_options = {**spec.options, **configured}
-        for violation in spec.cross_check(facts_by_rule.get(spec.id, []), rule_options, context):
+        try:
+            violations = list(
+                spec.cross_check(facts_by_rule.get(spec.id, []), rule_options, context)
+            )
+        except Exception as exc:  # a rule bug must not cost the run
+            info = rule("internal-error")
+            where = results[0].path if results else "-"
+            raw.append(
+                (
+                    Finding(
+                        where,
+                        1,
+                        1,
+                        info.id,
+                        info.slug,
+                        info.severity,
+                        f"rule {spec.id} failed across objects: {exc!r}",
+                    ),
+                    (),
+                )
+            )
+            continue
+        for violation in violations:
             fact = violation.fact
             line, column = fact.marks.get(violation.mark_key, (0, 0))
             raw.append(
