@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +57,61 @@ class Checked:
     findings: list[Finding]
 
 
+class Debouncer:
+    """Runs one job per key after a quiet time; a job that has started is never cancelled.
+
+    A request while the key's job waits replaces it (the quiet time starts again); a request
+    while it runs makes it run once more afterwards. Cancelling a running check would lose
+    the diagnostics it was about to publish for other files (findings across files).
+    """
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._waiting: dict[Hashable, asyncio.Task[None]] = {}
+        self._running: set[Hashable] = set()
+        self._again: dict[Hashable, tuple[float, Callable[[], Awaitable[object]]]] = {}
+
+    def request(self, key: Hashable, delay: float, job: Callable[[], Awaitable[object]]) -> None:
+        """Run ``job`` for ``key`` after ``delay`` seconds without a newer request."""
+        if key in self._running:
+            previous = self._again.get(key)
+            self._again[key] = (min(delay, previous[0]) if previous else delay, job)
+            return
+        waiting = self._waiting.pop(key, None)
+        if waiting is not None:
+            waiting.cancel()
+        self._waiting[key] = asyncio.ensure_future(self._run(key, delay, job))
+
+    async def _run(self, key: Hashable, delay: float, job: Callable[[], Awaitable[object]]) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if self._waiting.get(key) is asyncio.current_task():
+            del self._waiting[key]
+        self._running.add(key)
+        try:
+            await job()
+        except Exception:  # a bug costs this one job, never the session
+            log.exception("%s %s failed", self.what, key)
+        finally:
+            self._running.discard(key)
+        again = self._again.pop(key, None)
+        if again is not None:
+            self.request(key, again[0], again[1])
+
+    def cancel(self, key: Hashable) -> None:
+        """Forget a waiting job (a running one finishes)."""
+        waiting = self._waiting.pop(key, None)
+        if waiting is not None:
+            waiting.cancel()
+        self._again.pop(key, None)
+
+    def cancel_all(self) -> None:
+        """Forget every waiting job."""
+        for key in list(self._waiting):
+            self.cancel(key)
+        self._again.clear()
+
+
 def location_of(uri: str) -> str:
     """The file a URI names (an absolute path), or the URI itself when it is no file."""
     path = to_fs_path(uri)
@@ -73,8 +128,8 @@ class KubelintServer(LanguageServer):
         self.projects = Projects()
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-analysis")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-index")
-        self.pending: dict[str, asyncio.Task[None]] = {}
-        self.reindex: dict[Path, asyncio.Task[None]] = {}
+        self.checks = Debouncer("checking")
+        self.indexes = Debouncer("indexing")
         self.checked: dict[str, Checked] = {}  # uri -> the last checked text and its findings
         self.versions: dict[str, str] = {}  # uri -> Kubernetes version its project targets
         self.shown: dict[str, int] = {}  # uri -> number of diagnostics on screen
@@ -155,21 +210,8 @@ class KubelintServer(LanguageServer):
 
     # -- scheduling --------------------------------------------------------------------
     def schedule(self, uri: str, delay: float) -> None:
-        """Check a buffer after ``delay`` seconds of quiet (a newer request replaces it)."""
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-        self.pending[uri] = asyncio.ensure_future(self._analyse_later(uri, delay))
-
-    async def _analyse_later(self, uri: str, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        try:
-            await self.analyse(uri)
-        except Exception:  # a bug costs this one check, never the session
-            log.exception("checking %s failed", uri)
-        if self.pending.get(uri) is asyncio.current_task():
-            del self.pending[uri]
+        """Check a buffer after ``delay`` seconds of quiet."""
+        self.checks.request(uri, delay, lambda: self.analyse(uri))
 
     async def analyse(self, uri: str) -> Checked | None:
         """Check an open buffer now and publish its diagnostics (and those it changed)."""
@@ -206,15 +248,11 @@ class KubelintServer(LanguageServer):
         return checked
 
     def schedule_index(self, root: Path, delay: float) -> None:
-        """Index a workspace folder after ``delay`` seconds (a newer request replaces it)."""
-        previous = self.reindex.pop(root, None)
-        if previous is not None:
-            previous.cancel()
-        self.reindex[root] = asyncio.ensure_future(self._index_later(root, delay))
+        """Index a workspace folder after ``delay`` seconds of quiet."""
+        self.indexes.request(root, delay, lambda: self.index(root))
 
-    async def _index_later(self, root: Path, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async def index(self, root: Path) -> None:
+        """Index a workspace folder now and publish what changed."""
         prefix = str(root) + os.sep
         shown = [location_of(uri) for uri, count in self.shown.items() if count]
         loop = asyncio.get_running_loop()
@@ -227,11 +265,7 @@ class KubelintServer(LanguageServer):
                 changed |= {location for location in shown if location.startswith(prefix)}
             return project, first, self._publications(project, changed)
 
-        try:
-            project, first, publications = await loop.run_in_executor(self.index_pool, work)
-        except Exception:  # a bug costs this index, never the session
-            log.exception("indexing %s failed", root)
-            return
+        project, first, publications = await loop.run_in_executor(self.index_pool, work)
         self._warn(project)
         self.publish(publications)
         if first:  # CRDs of the folder may now validate the open buffers' custom resources
@@ -319,9 +353,7 @@ def create_server() -> KubelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: KubelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        pending = ls.pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
+        ls.checks.cancel(uri)
         ls.checked.pop(uri, None)
         location = location_of(uri)
         loop = asyncio.get_running_loop()
@@ -383,8 +415,8 @@ def create_server() -> KubelintServer:
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: KubelintServer, params: None) -> None:
-        for task in [*ls.pending.values(), *ls.reindex.values()]:
-            task.cancel()
+        ls.checks.cancel_all()
+        ls.indexes.cancel_all()
         ls.projects.reset()  # stops indexing: the process exits without waiting for it
         ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
         ls.index_pool.shutdown(wait=False, cancel_futures=True)
