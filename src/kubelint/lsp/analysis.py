@@ -35,6 +35,11 @@ _SEVERITY = {
     Severity.INFO: lsp.DiagnosticSeverity.Information,
 }
 
+#: A block mapping key at the start of a line's content (``key:`` followed by space or end).
+_KEY = re.compile(r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[{][^#]*?)\s*:(?:[ \t]|$)""")
+#: A document marker line (``---`` or ``...``).
+_DOC_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
+
 
 class Text:
     """A document's lines, with column conversions between characters and client units."""
@@ -383,9 +388,6 @@ def _object_of(root: Any, path: Path) -> tuple[str | None, str | None, Path]:
 
 
 # -- where the cursor is: the text alone (half-typed documents) ----------------------------
-
-_KEY = re.compile(r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[{][^#]*?)\s*:(?:[ \t]|$)""")
-_DOC_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
 
 
 @dataclass(frozen=True, slots=True)
