@@ -404,11 +404,6 @@ class Projects:
                 self._projects[root] = project
             return project
 
-    def all(self) -> list[Project]:
-        """Every project built so far."""
-        with self._lock:
-            return list(self._projects.values())
-
     def reset(self) -> None:
         """Forget every project (the configuration changed): they are rebuilt on use."""
         with self._lock:
