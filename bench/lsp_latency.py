@@ -28,8 +28,8 @@ from kubelint.lsp.server import DEBOUNCE
 
 def server_command(log: str | None) -> list[str]:
     """The server, started as an editor starts ``kubelint lsp``."""
-    call = f"main({log!r}, verbose=True)" if log else "main()"
-    return [sys.executable, "-c", f"from kubelint.lsp.command import main; {call}"]
+    command = [sys.executable, "-m", "kubelint", "lsp"]
+    return [*command, "--log-file", log, "--verbose"] if log else command
 
 
 DEPLOYMENT = """\

@@ -25,7 +25,7 @@ from conftest import FIXTURES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SERVER = [sys.executable, "-c", "from kubelint.lsp.command import main; main()"]
+SERVER = [sys.executable, "-m", "kubelint", "lsp"]  # as an editor starts it
 TIMEOUT = 20.0  # seconds; generous for loaded CI machines, never reached when things work
 
 VALID_POD = """\
