@@ -674,7 +674,8 @@ _BASE64: Final = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
 
 
 def _is_base64(value: str) -> bool:
-    compact = "".join(value.split())
+    # Go's base64 decoder (used for []byte fields) skips only \r and \n
+    compact = value.replace("\r", "").replace("\n", "")
     return len(compact) % 4 == 0 and bool(_BASE64.match(compact))
 
 
