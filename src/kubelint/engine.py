@@ -145,16 +145,19 @@ class Context:
         enabled = self.policy.enabled
         self.object_rules = [s for s in specs if s.check is not None and s.id in enabled]
         self.cross_rules = [s for s in specs if s.collect is not None and s.id in enabled]
+        self._merged_options: dict[str, Mapping[str, Any]] = {}
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
 
     def options_of(self, spec: RuleSpec) -> Mapping[str, Any]:
-        """A rule's options: its defaults, overridden by the configuration."""
-        configured = self.options.rule_options.get(spec.id) or self.options.rule_options.get(
-            spec.slug
-        )
-        return {**spec.options, **(configured or {})}
+        """A rule's options: its defaults, overridden by the configuration (merged once)."""
+        merged = self._merged_options.get(spec.id)
+        if merged is None:
+            rule_options = self.options.rule_options
+            configured = rule_options.get(spec.id) or rule_options.get(spec.slug)
+            merged = self._merged_options[spec.id] = {**spec.options, **(configured or {})}
+        return merged
 
     def crd_node(self, api_version: str, kind: str) -> Node | None:
         """The compiled schema of a registered custom resource."""
