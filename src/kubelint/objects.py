@@ -23,44 +23,15 @@ POD_SPEC_PATHS: Final[dict[tuple[str, str], Path]] = {
     ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 
-#: Kind groups usable in rule scopes (as kube-linter's object kinds).
+_POD_KINDS: Final = frozenset(kind for _, kind in POD_SPEC_PATHS)
+
+#: Kind groups usable in rule scopes (as kube-linter's object kinds), derived from the kinds
+#: that have a pod spec: every one (DeploymentLike), those that run pods (Workload), and
+#: those that make pods through a controller (Controller).
 KIND_GROUPS: Final[dict[str, frozenset[str]]] = {
-    "DeploymentLike": frozenset(
-        {
-            "Deployment",
-            "ReplicaSet",
-            "StatefulSet",
-            "DaemonSet",
-            "ReplicationController",
-            "Job",
-            "CronJob",
-            "Pod",
-            "PodTemplate",
-        }
-    ),
-    "Workload": frozenset(
-        {
-            "Deployment",
-            "ReplicaSet",
-            "StatefulSet",
-            "DaemonSet",
-            "ReplicationController",
-            "Job",
-            "CronJob",
-            "Pod",
-        }
-    ),
-    "Controller": frozenset(
-        {
-            "Deployment",
-            "ReplicaSet",
-            "StatefulSet",
-            "DaemonSet",
-            "ReplicationController",
-            "Job",
-            "CronJob",
-        }
-    ),
+    "DeploymentLike": _POD_KINDS,
+    "Workload": _POD_KINDS - {"PodTemplate"},
+    "Controller": _POD_KINDS - {"PodTemplate", "Pod"},
 }
 
 CONTAINER_LISTS: Final = ("initContainers", "containers", "ephemeralContainers")
