@@ -208,27 +208,10 @@ class _DocumentChecker:
 
     # -- reporting ---------------------------------------------------------------------
     def report(
-        self,
-        slug: str,
-        mark: Mark,
-        message: str,
-        suggestion: str | None = None,
-        *,
-        field_path: str | None = None,
-        obj: ObjectRef | None = None,
-        fix: FixSpec | None = None,
-        fix_mark: Mark | None = None,
+        self, slug: str, mark: Mark, message: str, suggestion: str | None = None, **details: Any
     ) -> None:
-        self.report_rule(
-            rule(slug),
-            mark,
-            message,
-            suggestion,
-            field_path=field_path,
-            obj=obj,
-            fix=fix,
-            fix_mark=fix_mark,
-        )
+        """Record a finding of a core rule (by slug); see :meth:`report_rule`."""
+        self.report_rule(rule(slug), mark, message, suggestion, **details)
 
     def report_rule(
         self,
