@@ -122,6 +122,21 @@ def value_at(node: Any, path: Path, default: Any = None) -> Any:
     return node
 
 
+def repeated_names(items: Any) -> Iterator[tuple[int, str, int]]:
+    """(index, name, index of its first use) for each list item whose ``name`` repeats."""
+    if not isinstance(items, list):
+        return
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            yield index, name, seen[name]
+        else:
+            seen[name] = index
+
+
 def expand_kinds(names: list[str] | tuple[str, ...]) -> frozenset[str]:
     """Kinds named directly or through a kind group."""
     kinds: set[str] = set()

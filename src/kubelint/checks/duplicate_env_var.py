@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.findings import Severity
-from kubelint.objects import KubeObject
+from kubelint.objects import KubeObject, repeated_names
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
 
 
@@ -32,20 +32,10 @@ def duplicate_env_var(
 ) -> Iterator[Violation]:
     """Yield a violation at each env entry that repeats an earlier name."""
     for base, container in obj.containers(ephemeral=True):
-        env = container.get("env")
-        if not isinstance(env, list):
-            continue
-        seen: dict[str, int] = {}
-        for index, item in enumerate(env):
-            name = item.get("name") if isinstance(item, dict) else None
-            if not isinstance(name, str):
-                continue
-            if name not in seen:
-                seen[name] = index
-                continue
+        for index, name, first in repeated_names(container.get("env")):
             yield Violation(
                 (*base, "env", index, "name"),
                 f'container "{container.get("name", "?")}" sets {name} again (first in '
-                f"env[{seen[name]}]): this later value wins, the first is ignored",
+                f"env[{first}]): this later value wins, the first is ignored",
                 "remove one of the two definitions",
             )

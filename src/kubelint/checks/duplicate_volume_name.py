@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.findings import Severity
-from kubelint.objects import KubeObject
+from kubelint.objects import KubeObject, repeated_names
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
 
 
@@ -33,19 +33,12 @@ def duplicate_volume_name(
     """Yield a violation at the name of each volume that repeats an earlier name."""
     spec = obj.pod_spec()
     spec_path = obj.pod_spec_path
-    if spec is None or spec_path is None or not isinstance(spec.get("volumes"), list):
+    if spec is None or spec_path is None:
         return
-    seen: dict[str, int] = {}
-    for index, volume in enumerate(spec["volumes"]):
-        name = volume.get("name") if isinstance(volume, dict) else None
-        if not isinstance(name, str):
-            continue
-        if name not in seen:
-            seen[name] = index
-            continue
+    for index, name, first in repeated_names(spec.get("volumes")):
         yield Violation(
             (*spec_path, "volumes", index, "name"),
-            f'volume name "{name}" is already used by volumes[{seen[name]}]: the API server '
+            f'volume name "{name}" is already used by volumes[{first}]: the API server '
             "rejects the pod",
             "rename one of the two volumes (and the volumeMounts that mean it)",
         )
