@@ -9,6 +9,7 @@ references, ``--strict-refs`` says that the run is the whole truth.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -353,13 +354,78 @@ def fields_of(paths: Mapping[str, Path]) -> dict[str, str]:
     return {key: format_path(path) for key, path in paths.items()}
 
 
-def pods_by_namespace(facts: Iterable[Fact]) -> dict[str | None, list[Fact]]:
-    """Facts of pod-making objects, by namespace."""
-    found: dict[str | None, list[Fact]] = {}
-    for fact in facts:
-        if isinstance(fact.data, Pods):
-            found.setdefault(fact.namespace, []).append(fact)
-    return found
+class PodIndex:
+    """The facts of pod-making objects of a run, indexed by the labels their pods carry.
+
+    A selector is matched against the workloads that carry the label of one of its
+    ``In`` requirements, not against every workload of the run: a run of thousands of
+    Services and workloads stays linear.
+    """
+
+    __slots__ = ("_any_value", "_by_label", "_by_namespace", "_facts", "_pods")
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self._facts: list[Fact] = []
+        self._pods: list[Pods] = []
+        self._by_namespace: dict[str | None, list[int]] = {}
+        self._by_label: dict[tuple[str, str], list[int]] = {}
+        self._any_value: dict[str, list[int]] = {}  # labels a controller sets to any value
+        for fact in facts:
+            if isinstance(fact.data, Pods):
+                self._add(fact, fact.data)
+
+    def _add(self, fact: Fact, pods: Pods) -> None:
+        index = len(self._facts)
+        self._facts.append(fact)
+        self._pods.append(pods)
+        self._by_namespace.setdefault(fact.namespace, []).append(index)
+        for key, value in pods.labels.items():
+            self._by_label.setdefault((key, value), []).append(index)
+        for key, values in pods.generated.items():
+            if key in pods.labels:
+                continue
+            if values is None:
+                self._any_value.setdefault(key, []).append(index)
+                continue
+            for value in values:
+                self._by_label.setdefault((key, value), []).append(index)
+
+    def in_namespace(self, namespace: str | None) -> list[Fact]:
+        """The pod facts of ``namespace``, in run order."""
+        return [self._facts[i] for i in self._by_namespace.get(namespace, [])]
+
+    def selected(self, selector: Selector, namespace: str | None) -> list[Fact]:
+        """The pod facts of ``namespace`` whose pods ``selector`` matches, in run order."""
+        candidates = self._candidates(selector)
+        if candidates is None:
+            candidates = self._by_namespace.get(namespace, [])
+        return [
+            self._facts[i]
+            for i in candidates
+            if self._facts[i].namespace == namespace and selector.matches(self._pods[i])
+        ]
+
+    def selected_anywhere(self, selector: Selector) -> list[Fact]:
+        """The pod facts of every namespace whose pods ``selector`` matches, in run order."""
+        candidates = self._candidates(selector)
+        indexes = range(len(self._facts)) if candidates is None else candidates
+        return [self._facts[i] for i in indexes if selector.matches(self._pods[i])]
+
+    def _candidates(self, selector: Selector) -> list[int] | None:
+        """Sorted indexes of the facts that may meet the narrowest ``In`` requirement of
+        ``selector`` (None: it has none, so every fact is a candidate)."""
+        best: list[int] | None = None
+        for key, operator, values in selector.requirements:
+            if operator != "In":
+                continue
+            hits = set(self._any_value.get(key, ()))
+            for value in values:
+                hits.update(self._by_label.get((key, value), ()))
+            if best is None or len(hits) < len(best):
+                best = sorted(hits)
+                if not best:
+                    break
+        return best
 
 
 def describe(fact: Fact) -> str:
@@ -386,12 +452,12 @@ def unmatched(
     what: str,
     fact: Fact,
     selector: Selector,
-    workloads: Mapping[str | None, list[Fact]],
+    workloads: PodIndex,
     peers: frozenset[str],
     strict: bool,
 ) -> tuple[str, str, str] | None:
     """Message, suggestion and mark key when ``selector`` (of ``fact``) selects none of the
-    pods of the workloads of its namespace (``workloads``: pod facts by namespace).
+    pods of the workloads of its namespace (``workloads``: the pod facts of the run).
 
     None when it selects some, and when the run cannot judge. It judges when it holds a
     workload of the namespace that :func:`belongs` with the selecting object (``peers``:
@@ -402,20 +468,13 @@ def unmatched(
     every selector.
     """
     namespace = fact.namespace
-    candidates = workloads.get(namespace, [])
-    pods = [(f, f.data) for f in candidates if isinstance(f.data, Pods)]
-    if any(selector.matches(p) for _, p in pods):
+    if workloads.selected(selector, namespace):
         return None
+    candidates = workloads.in_namespace(namespace)
+    pods = [(f, f.data) for f in candidates if isinstance(f.data, Pods)]
     message = f"{what} {selector.text()} matches no pods of any workload in namespace {namespace}"
-    elsewhere_ns = sorted(
-        {
-            str(f.namespace)
-            for ns, facts in workloads.items()
-            if ns != namespace
-            for f in facts
-            if isinstance(f.data, Pods) and selector.matches(f.data)
-        }
-    )
+    elsewhere = [f for f in workloads.selected_anywhere(selector) if f.namespace != namespace]
+    elsewhere_ns = sorted({str(f.namespace) for f in elsewhere})
     hint = (
         f"it matches pods in namespace {', '.join(elsewhere_ns)}, but a selector selects pods "
         "of its own namespace only"
@@ -423,14 +482,7 @@ def unmatched(
     own = [p for f, p in pods if belongs(fact.path, f.path, peers)]
     if not own and not strict:
         # the pods it means are in its file (or its app), but in another namespace
-        moved = any(
-            isinstance(f.data, Pods)
-            and selector.matches(f.data)
-            and belongs(fact.path, f.path, peers)
-            for ns, facts in workloads.items()
-            if ns != namespace
-            for f in facts
-        )
+        moved = any(belongs(fact.path, f.path, peers) for f in elsewhere)
         return (message, hint, "req0") if moved else None
     known: set[str] = set()
     for p in own or [p for _, p in pods]:
@@ -510,6 +562,7 @@ def typo_of(name: str, candidates: Iterable[str]) -> str | None:
 _DIGITS: Final = re.compile(r"[0-9]")
 
 
+@functools.lru_cache(maxsize=4096)
 def _directory(path: str) -> str:
     return posixpath.dirname(posixpath.normpath(path.replace("\\", "/")))
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelint.checks._crossref import (
+    PodIndex,
     Pods,
     ScaleTarget,
     Selector,
     describe,
     label_selector,
-    pods_by_namespace,
     pods_of,
     scale_target,
 )
@@ -116,7 +116,7 @@ def pdb_blocks_eviction(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Budgets that leave no room for a single eviction."""
-    pods = pods_by_namespace(facts)
+    pods = PodIndex(facts)
     ceilings: dict[tuple[str | None, str, str], int | None] = {}
     for fact in facts:
         if isinstance(fact.data, Autoscaled):
@@ -139,11 +139,7 @@ def pdb_blocks_eviction(
         if budget.min_available is None or budget.selector is None:
             continue
         selector = budget.selector
-        selected = [
-            p
-            for p in pods.get(fact.namespace, [])
-            if isinstance(p.data, Pods) and selector.matches(p.data)
-        ]
+        selected = pods.selected(selector, fact.namespace)
         total = 0
         for p in selected:
             assert isinstance(p.data, Pods)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelint.checks._crossref import (
+    PodIndex,
     Selector,
     fields_of,
     label_selector,
-    pods_by_namespace,
     pods_fact,
     unmatched,
 )
@@ -40,7 +40,7 @@ def _selecting(
 
 
 def _no_match(facts: list[Fact], ctx: RuleContext, what: str) -> Iterator[CrossViolation]:
-    pods = pods_by_namespace(facts)
+    pods = PodIndex(facts)
     peers = frozenset(f.path for f in facts if isinstance(f.data, Selecting))
     for fact in facts:
         if not isinstance(fact.data, Selecting):

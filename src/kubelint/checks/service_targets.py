@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelint.checks._crossref import (
+    PodIndex,
     PodPort,
     Pods,
     Selector,
     describe,
     fields_of,
     map_selector,
-    pods_by_namespace,
     pods_fact,
     unmatched,
 )
@@ -124,7 +124,7 @@ def service_selector_no_match(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Services whose selector selects no pods of the run."""
-    pods = pods_by_namespace(facts)
+    pods = PodIndex(facts)
     peers = frozenset(f.path for f in facts if isinstance(f.data, ServiceFact))
     for fact in facts:
         if not isinstance(fact.data, ServiceFact):
@@ -178,17 +178,13 @@ def service_target_port_unknown(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Service ports that point at no declared container port."""
-    pods = pods_by_namespace(facts)
+    pods = PodIndex(facts)
     numeric = bool(options.get("numeric-ports", True))
     for fact in facts:
         service = fact.data
         if not isinstance(service, ServiceFact):
             continue
-        selected = [
-            p
-            for p in pods.get(fact.namespace, [])
-            if isinstance(p.data, Pods) and service.selector.matches(p.data)
-        ]
+        selected = pods.selected(service.selector, fact.namespace)
         declared = [
             (p, port) for p in selected if isinstance(p.data, Pods) for port in p.data.ports
         ]
