@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -479,10 +479,11 @@ def unmatched(
         f"it matches pods in namespace {', '.join(elsewhere_ns)}, but a selector selects pods "
         "of its own namespace only"
     )
-    own = [p for f, p in pods if belongs(fact.path, f.path, peers)]
+    with_fact = belonging(fact.path, peers)
+    own = [p for f, p in pods if with_fact(f.path)]
     if not own and not strict:
         # the pods it means are in its file (or its app), but in another namespace
-        moved = any(belongs(fact.path, f.path, peers) for f in elsewhere)
+        moved = any(with_fact(f.path) for f in elsewhere)
         return (message, hint, "req0") if moved else None
     known: set[str] = set()
     for p in own or [p for _, p in pods]:
@@ -572,17 +573,33 @@ def belongs(path: str, other: str, peers: frozenset[str]) -> bool:
     file, or near it in a file without objects like the one of ``path`` (``peers``: the
     files holding such objects; a file with its own Deployment and Service is another
     app)."""
-    return other == path or (near(path, other) and other not in peers)
+    return belonging(path, peers)(other)
+
+
+def belonging(path: str, peers: frozenset[str]) -> Callable[[str], bool]:
+    """:func:`belongs` for many files ``other`` of one ``path``."""
+    is_near = near_to(path)
+    return lambda other: other == path or (is_near(other) and other not in peers)
 
 
 def near(path: str, other: str) -> bool:
     """Whether ``other`` is in the directory of ``path``, below it, or in a sibling
     directory: the files of one app, as opposed to the other apps of a run."""
+    return near_to(path)(other)
+
+
+def near_to(path: str) -> Callable[[str], bool]:
+    """:func:`near` for many files ``other`` of one ``path``."""
     scope = posixpath.dirname(_directory(path))
     if scope in ("", ".", "/"):
-        return True
-    where = _directory(other)
-    return where == scope or where.startswith(scope.rstrip("/") + "/")
+        return lambda other: True
+    below = scope.rstrip("/") + "/"
+
+    def is_near(other: str) -> bool:
+        where = _directory(other)
+        return where == scope or where.startswith(below)
+
+    return is_near
 
 
 # -- scale targets ------------------------------------------------------------------------

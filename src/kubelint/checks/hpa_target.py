@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubelint.checks._crossref import ScaleTarget, belongs, fields_of, scale_target, typo_of
+from kubelint.checks._crossref import ScaleTarget, belonging, fields_of, scale_target, typo_of
 from kubelint.findings import Severity
 from kubelint.objects import KIND_GROUPS, KubeObject
 from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
@@ -118,11 +118,12 @@ def hpa_target_missing(
         # objects of a kind without a schema in the run are invisible to rules: only a
         # workload kind, or a kind seen in the run, can be missing from the app
         judged = target.kind in KIND_GROUPS["Controller"] or target.kind in seen_kinds
+        with_fact = belonging(fact.path, peers)
         own = sorted(
             {
                 f"{f.kind} {f.name}"
                 for f in workloads.get(fact.namespace, [])
-                if judged and belongs(fact.path, f.path, peers)
+                if judged and with_fact(f.path)
             }
         )
         if not (ctx.strict_refs or meant or others or own):
