@@ -98,33 +98,36 @@ class GitIgnore:
     """The .gitignore files that apply below a directory (nested ones included)."""
 
     def __init__(self, start: Path) -> None:
-        self._layers: list[tuple[Path, tuple[_IgnoreRule, ...]]] = []
+        self._layers: list[tuple[str, tuple[_IgnoreRule, ...]]] = []
         root = start.resolve()
         chain = [root, *root.parents]
         for directory in chain:
             if (directory / ".gitignore").is_file():
-                self._layers.append((directory, _read_ignore_file(str(directory / ".gitignore"))))
+                self._layers.append(
+                    (str(directory), _read_ignore_file(str(directory / ".gitignore")))
+                )
             if (directory / ".git").exists():
                 break
         self._layers.reverse()
 
-    def child(self, directory: Path) -> GitIgnore:
-        """The rules for a subdirectory (adds its own .gitignore)."""
-        ignore_file = directory / ".gitignore"
+    def child(self, directory: str) -> GitIgnore:
+        """The rules for a subdirectory, given resolved (adds its own .gitignore)."""
+        ignore_file = os.path.join(directory, ".gitignore")
+        if not os.path.isfile(ignore_file):
+            return self
         clone = GitIgnore.__new__(GitIgnore)
-        clone._layers = list(self._layers)
-        if ignore_file.is_file():
-            clone._layers.append((directory.resolve(), _read_ignore_file(str(ignore_file))))
+        clone._layers = [*self._layers, (directory, _read_ignore_file(ignore_file))]
         return clone
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        """Whether git would ignore ``path``."""
-        resolved = path.resolve()
+    def ignores(self, resolved: str, is_dir: bool) -> bool:
+        """Whether git would ignore the resolved path ``resolved``."""
         verdict = False
         for base, rules in self._layers:
-            try:
-                relative = resolved.relative_to(base).as_posix()
-            except ValueError:
+            if resolved.startswith(base.rstrip("/") + "/"):
+                relative = resolved[len(base.rstrip("/")) + 1 :]
+            elif resolved == base:
+                relative = "."
+            else:
                 continue
             for rule in rules:
                 if rule.dir_only and not is_dir:
@@ -134,8 +137,12 @@ class GitIgnore:
         return verdict
 
 
-def _walk(directory: Path, display: str, ignore: GitIgnore) -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
+def _walk(
+    directory: Path, display: str, ignore: GitIgnore, resolved: str | None = None
+) -> list[tuple[str, Path, str]]:
+    """(shown, path, resolved path) of the manifest files below ``directory``."""
+    found: list[tuple[str, Path, str]] = []
+    here = resolved if resolved is not None else str(directory.resolve())
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -143,15 +150,17 @@ def _walk(directory: Path, display: str, ignore: GitIgnore) -> list[tuple[str, P
     for entry in entries:
         if entry.name == ".git":
             continue
-        path = Path(entry.path)
         shown = f"{display.rstrip('/')}/{entry.name}" if display else entry.name
+        real = (
+            os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(here, entry.name)
+        )
         is_dir = entry.is_dir()
-        if ignore.ignored(path, is_dir):
+        if ignore.ignores(real, is_dir):
             continue
         if is_dir:
-            found.extend(_walk(path, shown, ignore.child(path)))
+            found.extend(_walk(Path(entry.path), shown, ignore.child(real), real))
         elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
-            found.append((shown, path))
+            found.append((shown, Path(entry.path), real))
     return found
 
 
@@ -197,14 +206,13 @@ def collect(paths: list[str]) -> list[SourceFile]:
         if path.is_dir():
             walked = _walk(path, argument.rstrip("/") or "/", GitIgnore(path))
         elif path.is_file():
-            walked = [(argument, path)]
+            walked = [(argument, path, str(path.resolve()))]
         else:
             raise UsageError(f"{argument}: no such file or directory")
-        for shown, real in walked:
-            key = str(real.resolve())
+        for shown, where, key in walked:
             if key in seen:
                 continue
             seen.add(key)
-            partial = key in _kustomize_patches(str(real.resolve().parent))
-            files.append(SourceFile(shown, str(real), partial))
+            partial = key in _kustomize_patches(os.path.dirname(key))
+            files.append(SourceFile(shown, str(where), partial))
     return files
