@@ -6,8 +6,9 @@ LIVE and MANIFEST are files or directories (``kubectl get -o yaml`` output for t
 live state, ``kind: List`` included). Each manifest object is matched with its live
 object by API group, kind, namespace and name; without a match it is a create.
 
-Exit codes: 0 every object can be applied, 1 kubectl would fail on at least one object,
-2 usage error or unreadable input.
+Exit codes: 0 every object can be applied, 1 kubectl or the API server would refuse at
+least one object (see :mod:`kubelint.apply.rejections`), 2 usage error or unreadable
+input.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 import click
+from click.core import ParameterSource
 
 from kubelint.apply.simulate import (
     DEFAULT_NAMESPACE,
@@ -27,9 +30,10 @@ from kubelint.apply.simulate import (
     SourcedObject,
     apply_all,
     dumps,
-    expand_lists,
+    list_items,
 )
 from kubelint.apply.values import from_yaml
+from kubelint.findings import Finding
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -41,8 +45,10 @@ class InputError(click.UsageError):
 
 
 def read_objects(paths: list[str]) -> list[SourcedObject]:
-    """Every object of the files and directories ``paths``, ``List`` kinds expanded."""
+    """Every object of the files and directories ``paths``, ``List`` kinds expanded, each
+    with its loaded YAML node for positions."""
     from kubelint.loader import decode, load_text
+    from kubelint.positions import locate
     from kubelint.sources import STDIN, UsageError, collect
 
     try:
@@ -71,10 +77,23 @@ def read_objects(paths: list[str]) -> list[SourcedObject]:
                 f"{source.display}:{first.mark[0] + 1}:{first.mark[1] + 1}: {first.message}"
             )
         for document in loaded.documents:
-            if document.value is None:
+            root = document.value
+            if root is None:
                 continue
-            for value in expand_lists(from_yaml(document.value)):
-                objects.append(SourcedObject(value, f"{source.display}:{document.start_line + 1}"))
+            for value, where in list_items(from_yaml(root)):
+                node = root
+                for step in where:
+                    node = node[step]
+                start = locate(root, where, "value", document.start_mark) if where else None
+                objects.append(
+                    SourcedObject(
+                        value,
+                        f"{source.display}:{document.start_line + 1}",
+                        source.display,
+                        node,
+                        start or document.start_mark,
+                    )
+                )
     return objects
 
 
@@ -138,27 +157,72 @@ def render_diff(outcome: Outcome, colour: bool) -> str:
     return "".join(out)
 
 
+def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The lines of a manifest file as the loader decoded them (None: not readable)."""
+    if path not in cache:
+        from kubelint.loader import decode
+
+        try:
+            text, _ = decode(Path(path).read_bytes()) if path != "-" else (None, None)
+        except OSError:
+            text = None
+        cache[path] = text.split("\n") if text is not None else None
+    return cache[path]
+
+
+def render_finding(
+    finding: Finding, style: Callable[..., str], cache: dict[str, list[str] | None]
+) -> str:
+    """``path:line:column: error CODE slug: message``, the source line with a caret under
+    the column, and ``= suggestion``, as ``kubelint check`` writes a finding."""
+    from kubelint.formatters.human import printable
+
+    head = (
+        f"{finding.path}:{finding.line}:{finding.column}: "
+        + style(finding.severity.label, fg="red", bold=True)
+        + printable(f" {finding.rule} {finding.name}: {finding.message}")
+    )
+    out = [head]
+    lines = _source_lines(finding.path, cache)
+    if lines is not None and 1 <= finding.line <= len(lines):
+        gutter = f"{finding.line:>5} | "
+        out.append(gutter + printable(lines[finding.line - 1].rstrip("\r").expandtabs(1)))
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^")
+    if finding.suggestion:
+        out.append(printable(f"      = {finding.suggestion}"))
+    return "".join(line + "\n" for line in out)
+
+
+_VERBS: Final = {
+    "create": "would be created",
+    "patch": "would be configured",
+    "unchanged": "unchanged",
+    "error": "kubectl would fail",
+}
+
+
 def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -> None:
-    """Per object: a headline, the diff of live to result, warnings and notes."""
+    """Per object: a headline, what would be refused (with positions in the manifest), the
+    diff of live to result, warnings and notes."""
     colour = _colour_wanted(stream)
 
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
+    cache: dict[str, list[str] | None] = {}
     for problem in problems:
         stream.write(style("error", fg="red", bold=True) + f": {problem}\n")
     for index, outcome in enumerate(outcomes):
         if index:
             stream.write("\n")
-        verb = {
-            "create": "would be created",
-            "patch": "would be configured",
-            "unchanged": "unchanged",
-            "error": "kubectl would fail",
-        }[outcome.operation]
+        verb = _VERBS[outcome.operation]
+        if outcome.findings and outcome.operation in ("create", "patch"):
+            verb = f"the API server would reject the {outcome.operation}"
         how = f" ({outcome.patch_type} merge patch)" if outcome.operation == "patch" else ""
         stream.write(style(f"{outcome.object}: {verb}{how}", bold=True) + f"  [{outcome.source}]\n")
-        if outcome.error:
+        for finding in outcome.findings:
+            stream.write(render_finding(finding, style, cache))
+        if outcome.error and not outcome.findings:
             stream.write(style("  error", fg="red", bold=True) + f": {outcome.error}\n")
         for warning in outcome.warnings:
             stream.write(style("  warning", fg="yellow", bold=True) + f": {warning}\n")
@@ -204,14 +268,35 @@ def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -
     show_default=True,
     help="Namespace of namespaced objects that do not name one (kubectl's context namespace).",
 )
+@click.option(
+    "--server-side",
+    is_flag=True,
+    help="Preview `kubectl apply --server-side` from the live objects' metadata.managedFields.",
+)
+@click.option(
+    "--field-manager",
+    default="kubectl",
+    show_default=True,
+    metavar="NAME",
+    help="With --server-side: the field manager that applies.",
+)
+@click.option(
+    "--force-conflicts",
+    is_flag=True,
+    help="With --server-side: take over fields that other managers own (kubectl's flag).",
+)
 def apply_command(
     manifests: tuple[str, ...],
     live_paths: tuple[str, ...],
     output: str,
     kubernetes_version: str | None,
     namespace: str,
+    server_side: bool,
+    field_manager: str,
+    force_conflicts: bool,
 ) -> None:
-    """Show what `kubectl apply` (client-side) would do to the live objects, offline."""
+    """Show what `kubectl apply` would do to the live objects, offline (client-side apply;
+    with --server-side, a server-side apply from the objects' managedFields)."""
     from kubelint import schema_store
 
     try:
@@ -226,8 +311,29 @@ def apply_command(
         )
     manifest_objects = read_objects(list(manifests))
     live_objects = read_objects(list(live_paths)) if live_paths else []
+    if force_conflicts and not server_side:
+        raise click.UsageError("--force-conflicts only works with --server-side")
+    if server_side:
+        from kubelint.apply import server_side_output
+
+        sys.exit(
+            server_side_output.run(
+                manifest_objects,
+                live_objects,
+                schema_store.schemas_for(version),
+                namespace,
+                field_manager,
+                force_conflicts,
+                output,
+            )
+        )
+    given = click.get_current_context().get_parameter_source("namespace")
     outcomes, problems = apply_all(
-        manifest_objects, live_objects, schema_store.schemas_for(version), namespace
+        manifest_objects,
+        live_objects,
+        schema_store.schemas_for(version),
+        namespace,
+        enforce_namespace=given is not ParameterSource.DEFAULT,
     )
     if output == "json":
         sys.stdout.write(dumps(outcomes))
@@ -235,7 +341,7 @@ def apply_command(
             sys.stderr.write(f"error: {problem}\n")
     else:
         render_human(outcomes, problems, sys.stdout)
-    failed = problems or any(o.operation == "error" for o in outcomes)
+    failed = problems or any(o.operation == "error" or o.findings for o in outcomes)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 

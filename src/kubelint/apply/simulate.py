@@ -13,11 +13,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from kubelint.apply import json_merge, three_way
+from kubelint.apply import json_merge, rejections, three_way
 from kubelint.apply.merge import PatchError, apply_strategic_patch
 from kubelint.apply.notes import explain
 from kubelint.apply.patch_meta import SchemaType, root_type
 from kubelint.apply.values import JSON, copy, from_json_text, go_json
+from kubelint.findings import Finding, ObjectRef
 from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped
 
 LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
@@ -38,10 +39,19 @@ class ObjectKey:
 
 @dataclass(slots=True)
 class SourcedObject:
-    """A decoded object and where it was read (``file:line``)."""
+    """A decoded object and where it was read.
+
+    ``source`` (``file:line``) names the object in headlines. ``path`` (the file as
+    displayed), ``node`` (the loaded YAML mapping, whose marks locate its fields, see
+    :func:`kubelint.positions.locate`) and ``start`` (the 0-based mark of the object)
+    place findings in the file; an object not read from a file has none of them.
+    """
 
     value: dict[str, JSON]
     source: str
+    path: str | None = None
+    node: Any = None
+    start: tuple[int, int] = (0, 0)
 
 
 @dataclass(slots=True)
@@ -58,6 +68,8 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    #: what the API server (or kubectl) would refuse, at positions in the manifest
+    findings: list[Finding] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The entry of ``kubelint apply --output json``."""
@@ -70,6 +82,7 @@ class Outcome:
             "notes": list(self.notes),
             "patchType": self.patch_type,
             "source": self.source,
+            "findings": [f.to_json() for f in self.findings],
         }
         if self.error is not None:
             entry["error"] = self.error
@@ -82,17 +95,24 @@ class ApplyInputError(Exception):
 
 def expand_lists(value: JSON) -> list[JSON]:
     """A ``kind: List`` (or ``*List``) as its items, as kubectl reads it; else ``[value]``."""
+    return [item for item, _ in list_items(value)]
+
+
+def list_items(
+    value: JSON, path: tuple[str | int, ...] = ()
+) -> list[tuple[JSON, tuple[str | int, ...]]]:
+    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...)."""
     if (
         isinstance(value, dict)
         and isinstance(value.get("kind"), str)
         and value["kind"].endswith("List")
         and isinstance(value.get("items"), list)
     ):
-        out: list[JSON] = []
-        for item in value["items"]:
-            out.extend(expand_lists(item))
+        out: list[tuple[JSON, tuple[str | int, ...]]] = []
+        for index, item in enumerate(value["items"]):
+            out.extend(list_items(item, (*path, "items", index)))
         return out
-    return [value]
+    return [(value, path)]
 
 
 def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
@@ -329,8 +349,16 @@ def apply_all(
     lives: list[SourcedObject],
     schemas: KubernetesSchemas,
     default_namespace: str = DEFAULT_NAMESPACE,
+    *,
+    enforce_namespace: bool = False,
 ) -> tuple[list[Outcome], list[str]]:
-    """Apply every manifest object in order (a later one sees an earlier one's result)."""
+    """Apply every manifest object in order (a later one sees an earlier one's result).
+
+    ``enforce_namespace`` is kubectl's ``--namespace`` given explicitly: a namespaced
+    object naming another namespace is then refused by kubectl itself. A request the API
+    server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
+    carries findings, and changes nothing for the objects after it.
+    """
     state, problems = index_live(lives, default_namespace)
     outcomes: list[Outcome] = []
     for manifest in manifests:
@@ -341,11 +369,47 @@ def apply_all(
             label = f"{value.get('apiVersion')} {value.get('kind')} ?"
             outcomes.append(Outcome(label, "error", manifest.source, error=str(exc)))
             continue
+        refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
+        if refused is not None:
+            outcomes.append(refused)
+            continue
         outcome = simulate(manifest, key, state.get(key), schemas)
+        outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
         outcomes.append(outcome)
-        if outcome.result is not None and outcome.operation != "error":
+        if outcome.result is not None and outcome.operation != "error" and not outcome.findings:
             state[key] = SourcedObject(outcome.result, manifest.source)
     return outcomes, problems
+
+
+def _object_ref(value: dict[str, JSON], key: ObjectKey) -> ObjectRef:
+    return ObjectRef(str(value.get("apiVersion")), key.kind, key.namespace, key.name)
+
+
+def _rejected(
+    manifest: SourcedObject, key: ObjectKey, outcome: Outcome, schemas: KubernetesSchemas
+) -> list[Finding]:
+    """What the API server would refuse in the request of ``outcome``, as findings."""
+    value = manifest.value
+    root = root_type(schemas, str(value.get("apiVersion")), key.kind)
+    found = rejections.rejections(
+        key.group, key.kind, outcome.operation, outcome.live, outcome.result, root
+    )
+    ref = _object_ref(value, key)
+    return [rejections.to_finding(manifest, r, outcome.result, root, ref) for r in found]
+
+
+def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:
+    """kubectl's refusal of a namespaced object naming another namespace than ``-n``."""
+    named = _metadata(manifest.value).get("namespace")
+    if key.namespace is None or not isinstance(named, str) or not named or named == namespace:
+        return None
+    rejection = rejections.namespace_mismatch(named, namespace)
+    outcome = Outcome(
+        describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
+    )
+    ref = _object_ref(manifest.value, key)
+    outcome.findings.append(rejections.to_finding(manifest, rejection, manifest.value, None, ref))
+    return outcome
 
 
 def dumps(outcomes: list[Outcome]) -> str:
