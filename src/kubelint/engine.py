@@ -27,6 +27,7 @@ from kubelint.loader import Document, LoadedFile, LoadProblem, Mark, decode, loa
 from kubelint.objects import KubeObject
 from kubelint.policy import Policy, Suppressions, matches, object_ignores
 from kubelint.positions import format_path, locate
+from kubelint.records import Record
 from kubelint.rule_api import Fact, FixSpec, RuleContext, RuleSpec, TextEdit, Violation
 from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
@@ -49,7 +50,7 @@ class CheckOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectIdentity:
+class ObjectIdentity(Record):
     """Who an object is, for checks across the run."""
 
     group: str
@@ -146,6 +147,9 @@ class Context:
         self.object_rules = [s for s in specs if s.check is not None and s.id in enabled]
         self.cross_rules = [s for s in specs if s.collect is not None and s.id in enabled]
         self._merged_options: dict[str, Mapping[str, Any]] = {}
+        #: (rule, its merged options) of the object rules and of the cross-object collectors
+        self.object_checks = [(s, self.options_of(s)) for s in self.object_rules]
+        self.collectors = [(s, self.options_of(s)) for s in self.cross_rules]
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
@@ -494,25 +498,24 @@ class _DocumentChecker:
         """Catalogue rules on one object, and the facts cross-object rules collect from it."""
         ctx = self.ctx
         partial = self.source.partial
-        for spec in ctx.object_rules:
-            if (spec.kinds and kube.kind not in spec.kinds) or (partial and spec.whole_object):
+        kind = kube.kind
+        for spec, options in ctx.object_checks:
+            if (spec.kinds and kind not in spec.kinds) or (partial and spec.whole_object):
                 continue
             assert spec.check is not None
             try:
-                for violation in spec.check(kube, ctx.options_of(spec), ctx.rule_context):
+                for violation in spec.check(kube, options, ctx.rule_context):
                     self._report_violation(spec, kube, violation, ref)
             except Exception as exc:  # a rule bug must not cost the run
                 self.report(
                     "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
                 )
-        for spec in ctx.cross_rules:
-            if partial or (spec.kinds and kube.kind not in spec.kinds):
+        for spec, options in ctx.collectors:
+            if partial or (spec.kinds and kind not in spec.kinds):
                 continue
             assert spec.collect is not None
             try:
-                for data, paths, fields in spec.collect(
-                    kube, ctx.options_of(spec), ctx.rule_context
-                ):
+                for data, paths, fields in spec.collect(kube, options, ctx.rule_context):
                     marks = {key: kube.mark(path) for key, path in paths.items()}
                     self.result.facts.append(
                         Fact(

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from kubelint.records import Record
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; ordered so that ``max()`` gives the worst."""
@@ -26,7 +28,7 @@ class Severity(enum.IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectRef:
+class ObjectRef(Record):
     """Which Kubernetes object a finding is about."""
 
     api_version: str
@@ -40,7 +42,7 @@ class ObjectRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Record):
     """A problem found in a file.
 
     ``line`` and ``column`` are 1-based and point at the offending key or value;

@@ -52,6 +52,8 @@ class KubeObject:
     prefix: Path = ()  # the object's path inside the document (List items)
     start: Mark = (0, 0)
     annotations: dict[str, Any] = field(default_factory=dict)
+    #: What rules derive from the object and share (its containers, its pods), by key.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, path: Path, default: Any = None) -> Any:
         """The value at ``path`` in the object, or ``default``."""
@@ -68,8 +70,12 @@ class KubeObject:
 
     def pod_spec(self) -> dict[str, Any] | None:
         """The pod spec (of the object or of its template), or None."""
-        path = self.pod_spec_path
-        spec = self.get(path) if path is not None else None
+        memo = self.memo
+        if "pod_spec" not in memo:
+            path = self.pod_spec_path
+            spec = self.get(path) if path is not None else None
+            memo["pod_spec"] = spec if isinstance(spec, dict) else None
+        spec = memo["pod_spec"]
         return spec if isinstance(spec, dict) else None
 
     def pod_labels_path(self) -> Path | None:
@@ -83,6 +89,13 @@ class KubeObject:
         self, *, init: bool = True, ephemeral: bool = False
     ) -> Iterator[tuple[Path, dict[str, Any]]]:
         """(path, container) for every container of the pod spec."""
+        key = ("containers", init, ephemeral)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = list(self._containers(init, ephemeral))
+        return iter(found)
+
+    def _containers(self, init: bool, ephemeral: bool) -> Iterator[tuple[Path, dict[str, Any]]]:
         base = self.pod_spec_path
         spec = self.pod_spec()
         if base is None or spec is None:

@@ -21,6 +21,7 @@ from kubelint.catalog import Rule, RuleDoc
 from kubelint.findings import ObjectRef, Severity
 from kubelint.loader import Mark
 from kubelint.objects import KubeObject
+from kubelint.records import Record
 from kubelint.validation import AT_VALUE, Path
 
 Safety = Literal["safe", "unsafe", "display-only"]
@@ -81,7 +82,7 @@ ObjectCheck = Callable[[KubeObject, Mapping[str, Any], RuleContext], Iterator[Vi
 
 
 @dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Record):
     """Something a cross-object rule collected from one object, with positions resolved."""
 
     rule: str

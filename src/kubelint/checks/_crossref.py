@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from kubelint.objects import KubeObject, value_at
 from kubelint.positions import format_path
+from kubelint.records import Record
 from kubelint.rule_api import Fact
 from kubelint.schema_store import group_of
 from kubelint.suggest import closest, edit_distance
@@ -45,7 +46,7 @@ SCALABLE: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "Replica
 
 
 @dataclass(frozen=True, slots=True)
-class PodPort:
+class PodPort(Record):
     """A port a container declares."""
 
     container: str
@@ -55,7 +56,7 @@ class PodPort:
 
 
 @dataclass(frozen=True, slots=True)
-class Pods:
+class Pods(Record):
     """The pods an object makes: labels, labels its controller adds, ports, replicas."""
 
     labels: Mapping[str, str]
@@ -102,6 +103,13 @@ def pods_of(obj: KubeObject) -> list[Pods]:
     ``metadata`` and a ``spec`` with ``containers``) anywhere in their spec: rollouts,
     job sets, leader-worker sets... A PodTemplate makes no pods by itself.
     """
+    found: list[Pods] | None = obj.memo.get("pods")
+    if found is None:
+        found = obj.memo["pods"] = _pods_of(obj)
+    return found
+
+
+def _pods_of(obj: KubeObject) -> list[Pods]:
     if obj.kind == "PodTemplate":
         return []
     spec_path = obj.pod_spec_path
@@ -234,7 +242,7 @@ _OPERATORS: Final = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
 
 
 @dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(Record):
     """A parsed selector, with where each requirement is written (mark keys ``req<i>``)."""
 
     requirements: tuple[Requirement, ...]
@@ -336,7 +344,7 @@ def label_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] |
 
 
 @dataclass(frozen=True, slots=True)
-class Named:
+class Named(Record):
     """An object that others refer to by name; ``keys`` are its data keys (None: unknown)."""
 
     keys: frozenset[str] | None = None
