@@ -249,6 +249,22 @@ def test_a_co_owned_field_is_not_removed() -> None:
     assert now[ManagerId("kubectl-label", "Update", "apps/v1")] == {f("metadata", "labels", "team")}
 
 
+def test_a_removed_item_goes_with_fields_others_own_inside_it() -> None:
+    item = run("deployment-set-image", "manifest-renamed.yaml")
+    # update: conflicts are fields that change or appear; a removal is none
+    assert item.operation == "apply"
+    # prune: the item k:{"name":"api"} was kubectl's and nobody else owns the item itself;
+    # addBackOwnedItems puts back owned paths only, and removing the item removes all of
+    # it, the image kubectl-set owned included (typed/remove.go)
+    [removed] = item.removed
+    assert removed.path == container("api")
+    assert "kubectl-set owned fields inside it only" in removed.reason
+    assert item.result is not None
+    assert [c["name"] for c in item.result["spec"]["template"]["spec"]["containers"]] == ["api-v2"]
+    # update: a removed field leaves every manager's set; an empty manager is dropped
+    assert ManagerId("kubectl-set", "Update", "apps/v1") not in owners(item)
+
+
 def test_list_map_merge_keeps_other_managers_items() -> None:
     item = run("deployment-sidecar")
     assert item.operation == "apply"
@@ -479,6 +495,7 @@ KUBECTL_CASES = [
     ("deployment-hpa", "manifest-replicas.yaml", "ci", True),
     ("deployment-hpa", "manifest-no-replicas.yaml", "kubectl", False),
     ("deployment-set-image", "manifest.yaml", "kubectl", False),
+    ("deployment-set-image", "manifest-renamed.yaml", "kubectl", False),
     ("deployment-removals", "manifest.yaml", "kubectl", False),
     ("deployment-sidecar", "manifest.yaml", "kubectl", False),
     ("deployment-atomic", "manifest-args.yaml", "kubectl", False),

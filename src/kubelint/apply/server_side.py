@@ -1347,7 +1347,7 @@ def _apply(out: Preview, config: dict[str, JSON], live: dict[str, JSON], kind: K
         out.notes.append("status in the manifest is ignored: the main resource keeps its own")
     out.result = obj
     out.managed_fields = encode_managed_fields(now)
-    _describe_changes(out, state, obj, migrated, kind)
+    _describe_changes(out, state, obj, migrated, baseline(state, managers, kind), kind)
     out.newly_owned = _newly_owned(managers, now, out.manager, kind.root)
     if smd_equal(state, obj):
         if _same_ownership(managers, now):
@@ -1469,6 +1469,7 @@ def _describe_changes(
     live: dict[str, JSON],
     result: dict[str, JSON],
     migrated: FieldSet,
+    before: Managers,
     kind: Kind,
 ) -> None:
     changes = compare(live, result, kind.root)
@@ -1479,7 +1480,7 @@ def _describe_changes(
     for path in fp.top_most(changes.added):
         out.changed.append(Change(path, MISSING, value_at(result, path, kind.root)))
     for path in fp.top_most(changes.removed):
-        below = {p for p in migrated if p[: len(path)] == path}
+        below = {p for p in migrated if p == path or _below(p, path)}
         reason = (
             "client-side apply owned it, kubectl moved that to the server-side manager, and "
             "the manifest does not set it: the server sets it again if it has a default"
@@ -1487,7 +1488,20 @@ def _describe_changes(
             else f'applied by "{out.manager}" before, not in the manifest, and no other '
             "manager owns it"
         )
+        inside = sorted(
+            {
+                m.manager
+                for m, o in before.items()
+                if m.manager != out.manager and any(_below(p, path) for p in o.fields)
+            }
+        )
+        if inside and not below:
+            reason += f" ({', '.join(inside)} owned fields inside it only, which go with it)"
         out.removed.append(Change(path, value_at(live, path, kind.root), MISSING, reason))
+
+
+def _below(path: Path, top: Path) -> bool:
+    return len(path) > len(top) and path[: len(top)] == top
 
 
 def _newly_owned(before: Managers, after: Managers, manager: str, root: SmdType) -> list[Owning]:
@@ -1506,7 +1520,7 @@ def _newly_owned(before: Managers, after: Managers, manager: str, root: SmdType)
         others = sorted(
             m
             for m, o in after.items()
-            if m != applier and any(p[: len(path)] == path for p in o.fields)
+            if m != applier and any(p == path or _below(p, path) for p in o.fields)
         )
         out.append(Owning(path, others))
     return out
