@@ -147,6 +147,37 @@ def test_crds_in_the_run_validate_custom_resources(tmp_path: Path) -> None:
     assert unknown["suggestion"] == 'did you mean "colour"?'
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_custom_resources_see_every_crd_of_the_run_whatever_their_order(
+    tmp_path: Path, jobs: str
+) -> None:
+    # "a-..." sorts before the CRD's file; the escaped dot hides the group from a
+    # quick look at the file's apiVersions, so only the file's check can tell
+    write(tmp_path / "a-widget.yaml", WIDGET)
+    hidden = WIDGET.replace("apiVersion: example.com/v1", 'apiVersion: "example\\x2ecom/v1"')
+    write(tmp_path / "b-hidden.yaml", hidden)
+    write(tmp_path / "c-crd.yaml", CRD)
+    for index in range(20):  # plain files around them
+        write(
+            tmp_path / f"d-{index}.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+        )
+    result = kubelint("check", "--output", "json", "--jobs", jobs, str(tmp_path))
+    got = sorted((Path(f["path"]).name, f["line"], f["rule"]) for f in findings(result))
+    assert [g for g in got if g[2] != "KL020"] == [
+        ("a-widget.yaml", 6, "KL017"),
+        ("a-widget.yaml", 7, "KL008"),
+        ("b-hidden.yaml", 6, "KL017"),
+        ("b-hidden.yaml", 7, "KL008"),
+    ]
+
+
+def test_standard_input_is_read_once_when_crds_come_later(tmp_path: Path) -> None:
+    crd = write(tmp_path / "crd.yaml", CRD)
+    result = kubelint("check", "--output", "json", "-", str(crd), stdin=WIDGET)
+    got = sorted((f["path"], f["line"], f["rule"]) for f in findings(result))
+    assert got == [("-", 6, "KL017"), ("-", 7, "KL008")]
+
+
 def test_crd_option_and_missing_schema(tmp_path: Path) -> None:
     crd = write(tmp_path / "crds" / "crd.yaml", CRD)
     widget = write(tmp_path / "app" / "widget.yaml", WIDGET)

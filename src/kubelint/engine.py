@@ -14,6 +14,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import Any
@@ -75,7 +76,8 @@ class FileResult:
     facts: list[Fact] = field(default_factory=list)
     suppressions: Suppressions | None = None
     suppressed: list[Finding] = field(default_factory=list)
-    needs_crds: bool = False  # a custom resource had no schema yet
+    #: API groups of the custom resources of the file: its findings depend on their CRDs
+    crd_groups: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -115,7 +117,6 @@ _HELM_DIRECTIVE = re.compile(
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|include\s|template\s"
     r"|toYaml|tpl\s|\$\.Values|define\s)|\|\s*nindent\b|\|\s*indent\b"
 )
-_CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTILINE)
 
 EXPORTED_METADATA = (
     "resourceVersion",
@@ -571,6 +572,8 @@ class _DocumentChecker:
         definition = schemas.kind_definition(api_version, kind)
         if definition is not None:
             return self.ctx.compiler.definition(definition), group, api_version, kind
+        if "." in group:  # only such groups can be a CRD's
+            self.result.crd_groups.add(group)
         kind_mark = locate(root, (*prefix, "kind"), AT_VALUE, start)
         version_mark = locate(root, (*prefix, "apiVersion"), AT_VALUE, start)
         removed = schema_store.removed_apis().get((api_version, kind))
@@ -681,7 +684,6 @@ class _DocumentChecker:
                     obj=ref,
                 )
                 return None, group, api_version, kind
-        self.result.needs_crds = True
         if not self.ctx.options.ignore_missing_schemas:
             self._report_missing_schema(api_version, kind, group, version_mark, ref)
         return None, group, api_version, kind
@@ -937,19 +939,28 @@ def _init_worker(options: CheckOptions, crds: CrdRegistry) -> None:
     _WORKER_CONTEXT = Context(options, crds)
 
 
-def _check_in_worker(source: SourceFile) -> FileResult:
+def _check_in_worker(item: tuple[SourceFile, bytes | None]) -> FileResult:
     assert _WORKER_CONTEXT is not None
-    return check_source(source, _WORKER_CONTEXT)
+    return check_source(item[0], _WORKER_CONTEXT, item[1])
 
 
-def _defines_crds(source: SourceFile) -> bool:
-    if source.location == STDIN:
-        return False
+_CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTILINE)
+_API_VERSION = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([^\s\"',#}/]+)/")
+
+
+def _scan(source: SourceFile, stdin: bytes | None, builtin: AbstractSet[str]) -> tuple[bool, bool]:
+    """Whether a file defines CRDs, and whether it may hold custom resources (an
+    apiVersion of a group with a dot that no bundled schema serves), from its bytes."""
     try:
-        with open(source.location, "rb") as handle:
-            return _CRD_MARKER.search(handle.read()) is not None
+        data = (stdin or b"") if source.location == STDIN else _read(source.location)
     except OSError:
-        return False
+        return False, False
+    defines = _CRD_MARKER.search(data) is not None
+    custom = any(
+        b"." in group and group.decode("utf-8", "replace") not in builtin
+        for group in set(_API_VERSION.findall(data))
+    )
+    return defines, custom
 
 
 def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
@@ -967,11 +978,17 @@ def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
 
 
 def _run_batch(
-    sources: list[SourceFile], options: CheckOptions, crds: CrdRegistry, jobs: int
+    sources: list[SourceFile],
+    options: CheckOptions,
+    crds: CrdRegistry,
+    jobs: int,
+    stdin: bytes | None = None,
 ) -> list[FileResult]:
+    """Check ``sources`` (standard input's content given as ``stdin``), in order."""
+    items = [(s, stdin if s.location == STDIN else None) for s in sources]
     if jobs <= 1 or len(sources) < 2:
         ctx = Context(options, crds)
-        return [check_source(source, ctx) for source in sources]
+        return [check_source(source, ctx, data) for source, data in items]
     import multiprocessing
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -980,7 +997,7 @@ def _run_batch(
     with mp.Pool(jobs, initializer=_init_worker, initargs=(options, crds)) as pool:
         # biggest files first, in small chunks: balanced without a message per tiny file
         chunk = max(1, min(32, len(sources) // (jobs * 16)))
-        results = pool.map(_check_in_worker, [sources[i] for i in order], chunksize=chunk)
+        results = pool.map(_check_in_worker, [items[i] for i in order], chunksize=chunk)
     by_index = dict(zip(order, results, strict=True))
     return [by_index[i] for i in range(len(sources))]
 
@@ -995,33 +1012,46 @@ def _size(source: SourceFile) -> int:
 def run(
     sources: list[SourceFile], options: CheckOptions, crd_sources: Iterable[SourceFile] = ()
 ) -> RunResult:
-    """Check ``sources``; ``crd_sources`` only contribute CRDs (their findings are dropped)."""
+    """Check ``sources``; ``crd_sources`` only contribute CRDs (their findings are dropped).
+
+    Custom resources are checked against the CRDs of the whole run. The first pass checks
+    the files that define CRDs and those that hold no custom resources; the second, with
+    every CRD known, the files that may hold custom resources (their apiVersions tell),
+    and any file of the first pass that turned out to hold some. Both use every core on
+    a large run.
+    """
     jobs = _jobs_for(sources, options)
     registry = CrdRegistry()
     extra = list(crd_sources)
     if extra:
         for result in _run_batch(extra, options, CrdRegistry(), jobs):
             registry.merge(result.crds)
-    defines = [_defines_crds(s) for s in sources]
-    first = [s for s, d in zip(sources, defines, strict=True) if d]
-    rest = [s for s, d in zip(sources, defines, strict=True) if not d]
-    results: dict[int, FileResult] = {}
-    index_of = {id(s): i for i, s in enumerate(sources)}
-    if first:
-        first_results = _run_batch(first, options, registry, jobs)
-        for result in first_results:
-            registry.merge(result.crds)
-        # CRD files may hold custom resources of one another: recheck those with every CRD known
-        again = [s for s, r in zip(first, first_results, strict=True) if r.needs_crds]
-        redone = dict(zip(map(id, again), _run_batch(again, options, registry, jobs), strict=True))
-        for source, result in zip(first, first_results, strict=True):
-            results[index_of[id(source)]] = redone.get(id(source), result)
-    for source, result in zip(rest, _run_batch(rest, options, registry, jobs), strict=True):
-        results[index_of[id(source)]] = result
-    ordered = [results[i] for i in range(len(sources))]
+    stdin = sys.stdin.buffer.read() if any(s.location == STDIN for s in sources) else None
+    builtin = schema_store.schemas_for(options.kubernetes_version).groups
+    scans = [_scan(s, stdin, builtin) for s in sources]
+    crd_files = any(defines for defines, _ in scans)
+    first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
+    if not crd_files or len(first) == len(sources):
+        first = list(range(len(sources)))
+    results: list[FileResult | None] = [None] * len(sources)
+    for index, result in zip(
+        first, _run_batch([sources[i] for i in first], options, registry, jobs, stdin), strict=True
+    ):
+        results[index] = result
+    defined = CrdRegistry()
+    for done in results:
+        if done is not None:
+            defined.merge(done.crds)
+    registry.merge(defined)
+    groups = {crd.group for crd in defined.versions.values()}
+    second = [i for i, r in enumerate(results) if r is None or (groups and r.crd_groups & groups)]
+    redone = _run_batch([sources[i] for i in second], options, registry, jobs, stdin)
+    for index, result in zip(second, redone, strict=True):
+        results[index] = result
+    ordered = [r for r in results if r is not None]
     findings = [f for r in ordered for f in r.findings]
     suppressed = [f for r in ordered for f in r.suppressed]
-    kept, dropped = _across_objects(ordered, options)
+    kept, dropped = across_objects(ordered, options)
     findings.extend(kept)
     suppressed.extend(dropped)
     skipped: Counter[str] = Counter()
@@ -1041,7 +1071,7 @@ def run(
     )
 
 
-def _across_objects(
+def across_objects(
     results: list[FileResult], options: CheckOptions
 ) -> tuple[list[Finding], list[Finding]]:
     """Findings of cross-object rules, after policy and suppressions: (kept, suppressed)."""

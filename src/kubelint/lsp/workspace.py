@@ -314,8 +314,9 @@ class Project:
         if crds.versions == self.context.crds.versions:
             return
         self.context = engine.Context(self.settings.options, crds)
+        groups = {crd.group for crd in crds.versions.values()}
         for location, result in fresh.items():
-            if result.needs_crds:
+            if result.crd_groups & groups:
                 with self._lock:
                     buffer = self._open.get(location)
                 fresh[location] = self._check(collected[location], buffer)
@@ -326,7 +327,7 @@ class Project:
         order = {location: index for index, location in enumerate(self._sources)}
         ordered = sorted(self._results.items(), key=lambda item: order.get(item[0], len(order)))
         by_display = {result.path: location for location, result in ordered}
-        kept, _suppressed = engine._across_objects(
+        kept, _suppressed = engine.across_objects(
             [result for _, result in ordered], self.settings.options
         )
         cross: dict[str, list[Finding]] = {}
