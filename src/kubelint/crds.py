@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class CrdVersion:
-    """One served version of a custom resource: its schema and scope."""
+    """One served version of a custom resource: its schema (as JSON text) and scope.
+
+    The schema travels as text: CRDs are the largest documents of a run, workers send
+    them to the main process and it hands them to the next workers, and a string
+    crosses processes far cheaper than a tree of dicts. It is parsed where it is used.
+    """
 
     group: str
     version: str
     kind: str
     namespaced: bool
-    schema: dict[str, Any] | None
+    schema_text: str | None
     served: bool
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        """The ``openAPIV3Schema`` (parsed on each call: callers keep what they build)."""
+        if self.schema_text is None:
+            return None
+        parsed: dict[str, Any] = json.loads(self.schema_text)
+        return parsed
 
 
 @dataclass(slots=True)
@@ -72,17 +86,14 @@ def versions_of_crd(obj: dict[str, Any]) -> list[CrdVersion]:
                 entry["name"],
                 kind,
                 namespaced,
-                _plain(schema) if isinstance(schema, dict) else None,
+                _text(schema) if isinstance(schema, dict) else None,
                 entry.get("served", True) is not False,
             )
         )
     return found
 
 
-def _plain(value: Any) -> Any:
-    """A copy without positions: schemas travel between processes and live all run long."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+def _text(schema: dict[str, Any]) -> str:
+    """The schema as compact JSON (a value JSON has no type for, such as a YAML binary,
+    as its text)."""
+    return json.dumps(schema, separators=(",", ":"), default=str)

@@ -34,6 +34,7 @@ from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
+from kubelint.workers import WorkerPool, cpu_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,11 @@ class Context:
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
+
+    def use_crds(self, crds: CrdRegistry) -> None:
+        """Check the next files with these CRDs."""
+        self.crds = crds
+        self._crd_nodes = {}
 
     def options_of(self, spec: RuleSpec) -> Mapping[str, Any]:
         """A rule's options: its defaults, overridden by the configuration (merged once)."""
@@ -931,19 +937,6 @@ def _file_finding(
 
 # -- runs ---------------------------------------------------------------------------------
 
-_WORKER_CONTEXT: Context | None = None
-
-
-def _init_worker(options: CheckOptions, crds: CrdRegistry) -> None:
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = Context(options, crds)
-
-
-def _check_in_worker(item: tuple[SourceFile, bytes | None]) -> FileResult:
-    assert _WORKER_CONTEXT is not None
-    return check_source(item[0], _WORKER_CONTEXT, item[1])
-
-
 _CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTILINE)
 _API_VERSION = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([^\s\"',#}/]+)/")
 
@@ -974,32 +967,40 @@ def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
         size = 0
     if size < 2_000_000:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, min(cpu_count(), 8))
 
 
-def _run_batch(
-    sources: list[SourceFile],
-    options: CheckOptions,
-    crds: CrdRegistry,
-    jobs: int,
-    stdin: bytes | None = None,
-) -> list[FileResult]:
-    """Check ``sources`` (standard input's content given as ``stdin``), in order."""
-    items = [(s, stdin if s.location == STDIN else None) for s in sources]
-    if jobs <= 1 or len(sources) < 2:
-        ctx = Context(options, crds)
-        return [check_source(source, ctx, data) for source, data in items]
-    import multiprocessing
+class _Checker:
+    """Checks batches of files: in worker processes on large runs, else in this one."""
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    mp = multiprocessing.get_context(method)
-    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
-    with mp.Pool(jobs, initializer=_init_worker, initargs=(options, crds)) as pool:
-        # biggest files first, in small chunks: balanced without a message per tiny file
-        chunk = max(1, min(32, len(sources) // (jobs * 16)))
-        results = pool.map(_check_in_worker, [items[i] for i in order], chunksize=chunk)
-    by_index = dict(zip(order, results, strict=True))
-    return [by_index[i] for i in range(len(sources))]
+    def __init__(self, options: CheckOptions, jobs: int) -> None:
+        self._options = options
+        self._crds = CrdRegistry()
+        self._pool = WorkerPool(jobs, options, Context, check_source) if jobs > 1 else None
+        self._context: Context | None = None
+
+    def use_crds(self, crds: CrdRegistry) -> None:
+        """Check the next batches with these CRDs."""
+        self._crds = crds
+        if self._pool is not None:
+            self._pool.use_crds(crds)
+        if self._context is not None:
+            self._context.use_crds(crds)
+
+    def check(self, sources: list[SourceFile], stdin: bytes | None) -> list[FileResult]:
+        """The results of ``sources``, in order (standard input's content is ``stdin``)."""
+        items = [(s, stdin if s.location == STDIN else None) for s in sources]
+        if self._pool is not None and len(sources) > 1:
+            results: list[FileResult] = self._pool.check(items, [_size(s) for s in sources])
+            return results
+        if self._context is None:
+            self._context = Context(self._options, self._crds)
+        return [check_source(source, self._context, data) for source, data in items]
+
+    def close(self) -> None:
+        """Stop the workers, if any."""
+        if self._pool is not None:
+            self._pool.close()
 
 
 def _size(source: SourceFile) -> int:
@@ -1007,6 +1008,45 @@ def _size(source: SourceFile) -> int:
         return os.path.getsize(source.location)
     except OSError:
         return 0
+
+
+def _check_all(
+    checker: _Checker,
+    sources: list[SourceFile],
+    options: CheckOptions,
+    crd_sources: list[SourceFile],
+) -> list[FileResult]:
+    """The two passes of :func:`run`."""
+    registry = CrdRegistry()
+    if crd_sources:
+        for result in checker.check(crd_sources, None):
+            registry.merge(result.crds)
+        checker.use_crds(registry)
+    stdin = sys.stdin.buffer.read() if any(s.location == STDIN for s in sources) else None
+    builtin = schema_store.schemas_for(options.kubernetes_version).groups
+    scans = [_scan(s, stdin, builtin) for s in sources]
+    crd_files = any(defines for defines, _ in scans)
+    first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
+    if not crd_files or len(first) == len(sources):
+        first = list(range(len(sources)))
+    results: list[FileResult | None] = [None] * len(sources)
+    checked = checker.check([sources[i] for i in first], stdin)
+    for index, result in zip(first, checked, strict=True):
+        results[index] = result
+    defined = CrdRegistry()
+    for done in results:
+        if done is not None:
+            defined.merge(done.crds)
+    groups = {crd.group for crd in defined.versions.values()}
+    second = [i for i, r in enumerate(results) if r is None or (groups and r.crd_groups & groups)]
+    if second:
+        if groups:
+            registry.merge(defined)
+            checker.use_crds(registry)
+        redone = checker.check([sources[i] for i in second], stdin)
+        for index, result in zip(second, redone, strict=True):
+            results[index] = result
+    return [r for r in results if r is not None]
 
 
 def run(
@@ -1020,35 +1060,11 @@ def run(
     and any file of the first pass that turned out to hold some. Both use every core on
     a large run.
     """
-    jobs = _jobs_for(sources, options)
-    registry = CrdRegistry()
-    extra = list(crd_sources)
-    if extra:
-        for result in _run_batch(extra, options, CrdRegistry(), jobs):
-            registry.merge(result.crds)
-    stdin = sys.stdin.buffer.read() if any(s.location == STDIN for s in sources) else None
-    builtin = schema_store.schemas_for(options.kubernetes_version).groups
-    scans = [_scan(s, stdin, builtin) for s in sources]
-    crd_files = any(defines for defines, _ in scans)
-    first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
-    if not crd_files or len(first) == len(sources):
-        first = list(range(len(sources)))
-    results: list[FileResult | None] = [None] * len(sources)
-    for index, result in zip(
-        first, _run_batch([sources[i] for i in first], options, registry, jobs, stdin), strict=True
-    ):
-        results[index] = result
-    defined = CrdRegistry()
-    for done in results:
-        if done is not None:
-            defined.merge(done.crds)
-    registry.merge(defined)
-    groups = {crd.group for crd in defined.versions.values()}
-    second = [i for i, r in enumerate(results) if r is None or (groups and r.crd_groups & groups)]
-    redone = _run_batch([sources[i] for i in second], options, registry, jobs, stdin)
-    for index, result in zip(second, redone, strict=True):
-        results[index] = result
-    ordered = [r for r in results if r is not None]
+    checker = _Checker(options, _jobs_for(sources, options))
+    try:
+        ordered = _check_all(checker, sources, options, list(crd_sources))
+    finally:
+        checker.close()
     findings = [f for r in ordered for f in r.findings]
     suppressed = [f for r in ordered for f in r.suppressed]
     kept, dropped = across_objects(ordered, options)
