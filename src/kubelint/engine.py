@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint import schema_store
 from kubelint.catalog import Rule, rule
@@ -34,7 +34,9 @@ from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
-from kubelint.workers import WorkerPool, cpu_count
+
+if TYPE_CHECKING:
+    from kubelint.workers import WorkerPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,6 +969,8 @@ def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
         size = 0
     if size < 2_000_000:
         return 1
+    from kubelint.workers import cpu_count
+
     return max(1, min(cpu_count(), 8))
 
 
@@ -976,7 +980,11 @@ class _Checker:
     def __init__(self, options: CheckOptions, jobs: int) -> None:
         self._options = options
         self._crds = CrdRegistry()
-        self._pool = WorkerPool(jobs, options, Context, check_source) if jobs > 1 else None
+        self._pool: WorkerPool | None = None
+        if jobs > 1:
+            from kubelint.workers import WorkerPool  # multiprocessing: only for large runs
+
+            self._pool = WorkerPool(jobs, options, Context, check_source)
         self._context: Context | None = None
 
     def use_crds(self, crds: CrdRegistry) -> None:
