@@ -13,12 +13,10 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from kubelint.objects import KubeObject, value_at
 from kubelint.positions import format_path
-from kubelint.records import Record
 from kubelint.rule_api import Fact
 from kubelint.schema_store import group_of
 from kubelint.suggest import closest, edit_distance
@@ -45,8 +43,7 @@ _REPLICATED: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "Repl
 SCALABLE: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 
 
-@dataclass(frozen=True, slots=True)
-class PodPort(Record):
+class PodPort(NamedTuple):
     """A port a container declares."""
 
     container: str
@@ -55,12 +52,11 @@ class PodPort(Record):
     protocol: str
 
 
-@dataclass(frozen=True, slots=True)
-class Pods(Record):
+class Pods(NamedTuple):
     """The pods an object makes: labels, labels its controller adds, ports, replicas."""
 
     labels: Mapping[str, str]
-    generated: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
+    generated: Mapping[str, tuple[str, ...] | None]
     ports: tuple[PodPort, ...] = ()
     replicas: int | None = None  # None: not a fixed number (DaemonSet, Job, ...)
     mentioned: frozenset[int] = frozenset()  # numbers in command, args and env values
@@ -241,8 +237,7 @@ Requirement = tuple[str, str, tuple[str, ...]]
 _OPERATORS: Final = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
 
 
-@dataclass(frozen=True, slots=True)
-class Selector(Record):
+class Selector(NamedTuple):
     """A parsed selector, with where each requirement is written (mark keys ``req<i>``)."""
 
     requirements: tuple[Requirement, ...]
@@ -343,8 +338,7 @@ def label_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] |
 # -- facts ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Named(Record):
+class Named(NamedTuple):
     """An object that others refer to by name; ``keys`` are its data keys (None: unknown)."""
 
     keys: frozenset[str] | None = None
@@ -613,8 +607,7 @@ def near_to(path: str) -> Callable[[str], bool]:
 # -- scale targets ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ScaleTarget:
+class ScaleTarget(NamedTuple):
     """An HPA's ``scaleTargetRef``."""
 
     api_version: str | None

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.catalog import RuleDoc
 from kubelint.checks._crossref import Named, elsewhere, fields_of, typo_of
@@ -25,8 +24,7 @@ from kubelint.suggest import closest
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
     """One reference to a ConfigMap or Secret (and maybe one of its keys)."""
 
     name: str
@@ -36,15 +34,13 @@ class Ref:
     key_mark: str
 
 
-@dataclass(frozen=True, slots=True)
-class Refs:
+class Refs(NamedTuple):
     """The references of one object's pod spec to objects of one kind."""
 
     refs: tuple[Ref, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind:
+class _Kind(NamedTuple):
     kind: str
     data_fields: tuple[str, ...]
     env_key_ref: str  # env[].valueFrom.<this>

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks._crossref import ScaleTarget, belonging, fields_of, scale_target, typo_of
 from kubelint.findings import Severity
@@ -14,8 +13,7 @@ from kubelint.schema_store import is_cluster_scoped
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class Present:
+class Present(NamedTuple):
     """An object of the run (its identity is the fact's)."""
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks._crossref import elsewhere, fields_of, typo_of
 from kubelint.findings import Severity
@@ -14,8 +13,7 @@ from kubelint.suggest import closest
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class Backend:
+class Backend(NamedTuple):
     """One backend of an Ingress: a Service name and port, with mark keys."""
 
     service: str
@@ -24,15 +22,13 @@ class Backend:
     port_mark: str
 
 
-@dataclass(frozen=True, slots=True)
-class ServicePorts:
+class ServicePorts(NamedTuple):
     """The ports of a Service: (name, port, targetPort) each."""
 
     ports: tuple[tuple[str | None, int | None, int | str | None], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class IngressFact:
+class IngressFact(NamedTuple):
     """The Service backends of an Ingress."""
 
     backends: tuple[Backend, ...]

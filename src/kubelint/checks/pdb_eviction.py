@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks._crossref import (
     PodIndex,
@@ -24,8 +23,7 @@ from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class Budget:
+class Budget(NamedTuple):
     """A PodDisruptionBudget's selector and limits."""
 
     selector: Selector | None  # None: unreadable
@@ -33,8 +31,7 @@ class Budget:
     max_unavailable: int | str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Autoscaled:
+class Autoscaled(NamedTuple):
     """An HPA's target and the most replicas it may set."""
 
     target: ScaleTarget

@@ -4,8 +4,7 @@ must select pods of some workload."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks._crossref import (
     PodIndex,
@@ -21,8 +20,7 @@ from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class Selecting:
+class Selecting(NamedTuple):
     """An object that selects pods by labels."""
 
     selector: Selector

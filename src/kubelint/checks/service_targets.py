@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks._crossref import (
     PodIndex,
@@ -26,18 +25,16 @@ from kubelint.suggest import closest
 from kubelint.validation import Path
 
 
-@dataclass(frozen=True, slots=True)
-class ServicePort:
+class ServicePort(NamedTuple):
     """One entry of ``spec.ports``: where the Service sends its traffic."""
 
-    index: int
+    position: int  # in spec.ports
     port: int | None
     target: int | str | None  # None: targetPort not set, so it is ``port``
     protocol: str
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceFact:
+class ServiceFact(NamedTuple):
     """A Service that selects pods."""
 
     selector: Selector
@@ -191,7 +188,7 @@ def service_target_port_unknown(
         who = describe(selected[0]) if len(selected) == 1 else "the selected workloads"
         for port in service.ports:
             target = port.target if port.target is not None else port.port
-            mark = f"port{port.index}"
+            mark = f"port{port.position}"
             if isinstance(target, str) and selected:
                 if not _PORT_NAME.fullmatch(target) or "--" in target:
                     continue  # not a port name at all (a placeholder?): schema checks say so
