@@ -72,11 +72,6 @@ def _split_list(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
-def _normalise_version(text: str) -> str:
-    version = text[1:] if text.startswith("v") else text
-    return version.rsplit(".", 1)[0] if version.count(".") == 2 else version
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -183,7 +178,7 @@ def check(
     from pathlib import Path
 
     from kubelint import config as config_module
-    from kubelint import engine, policy, registry, schema_store, sources
+    from kubelint import engine, run_options, schema_store, sources
     from kubelint.findings import Severity
 
     try:
@@ -196,44 +191,29 @@ def check(
     except config_module.ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     base = found.parent if found else Path.cwd()
+    overrides = run_options.Overrides(
+        kubernetes_version,
+        namespace,
+        ignore_missing_schemas,
+        jobs,
+        tuple(_split_list(select)),
+        tuple(_split_list(ignore)),
+        tuple(rule_dirs),
+        strict_refs,
+    )
     try:
-        versions = schema_store.available_versions()
+        options, problems = run_options.check_options(config, base, overrides)
     except schema_store.SchemaDataError as exc:
         raise click.ClickException(str(exc)) from exc
-    requested = kubernetes_version or config.kubernetes_version
-    version = _normalise_version(requested) if requested else schema_store.latest_version()
-    if version not in versions:
-        raise click.BadParameter(
-            f"{requested!r} is not a bundled version; choose one of {', '.join(versions)}",
-            param_hint="--kubernetes-version",
-        )
-    all_rule_dirs = [str(base / d) for d in config.rules] + list(rule_dirs)
-    try:
-        specs = registry.catalogue(Path(d) for d in all_rule_dirs)
-        chosen = policy.Policy.build(
-            specs,
-            _split_list(select) or config.select,
-            [*config.ignore, *_split_list(ignore)],
-            dict(config.severity),
-            dict(config.per_file_ignores),
-        )
-    except (registry.RuleDefinitionError, policy.SelectionError) as exc:
-        raise click.UsageError(str(exc)) from exc
+    for problem in problems:
+        if problem.setting == "kubernetes-version":
+            raise click.BadParameter(problem.message, param_hint="--kubernetes-version")
+        raise click.UsageError(problem.message)
     try:
         files = sources.collect(list(paths))
         crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths])
     except sources.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    options = engine.CheckOptions(
-        version,
-        namespace or config.namespace,
-        config.ignore_missing_schemas if ignore_missing_schemas is None else ignore_missing_schemas,
-        jobs,
-        chosen,
-        tuple(all_rule_dirs),
-        {key: dict(value) for key, value in config.options.items()},
-        config.strict_refs if strict_refs is None else strict_refs,
-    )
     result = engine.run(files, options, crd_files)
     if apply_fixes or show_diff:
         changed = _fix(result, files, options, write=apply_fixes and not show_diff)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubelint import config, engine, policy, registry, schema_store, sources
+from kubelint import config, engine, run_options, sources
 from kubelint.crds import CrdRegistry
 from kubelint.findings import Finding
 
@@ -39,12 +39,6 @@ def _stamp(path: Path | str | None) -> Stamp | None:
     except OSError:
         return None
     return (stat.st_mtime_ns, stat.st_size)
-
-
-def _normalise_version(text: str) -> str:
-    """``v1.30.2`` / ``1.30.2`` / ``1.30`` -> ``1.30`` (as the CLI reads --kubernetes-version)."""
-    version = text[1:] if text.startswith("v") else text
-    return version.rsplit(".", 1)[0] if version.count(".") == 2 else version
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,40 +74,10 @@ def load_settings(start: Path) -> Settings:
     except config.ConfigError as exc:
         errors.append(str(exc))
         conf = config.Config()
-    versions = schema_store.available_versions()
-    version = schema_store.latest_version()
-    if conf.kubernetes_version:
-        wanted = _normalise_version(conf.kubernetes_version)
-        if wanted in versions:
-            version = wanted
-        else:
-            errors.append(
-                f"kubernetes-version {conf.kubernetes_version!r} is not a bundled version; "
-                f"choose one of {', '.join(versions)}"
-            )
-    rule_dirs = tuple(str(base / d) for d in conf.rules)
-    chosen: policy.Policy | None = None
-    try:
-        specs = registry.catalogue(Path(d) for d in rule_dirs)
-        chosen = policy.Policy.build(
-            specs,
-            list(conf.select),
-            list(conf.ignore),
-            dict(conf.severity),
-            dict(conf.per_file_ignores),
-        )
-    except (registry.RuleDefinitionError, policy.SelectionError) as exc:
-        errors.append(str(exc))
-        rule_dirs = ()
-    options = engine.CheckOptions(
-        version,
-        conf.namespace,
-        conf.ignore_missing_schemas,
-        1,
-        chosen,
-        rule_dirs,
-        {key: dict(value) for key, value in conf.options.items()},
-        conf.strict_refs,
+    options, problems = run_options.check_options(conf, base, run_options.Overrides(jobs=1))
+    errors.extend(
+        f"kubernetes-version {p.message}" if p.setting == "kubernetes-version" else p.message
+        for p in problems
     )
     where = str(found) if found else "configuration"
     error = "; ".join(e if e.startswith(str(found)) else f"{where}: {e}" for e in errors) or None

@@ -1,0 +1,96 @@
+"""From a configuration and command-line overrides to the options of a check run.
+
+``kubelint check`` and the language server build their :class:`~kubelint.engine.CheckOptions`
+here, so that an editor shows exactly what the command line reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from kubelint import engine, policy, registry, schema_store
+from kubelint.config import Config
+
+
+def normalise_version(text: str) -> str:
+    """``v1.30.2`` / ``1.30.2`` / ``1.30`` -> ``1.30``."""
+    version = text[1:] if text.startswith("v") else text
+    return version.rsplit(".", 1)[0] if version.count(".") == 2 else version
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """What the command line says over the configuration (None and empty: nothing)."""
+
+    kubernetes_version: str | None = None
+    namespace: str | None = None
+    ignore_missing_schemas: bool | None = None
+    jobs: int | None = None
+    select: tuple[str, ...] = ()  # replaces the configuration's selection
+    ignore: tuple[str, ...] = ()  # adds to the configuration's
+    rule_dirs: tuple[str, ...] = ()  # adds to the configuration's
+    strict_refs: bool | None = None
+
+
+class OptionsProblem(NamedTuple):
+    """A setting that cannot be used: which one (``kubernetes-version``, ``rules``), and why."""
+
+    setting: str
+    message: str
+
+
+def check_options(
+    config: Config, base: Path, overrides: Overrides | None = None
+) -> tuple[engine.CheckOptions, list[OptionsProblem]]:
+    """The options of a run, and the settings that could not be used.
+
+    ``base`` is the folder relative paths of the configuration start from. A setting that
+    cannot be used keeps its default (the newest bundled version, the default rules), so a
+    caller may go on with the defaults, as the language server does, or stop.
+    Raises :class:`kubelint.schema_store.SchemaDataError` when the bundled schemas are broken.
+    """
+    given = overrides or Overrides()
+    problems: list[OptionsProblem] = []
+    versions = schema_store.available_versions()
+    version = schema_store.latest_version()
+    requested = given.kubernetes_version or config.kubernetes_version
+    if requested:
+        wanted = normalise_version(requested)
+        if wanted in versions:
+            version = wanted
+        else:
+            problems.append(
+                OptionsProblem(
+                    "kubernetes-version",
+                    f"{requested!r} is not a bundled version; choose one of {', '.join(versions)}",
+                )
+            )
+    rule_dirs = (*(str(base / d) for d in config.rules), *given.rule_dirs)
+    chosen: policy.Policy | None = None
+    try:
+        specs = registry.catalogue(Path(d) for d in rule_dirs)
+        chosen = policy.Policy.build(
+            specs,
+            list(given.select) or list(config.select),
+            [*config.ignore, *given.ignore],
+            dict(config.severity),
+            dict(config.per_file_ignores),
+        )
+    except (registry.RuleDefinitionError, policy.SelectionError) as exc:
+        problems.append(OptionsProblem("rules", str(exc)))
+        rule_dirs = ()
+    options = engine.CheckOptions(
+        version,
+        given.namespace or config.namespace,
+        config.ignore_missing_schemas
+        if given.ignore_missing_schemas is None
+        else given.ignore_missing_schemas,
+        given.jobs,
+        chosen,
+        rule_dirs,
+        {key: dict(value) for key, value in config.options.items()},
+        config.strict_refs if given.strict_refs is None else given.strict_refs,
+    )
+    return options, problems
