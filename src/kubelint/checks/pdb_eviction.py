@@ -31,11 +31,13 @@ class Budget(NamedTuple):
     max_unavailable: int | str | None
 
 
-class Autoscaled(NamedTuple):
-    """An HPA's target and the most replicas it may set."""
+class Scaler(NamedTuple):
+    """An autoscaler's target, and the fewest pods it runs the target with."""
 
     target: ScaleTarget
-    max_replicas: int | None
+    fewest: int  # the fewest pods while the target runs any
+    field: str  # where the floor is set: minReplicas
+    written: int | None  # the floor as written; None: not set (the default)
 
 
 def _int_or_percent(value: Any) -> int | str | None:
@@ -59,10 +61,31 @@ def _scaled(value: int | str, total: int) -> int:
     return math.ceil(int(value[:-1]) * total / 100)
 
 
+def _count(value: Any) -> int | None:
+    """A replica count as written (None: not a whole number)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def _scaler(obj: KubeObject) -> Scaler | None:
+    """An HPA, with its floor: ``minReplicas``, 1 when not set."""
+    target = scale_target(obj)
+    if target is None:
+        return None
+    raw = obj.get(("spec", "minReplicas"))
+    written = _count(raw)
+    if raw is not None and written is None:
+        return None  # unreadable: no floor to judge by
+    # 0 needs the HPAScaleToZero feature gate; the HPA is then idle, and runs 1 pod at least
+    fewest = max(written if written is not None else 1, 1)
+    return Scaler(target[0], fewest, "minReplicas", written)
+
+
 def collect(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
-    """Budgets, the pods (and replicas) of every workload, and HPA targets."""
+    """Budgets, the pods (and replicas) of every workload, and autoscaler targets."""
     if obj.kind == "PodDisruptionBudget" and obj.group == "policy":
         parsed = label_selector(obj.get(("spec", "selector")), ("spec", "selector"))
         paths: dict[str, Path] = {}
@@ -77,13 +100,24 @@ def collect(
         if budget.min_available is not None or budget.max_unavailable is not None:
             yield budget, paths, {k: format_path(p) for k, p in paths.items()}
         return
-    target = scale_target(obj)
-    if target is not None:
-        top = obj.get(("spec", "maxReplicas"))
-        yield Autoscaled(target[0], top if isinstance(top, int) else None), {}, {}
+    if obj.kind == "HorizontalPodAutoscaler":
+        scaler = _scaler(obj)
+        if scaler is not None:
+            yield scaler, {}, {}
         return
     for pods in pods_of(obj):
         yield pods, {}, {}
+
+
+def _floor_text(scaler: Fact, subject: str) -> str:
+    """``HorizontalPodAutoscaler app scales it down to its minReplicas 1``."""
+    data = scaler.data
+    assert isinstance(data, Scaler)
+    if data.written is None:
+        floor = f"{data.field} {data.fewest} (not set: the default)"
+    else:
+        floor = f"its {data.field} {data.fewest}"
+    return f"{describe(scaler)} scales {subject} down to {floor}"
 
 
 @cross_rule(
@@ -96,9 +130,11 @@ def collect(
         "`minAvailable` is at least the number of pods it selects: the sum of the replicas "
         "of the workloads of the run it selects (`replicas: 1` with `minAvailable: 1`, or "
         "`minAvailable: 100%`; a percentage is rounded up, as the disruption controller does, "
-        "so `67%` of 3 pods is 3). A workload scaled by an HPA counts with the HPA's "
-        "`maxReplicas`. Budgets that select a DaemonSet, Job or CronJob (no fixed pod "
-        "count) are not judged on `minAvailable`.",
+        "so `67%` of 3 pods is 3). A workload scaled by a HorizontalPodAutoscaler counts "
+        "with the fewest pods the HPA runs it with, its `minReplicas` (1 when not set), "
+        "whatever its own `replicas` says: at low load the budget then blocks every "
+        "eviction until the HPA scales up. Budgets that select a DaemonSet, Job or CronJob "
+        "(no fixed pod count) are not judged on `minAvailable`.",
         why="An eviction is allowed only while more pods than the budget demands are "
         "healthy. With no room at all, `kubectl drain` and cluster upgrades retry the "
         "eviction for ever, and the node cannot be emptied without deleting pods by hand.",
@@ -114,11 +150,15 @@ def pdb_blocks_eviction(
 ) -> Iterator[CrossViolation]:
     """Budgets that leave no room for a single eviction."""
     pods = PodIndex(facts)
-    ceilings: dict[tuple[str | None, str, str], int | None] = {}
+    scalers: dict[tuple[str | None, str, str], Fact] = {}
     for fact in facts:
-        if isinstance(fact.data, Autoscaled):
+        if isinstance(fact.data, Scaler):
             target = fact.data.target
-            ceilings[(fact.namespace, target.kind, target.name)] = fact.data.max_replicas
+            key = (fact.namespace, target.kind, target.name)
+            known = scalers.get(key)
+            # two autoscalers fight over one target: it may drop to the lower floor
+            if known is None or fact.data.fewest < known.data.fewest:
+                scalers[key] = fact
     for fact in facts:
         budget = fact.data
         if not isinstance(budget, Budget):
@@ -138,12 +178,15 @@ def pdb_blocks_eviction(
         selector = budget.selector
         selected = pods.selected(selector, fact.namespace)
         total = 0
+        scaled: list[tuple[Fact, Fact]] = []  # (workload, its autoscaler)
         for p in selected:
             assert isinstance(p.data, Pods)
             replicas = p.data.replicas
-            key = (p.namespace, p.kind, p.name or "")
-            if key in ceilings:
-                replicas = ceilings[key]
+            scaler = scalers.get((p.namespace, p.kind, p.name or ""))
+            if scaler is not None:
+                assert isinstance(scaler.data, Scaler)
+                replicas = scaler.data.fewest
+                scaled.append((p, scaler))
             if replicas is None:
                 total = -1
                 break
@@ -167,9 +210,24 @@ def pdb_blocks_eviction(
         else:
             verb = "equals" if needed == total else "exceeds"
             relation = f"minAvailable {needed} {verb} the {pods_text} of {who}"
+        if not scaled:
+            yield CrossViolation(
+                fact,
+                "minAvailable",
+                f"{relation}: no pod may be evicted, so node drains and upgrades wait for ever",
+                "use maxUnavailable: 1, or run more replicas than minAvailable",
+            )
+            continue
+        when = " and ".join(
+            _floor_text(scaler, "it" if len(selected) == 1 else describe(workload))
+            for workload, scaler in scaled
+        )
+        fields = sorted({s.data.field for _, s in scaled})
         yield CrossViolation(
             fact,
             "minAvailable",
-            f"{relation}: no pod may be evicted, so node drains and upgrades wait for ever",
-            "use maxUnavailable: 1, or run more replicas than minAvailable",
+            f"{relation} when {when}: then no pod may be evicted, and node drains and "
+            f"upgrades wait until {'it scales' if len(scaled) == 1 else 'they scale'} up",
+            f"use maxUnavailable: 1, or raise {' / '.join(fields)} so that more pods run "
+            "than minAvailable demands",
         )
