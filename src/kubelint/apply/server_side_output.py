@@ -14,16 +14,10 @@ from typing import Any, Final, TextIO
 import click
 
 from kubelint.apply import field_paths as fp
-from kubelint.apply.server_side import (
-    LAST_APPLIED_PATH,
-    MISSING,
-    Change,
-    Conflict,
-    Preview,
-    dumps,
-    preview_all,
-)
+from kubelint.apply.field_managers import LAST_APPLIED_PATH
+from kubelint.apply.server_side import Change, Conflict, Preview, dumps, preview_all
 from kubelint.apply.simulate import Outcome, SourcedObject
+from kubelint.apply.smd_types import MISSING
 from kubelint.schema_store import KubernetesSchemas
 
 HEADER: Final = "server-side apply preview (computed offline from metadata.managedFields)"

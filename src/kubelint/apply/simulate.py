@@ -10,8 +10,9 @@ live counterpart is a create; an empty patch means kubectl sends nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from kubelint.apply import json_merge, rejections, three_way
 from kubelint.apply.merge import PatchError, apply_strategic_patch
@@ -164,6 +165,18 @@ def describe_object(value: dict[str, JSON], key: ObjectKey) -> str:
     return f"{value.get('apiVersion')} {key.kind} {where}"
 
 
+def applied_configuration(manifest: dict[str, JSON], key: ObjectKey) -> dict[str, JSON]:
+    """The manifest with ``metadata.namespace`` filled in: what kubectl sends for a
+    server-side apply, and what client-side apply adds its annotation to."""
+    config = copy(manifest)
+    metadata = config.get("metadata")
+    if not isinstance(metadata, dict):
+        raise ApplyInputError("metadata must be a mapping")
+    if key.namespace is not None and not metadata.get("namespace"):
+        metadata["namespace"] = key.namespace
+    return config
+
+
 def modified_configuration(
     manifest: dict[str, JSON], key: ObjectKey
 ) -> tuple[dict[str, JSON], str]:
@@ -173,12 +186,8 @@ def modified_configuration(
     newline, without the annotation itself, with ``metadata.namespace`` filled in and
     ``"annotations": {}`` when there were none.
     """
-    modified = copy(manifest)
-    metadata = modified.get("metadata")
-    if not isinstance(metadata, dict):
-        raise ApplyInputError("metadata must be a mapping")
-    if key.namespace is not None and not metadata.get("namespace"):
-        metadata["namespace"] = key.namespace
+    modified = applied_configuration(manifest, key)
+    metadata = modified["metadata"]
     raw = metadata.get("annotations")
     # kubectl reads annotations as a map of strings; anything else reads as none at all
     if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
@@ -359,26 +368,59 @@ def apply_all(
     server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
     carries findings, and changes nothing for the objects after it.
     """
+
+    def apply_one(
+        manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
+    ) -> tuple[Outcome, dict[str, JSON] | None]:
+        refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
+        if refused is not None:
+            return refused, None
+        outcome = simulate(manifest, key, live, schemas)
+        outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
+        applied = outcome.operation != "error" and not outcome.findings
+        return outcome, outcome.result if applied else None
+
+    def unidentified(manifest: SourcedObject, label: str, error: str) -> Outcome:
+        return Outcome(label, "error", manifest.source, error=error)
+
+    return apply_in_order(manifests, lives, default_namespace, apply_one, unidentified)
+
+
+_R = TypeVar("_R")
+
+
+def apply_in_order(
+    manifests: list[SourcedObject],
+    lives: list[SourcedObject],
+    default_namespace: str,
+    apply_one: Callable[
+        [SourcedObject, ObjectKey, SourcedObject | None], tuple[_R, dict[str, JSON] | None]
+    ],
+    unidentified: Callable[[SourcedObject, str, str], _R],
+) -> tuple[list[_R], list[str]]:
+    """Each manifest object matched with its live object and applied, in order.
+
+    ``apply_one(manifest, key, live)`` returns its result and the object now live (None:
+    the live state stays as it was), which a later manifest object of the same identity
+    then sees. An object kubectl cannot identify gets ``unidentified(manifest, label,
+    error)`` instead. Also returns the problems with live objects that cannot be
+    identified.
+    """
     state, problems = index_live(lives, default_namespace)
-    outcomes: list[Outcome] = []
+    results: list[_R] = []
     for manifest in manifests:
         try:
             key = identify(manifest.value, default_namespace, state)
         except ApplyInputError as exc:
             value = manifest.value if isinstance(manifest.value, dict) else {}
             label = f"{value.get('apiVersion')} {value.get('kind')} ?"
-            outcomes.append(Outcome(label, "error", manifest.source, error=str(exc)))
+            results.append(unidentified(manifest, label, str(exc)))
             continue
-        refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
-        if refused is not None:
-            outcomes.append(refused)
-            continue
-        outcome = simulate(manifest, key, state.get(key), schemas)
-        outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
-        outcomes.append(outcome)
-        if outcome.result is not None and outcome.operation != "error" and not outcome.findings:
-            state[key] = SourcedObject(outcome.result, manifest.source)
-    return outcomes, problems
+        result, written = apply_one(manifest, key, state.get(key))
+        results.append(result)
+        if written is not None:
+            state[key] = SourcedObject(written, manifest.source)
+    return results, problems
 
 
 def _object_ref(value: dict[str, JSON], key: ObjectKey) -> ObjectRef:

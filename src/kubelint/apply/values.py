@@ -60,6 +60,23 @@ def _copy(value: JSON) -> JSON:
     return value
 
 
+def json_type(value: JSON) -> str:
+    """The JSON type of a decoded value: ``null``, ``bool``, ``number``, ``string``,
+    ``array`` or ``object`` (as Go's encoding/json decodes into ``interface{}``, an integer
+    and a float are both numbers)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
 def go_type(value: JSON) -> str | None:
     """The Go dynamic type name of a decoded value (None for a JSON null)."""
     if value is None:
