@@ -170,13 +170,7 @@ DEVIATIONS: dict[tuple[str, str], tuple[bool, str]] = {
 }
 
 #: (go_test, files) -> reason: kubelint is wrong here (strict xfail).
-KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("TestIngressTargetsServiceNoMatch", "ingress-targets-service-no-match.yaml"): (
-        "KL062 is quiet on an extensions/v1beta1 Ingress whose path names the absent "
-        "Service app-service-123123, while it resolves the same backend shape under "
-        "networking.k8s.io/v1beta1 (TestNetworkingIngressV1beta1TargetsServiceNoMatch)"
-    ),
-}
+KNOWN_WRONG: dict[tuple[str, str], str] = {}
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, str]:

@@ -399,7 +399,12 @@ class _DocumentChecker:
                 node, root, prefix, here, obj, group, kind, name, metadata, ref
             )
         self._check_exported(root, prefix, obj, ref, here)
-        known = node is not None or schema_store.is_cluster_scoped(group, meant_kind) is not None
+        # a removed built-in API (extensions/v1beta1 Ingress) is still meant as that kind
+        known = (
+            node is not None
+            or schema_store.is_cluster_scoped(group, meant_kind) is not None
+            or (meant_version, meant_kind) in schema_store.removed_apis()
+        )
         if known or self.ctx.crds.get(meant_version, meant_kind) is not None:
             view_root = _renamed(root, prefix, renames) if renames else root
             cluster = self._is_cluster_scoped(group, meant_kind)
