@@ -123,8 +123,10 @@ def _port_text(ports: tuple[tuple[str | None, int | None, int | str | None], ...
     "An Ingress backend names a Service, or a Service port, that is not in the run.",
     doc(
         what="Reports an Ingress backend (`defaultBackend` and "
-        "`rules[].http.paths[].backend.service`, or the older `serviceName` / "
-        "`servicePort`) whose Service is not in the Ingress's namespace in the run, and a "
+        "`rules[].http.paths[].backend.service`, or the older `backend`, `serviceName` / "
+        "`servicePort` of `extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingresses, "
+        "judged alike even though KL007 reports those removed APIs) whose Service is not "
+        "in the Ingress's namespace in the run, and a "
         "backend port (`port.number` or `port.name`) that is not a port of that Service. "
         "A Service that is not in the run may be in the cluster, so a missing Service is "
         "reported only when the Ingress's own file holds Services of its namespace (the file "
