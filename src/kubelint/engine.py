@@ -154,6 +154,10 @@ class Context:
         #: (rule, its merged options) of the object rules and of the cross-object collectors
         self.object_checks = [(s, self.options_of(s)) for s in self.object_rules]
         self.collectors = [(s, self.options_of(s)) for s in self.cross_rules]
+        #: custom resources some rule reads without their CRD: (group, kind)
+        self.custom_kinds = {
+            k for s in (*self.object_rules, *self.cross_rules) for k in s.custom_kinds
+        }
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
@@ -405,7 +409,11 @@ class _DocumentChecker:
             or schema_store.is_cluster_scoped(group, meant_kind) is not None
             or (meant_version, meant_kind) in schema_store.removed_apis()
         )
-        if known or self.ctx.crds.get(meant_version, meant_kind) is not None:
+        if (
+            known
+            or self.ctx.crds.get(meant_version, meant_kind) is not None
+            or (group, meant_kind) in self.ctx.custom_kinds
+        ):
             view_root = _renamed(root, prefix, renames) if renames else root
             cluster = self._is_cluster_scoped(group, meant_kind)
             kube = KubeObject(

@@ -129,6 +129,9 @@ class RuleSpec:
     source: str = "builtin"
     enabled_by_default: bool = True
     whole_object: bool = False  # reports what is absent: not run on partial objects (patches)
+    #: (group, kind) of custom resources the rule reads even when the run has no CRD for
+    #: them (it checks no schema, only fields the rule knows)
+    custom_kinds: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def id(self) -> str:
@@ -188,8 +191,13 @@ def cross_rule(
     *,
     kinds: tuple[str, ...] = (),
     options: Mapping[str, Any] | None = None,
+    custom_kinds: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[CrossCheck], RuleSpec]:
-    """Decorator: make a run-wide check (with its per-object collector) into a rule."""
+    """Decorator: make a run-wide check (with its per-object collector) into a rule.
+
+    ``custom_kinds`` (group, kind) are custom resources the collector reads whether or
+    not the run holds their CRD (KEDA's ScaledObject, which scales a workload).
+    """
     from kubelint.objects import expand_kinds
 
     def wrap(check: CrossCheck) -> RuleSpec:
@@ -199,6 +207,7 @@ def cross_rule(
             dict(options or {}),
             collect=collect,
             cross_check=check,
+            custom_kinds=frozenset(custom_kinds),
         )
 
     return wrap
