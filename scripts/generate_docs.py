@@ -1,4 +1,5 @@
-"""Regenerate docs/rules.md from the rule catalogue: ``python scripts/generate_docs.py``."""
+"""Regenerate docs/rules.md from the rule catalogue and the apply rejections:
+``python scripts/generate_docs.py``."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     """Write docs/rules.md (or, with --check, exit 1 when it is stale)."""
+    from kubelint.apply.rejections import RULES as APPLY_REJECTIONS
     from kubelint.docs import render_catalogue
     from kubelint.registry import builtin_rules
 
-    text = render_catalogue(builtin_rules())
+    text = render_catalogue(builtin_rules(), APPLY_REJECTIONS)
     target = ROOT / "docs" / "rules.md"
     if "--check" in sys.argv[1:]:
         current = target.read_text(encoding="utf-8") if target.exists() else ""

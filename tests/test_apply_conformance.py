@@ -4,6 +4,9 @@ Every scenario directory under ``tests/fixtures/apply/`` holds ``manifest.yaml``
 unless the scenario is a create, ``live.yaml`` (what ``kubectl get -o yaml`` shows; its
 last-applied annotations were written by a real ``kubectl apply``). For each scenario:
 
+A scenario may also hold ``namespace``: the namespace kubectl and kubelint are then given
+with ``--namespace``.
+
 1. kubelint simulates the apply offline;
 2. the real ``kubectl apply`` runs against a stub API server started here, which serves
    discovery and the live objects and records the PATCH or POST kubectl sends;
@@ -36,7 +39,7 @@ from typing import Any
 import pytest
 
 from kubelint.apply.command import read_objects
-from kubelint.apply.simulate import LAST_APPLIED, SourcedObject, apply_all, identify
+from kubelint.apply.simulate import LAST_APPLIED, Outcome, SourcedObject, apply_all, identify
 from kubelint.schema_store import latest_version, schemas_for
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
@@ -320,6 +323,25 @@ def _objects(path: Path) -> list[SourcedObject]:
     return read_objects([str(path)]) if path.is_file() else []
 
 
+def given_namespace(name: str) -> str | None:
+    """The ``--namespace`` a scenario is applied with (None: not given)."""
+    path = SCENARIOS / name / "namespace"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def simulate_scenario(name: str) -> tuple[list[Outcome], list[str]]:
+    """kubelint's apply of a scenario, as ``kubelint apply`` runs it."""
+    directory = SCENARIOS / name
+    namespace = given_namespace(name)
+    return apply_all(
+        _objects(directory / "manifest.yaml"),
+        _objects(directory / "live.yaml"),
+        schemas_for(latest_version()),
+        namespace or "default",
+        enforce_namespace=namespace is not None,
+    )
+
+
 def object_path(value: Any, default_namespace: str = "default") -> str:
     key = identify(value, default_namespace)
     return rest_path(value["apiVersion"], key.kind, key.namespace, key.name)
@@ -345,8 +367,10 @@ def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) ->
     cluster = stub.add(name, json.loads(json.dumps(live_by_path)))
     kubeconfig = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/{name}", name)
     cache = ["--cache-dir", str(kubectl.home / "cache" / name)]
+    namespace = given_namespace(str(directory.relative_to(SCENARIOS)))
+    options = [*cache, *(["--namespace", namespace] if namespace else [])]
     done = kubectl.run(
-        kubeconfig, "apply", "--validate=false", *cache, "-f", str(directory / "manifest.yaml")
+        kubeconfig, "apply", "--validate=false", *options, "-f", str(directory / "manifest.yaml")
     )
     run = KubectlRun(done.returncode, done.stderr, list(cluster.requests), live_by_path)
     for request in run.requests:
@@ -441,11 +465,8 @@ def test_kubectl_is_the_test_dependency() -> None:
 def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
     run = kubectl_runs[name]
     assert run.returncode == 0, run.stderr
-    directory = SCENARIOS / name
-    manifests = _objects(directory / "manifest.yaml")
-    outcomes, problems = apply_all(
-        manifests, _objects(directory / "live.yaml"), schemas_for(latest_version())
-    )
+    manifests = _objects(SCENARIOS / name / "manifest.yaml")
+    outcomes, problems = simulate_scenario(name)
     assert not problems
     assert len(outcomes) == len(manifests)
     by_path: dict[str, list[Recorded]] = {}
@@ -453,7 +474,7 @@ def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]
         by_path.setdefault(request.path, []).append(request)
     for manifest, outcome in zip(manifests, outcomes, strict=True):
         assert outcome.operation != "error", outcome.error
-        key = identify(manifest.value, "default")
+        key = identify(manifest.value, given_namespace(name) or "default")
         api_version = manifest.value["apiVersion"]
         if outcome.operation == "create":
             sent = by_path.pop(rest_path(api_version, key.kind, key.namespace, None))
@@ -491,11 +512,6 @@ def test_kubectl_failures_are_predicted(name: str, kubectl_runs: dict[str, Kubec
     run = kubectl_runs[name]
     assert run.returncode != 0
     assert not [r for r in run.requests if r.method in ("PATCH", "POST")]
-    directory = SCENARIOS / name
-    outcomes, _ = apply_all(
-        _objects(directory / "manifest.yaml"),
-        _objects(directory / "live.yaml"),
-        schemas_for(latest_version()),
-    )
+    outcomes, _ = simulate_scenario(name)
     assert [o.operation for o in outcomes] == ["error"]
     assert outcomes[0].error

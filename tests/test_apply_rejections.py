@@ -38,6 +38,7 @@ REFUSED: dict[str, list[tuple[str, int, int, str]]] = {
         ("KA003", 1, 1, "immutable"),
         ("KA003", 7, 3, "stringData.token"),
     ],
+    "57-configmap-annotations-too-large": [("KA001", 7, 1, "metadata")],
 }
 
 

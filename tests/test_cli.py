@@ -277,3 +277,60 @@ def test_standard_input(tmp_path: Path) -> None:
     )
     (finding,) = findings(result)
     assert (finding["path"], finding["line"], finding["rule"]) == ("-", 6, "KL009")
+
+
+# ---------------------------------------------------------------------------------------
+# The catalogue: kubelint rules and kubelint explain, the apply rejections included
+
+
+def test_explain_an_apply_rejection_by_code_or_slug() -> None:
+    result = kubelint("explain", "KA002")
+    assert result.returncode == 0, result.stderr
+    page = result.stdout
+    assert page.startswith("# KA002 immutable-field\n")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert f"\n{heading}\n" in page
+    assert "Reported by `kubelint apply`" in page
+    assert "Not a `kubelint check` rule" in page
+    assert "# live\n" in page  # the example is a manifest against its live object
+    assert kubelint("explain", "immutable-field").stdout == page
+    assert kubelint("explain", "ka002").stdout == page
+
+
+def test_explain_a_check_rule_is_unchanged_by_the_apply_rejections() -> None:
+    page = kubelint("explain", "KL002").stdout
+    assert page.startswith("# KL002 duplicate-key\n")
+    assert "Default severity: **error**. Applies to: all kinds." in page
+    assert "kubelint apply" not in page
+
+
+def test_explain_suggests_the_nearest_name_among_both_catalogues() -> None:
+    result = kubelint("explain", "immutable-feild")
+    assert result.returncode == 2
+    assert 'no rule "immutable-feild"; did you mean "immutable-field"?' in result.stderr
+
+
+def test_rules_lists_the_apply_rejections_under_their_own_heading() -> None:
+    result = kubelint("rules")
+    assert result.returncode == 0, result.stderr
+    checks, heading, rejections = result.stdout.partition(
+        "\nApply rejections (kubelint apply), not selectable in kubelint check:\n"
+    )
+    assert heading, result.stdout
+    assert checks.startswith("KL001  yaml-syntax ")
+    assert "KA0" not in checks
+    codes = [line.split()[:2] for line in rejections.splitlines()]
+    assert codes == [
+        ["KA001", "annotations-too-large"],
+        ["KA002", "immutable-field"],
+        ["KA003", "immutable-object"],
+        ["KA004", "namespace-mismatch"],
+    ]
+
+
+@pytest.mark.parametrize("entry", ["KA002", "immutable-field", "KA"])
+def test_check_cannot_select_or_ignore_an_apply_rejection(entry: str) -> None:
+    result = kubelint("check", "--ignore", entry, "examples/web.yaml", cwd=REPO)
+    assert result.returncode == 2
+    assert f'"{entry}" names an apply rejection' in result.stderr
+    assert "Traceback" not in result.stderr

@@ -5,16 +5,24 @@ look across objects). A line that must produce a finding of the rule ends with
 ``# expect: <ID>`` (or ``# expect: <ID>@<column>``); every other line must produce none.
 Each fixture holds firing and non-firing objects; the meta-tests check that every rule
 in the catalogue has one, and that its documentation is complete.
+
+The apply rejections (KA codes) are not check rules and have no fixture here: their
+fixtures are the ``kubelint apply`` scenarios under ``tests/fixtures/apply/``, whose
+exact findings ``test_apply_rejections`` asserts. The meta-tests below hold them to the
+same standard: each code is reported by a scenario and stays quiet on another scenario
+with an object of a kind it was reported on.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 import pytest
 
 from kubelint import engine, registry, sources
+from kubelint.apply import rejections
 from kubelint.policy import Policy
 from kubelint.schema_store import latest_version
 
@@ -95,25 +103,52 @@ def test_catalogue_rule_has_firing_and_quiet_cases(rule_id: str) -> None:
 
 
 def test_catalogue_ids_and_docs() -> None:
-    ids = [s.id for s in SPECS]
-    slugs = [s.slug for s in SPECS]
+    rules = [s.rule for s in SPECS] + list(rejections.RULES)
+    ids = [r.id for r in rules]
+    slugs = [r.slug for r in rules]
     assert len(ids) == len(set(ids))
     assert len(slugs) == len(set(slugs))
-    for spec in SPECS:
-        assert re.fullmatch(r"KL\d{3}", spec.id), spec.id
-        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", spec.slug), spec.slug
-        doc = spec.rule.doc
+    for rule in rules:
+        pattern = r"KA\d{3}" if rule in rejections.RULES else r"KL\d{3}"
+        assert re.fullmatch(pattern, rule.id), rule.id
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.slug), rule.slug
         for part in ("what", "why", "example", "use_instead"):
-            assert getattr(doc, part).strip(), f"{spec.id}: empty doc section {part}"
+            assert getattr(rule.doc, part).strip(), f"{rule.id}: empty doc section {part}"
 
 
 def test_generated_rule_docs_are_current() -> None:
     from kubelint.docs import render_catalogue
 
     current = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert current == render_catalogue(SPECS), (
+    assert current == render_catalogue(SPECS, rejections.RULES), (
         "docs/rules.md is stale: run python scripts/generate_docs.py"
     )
+
+
+@functools.cache
+def _apply_scenarios() -> dict[str, list[tuple[str, set[str]]]]:
+    """Every apply scenario: per object, its kind and the KA codes reported on it."""
+    from test_apply_conformance import ERROR_NAMES, SCENARIO_NAMES, simulate_scenario
+
+    found: dict[str, list[tuple[str, set[str]]]] = {}
+    for name in [*SCENARIO_NAMES, *ERROR_NAMES]:
+        outcomes, _ = simulate_scenario(name)
+        found[name] = [(o.object.split()[1], {f.rule for f in o.findings}) for o in outcomes]
+    return found
+
+
+@pytest.mark.parametrize("code", [r.id for r in rejections.RULES])
+def test_apply_rejection_has_firing_and_quiet_scenarios(code: str) -> None:
+    scenarios = _apply_scenarios()
+    firing = {name for name, objects in scenarios.items() if any(code in c for _, c in objects)}
+    assert firing, f"no scenario under tests/fixtures/apply/ makes kubelint apply report {code}"
+    kinds = {kind for name in firing for kind, codes in scenarios[name] if code in codes}
+    quiet = [
+        name
+        for name, objects in scenarios.items()
+        if name not in firing and any(kind in kinds for kind, _ in objects)
+    ]
+    assert quiet, f"{code} needs a scenario with a {' or '.join(sorted(kinds))} it accepts"
 
 
 def test_bundled_data_rules_pass_strict_validation() -> None:

@@ -7,11 +7,14 @@ Heavy modules are imported inside the commands so that ``kubelint --version`` st
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kubelint import __version__
+
+if TYPE_CHECKING:
+    from kubelint.catalog import Rule
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -293,10 +296,12 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
     "--rules", "rule_dirs", multiple=True, metavar="DIR", help="Also these rule directories."
 )
 def list_rules(rule_dirs: tuple[str, ...]) -> None:
-    """List the rule catalogue."""
+    """List the rule catalogue, then the rejections that kubelint apply reports."""
     from pathlib import Path
 
     from kubelint import registry
+    from kubelint.apply import rejections
+    from kubelint.docs import APPLY_REJECTIONS
 
     try:
         specs = registry.catalogue(Path(d) for d in rule_dirs)
@@ -304,9 +309,14 @@ def list_rules(rule_dirs: tuple[str, ...]) -> None:
         raise click.UsageError(str(exc)) from exc
     for spec in specs:
         state = "" if spec.enabled_by_default else "  (off by default)"
-        sys.stdout.write(
-            f"{spec.id}  {spec.slug:<34} {spec.rule.severity.label:<8} {spec.rule.summary}{state}\n"
-        )
+        sys.stdout.write(_rule_line(spec.rule) + state + "\n")
+    sys.stdout.write(f"\n{APPLY_REJECTIONS}, not selectable in kubelint check:\n")
+    for refusal in rejections.RULES:
+        sys.stdout.write(_rule_line(refusal) + "\n")
+
+
+def _rule_line(rule: Rule) -> str:
+    return f"{rule.id}  {rule.slug:<34} {rule.severity.label:<8} {rule.summary}"
 
 
 @cli.command()
@@ -319,7 +329,8 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from kubelint import registry
-    from kubelint.docs import render_rule
+    from kubelint.apply import rejections
+    from kubelint.docs import render_rejection, render_rule
     from kubelint.suggest import closest
 
     try:
@@ -327,11 +338,17 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     except registry.RuleDefinitionError as exc:
         raise click.UsageError(str(exc)) from exc
     spec = registry.find(specs, rule) or registry.find(specs, rule.upper())
-    if spec is None:
-        guess = closest(rule, [s.slug for s in specs] + [s.id for s in specs])
-        hint = f'; did you mean "{guess}"?' if guess else ""
-        raise click.UsageError(f'no rule "{rule}"{hint}')
-    sys.stdout.write(render_rule(spec))
+    if spec is not None:
+        sys.stdout.write(render_rule(spec))
+        return
+    refusal = rejections.find_rule(rule)
+    if refusal is not None:
+        sys.stdout.write(render_rejection(refusal))
+        return
+    every = [*(s.rule for s in specs), *rejections.RULES]
+    guess = closest(rule, [r.slug for r in every] + [r.id for r in every])
+    hint = f'; did you mean "{guess}"?' if guess else ""
+    raise click.UsageError(f'no rule "{rule}"{hint}')
 
 
 def main() -> None:

@@ -44,6 +44,16 @@ def matches(entry: str, rule_id: str, slug: str) -> bool:
     )
 
 
+def _names_apply_rejection(entry: str) -> bool:
+    """Whether ``entry`` names a rejection of ``kubelint apply`` (KA001 ...) by code, code
+    prefix or slug."""
+    from kubelint.apply.rejections import RULES
+
+    return any(
+        entry in (r.id, r.slug) or (entry.isupper() and r.id.startswith(entry)) for r in RULES
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The decisions of a run, computed once from the configuration."""
@@ -65,6 +75,12 @@ class Policy:
         catalogue = list(specs)
         for entry in [*select, *ignore, *severities, *(e for v in per_file.values() for e in v)]:
             if entry != "all" and not any(_match(entry, s) >= 0 for s in catalogue):
+                if _names_apply_rejection(entry):
+                    raise SelectionError(
+                        f'"{entry}" names an apply rejection: kubelint apply always reports '
+                        "it and kubelint check never does, so check configuration cannot "
+                        "select or ignore it"
+                    )
                 names = [s.id for s in catalogue] + [s.slug for s in catalogue]
                 guess = closest(entry, names)
                 hint = f'; did you mean "{guess}"?' if guess else ""
