@@ -20,7 +20,11 @@ from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.positions import format_path
 from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.schema_store import group_of
 from kubelint.validation import Path
+
+#: KEDA's ScaledObject: it scales a workload as an HPA does (KEDA makes one for it).
+SCALED_OBJECT = ("keda.sh", "ScaledObject")
 
 
 class Budget(NamedTuple):
@@ -36,8 +40,9 @@ class Scaler(NamedTuple):
 
     target: ScaleTarget
     fewest: int  # the fewest pods while the target runs any
-    field: str  # where the floor is set: minReplicas
-    written: int | None  # the floor as written; None: not set (the default)
+    field: str  # where the floor is set: minReplicas, minReplicaCount
+    written: int | None  # the floor as written; None: not set
+    default: int  # the floor when not set
 
 
 def _int_or_percent(value: Any) -> int | str | None:
@@ -68,18 +73,37 @@ def _count(value: Any) -> int | None:
     return None
 
 
+def _keda_target(obj: KubeObject) -> ScaleTarget | None:
+    """A ScaledObject's ``scaleTargetRef``: kind Deployment and apps/v1 when not set."""
+    ref = obj.get(("spec", "scaleTargetRef"))
+    if not isinstance(ref, dict):
+        return None
+    name, kind, version = ref.get("name"), ref.get("kind"), ref.get("apiVersion")
+    if not isinstance(name, str) or not name:
+        return None
+    kind = kind if isinstance(kind, str) and kind else "Deployment"
+    version = version if isinstance(version, str) and version else "apps/v1"
+    return ScaleTarget(version, group_of(version), kind, name)
+
+
 def _scaler(obj: KubeObject) -> Scaler | None:
-    """An HPA, with its floor: ``minReplicas``, 1 when not set."""
-    target = scale_target(obj)
+    """An HPA (floor ``minReplicas``, 1 when not set) or a KEDA ScaledObject (floor
+    ``minReplicaCount``, 0 when not set), with the fewest pods it runs its target with."""
+    if (obj.group, obj.kind) == SCALED_OBJECT:
+        target, field, default = _keda_target(obj), "minReplicaCount", 0
+    else:
+        found = scale_target(obj)
+        target, field, default = (found[0] if found else None), "minReplicas", 1
     if target is None:
         return None
-    raw = obj.get(("spec", "minReplicas"))
+    raw = obj.get(("spec", field))
     written = _count(raw)
     if raw is not None and written is None:
         return None  # unreadable: no floor to judge by
-    # 0 needs the HPAScaleToZero feature gate; the HPA is then idle, and runs 1 pod at least
-    fewest = max(written if written is not None else 1, 1)
-    return Scaler(target[0], fewest, "minReplicas", written)
+    # at 0 (KEDA's default; the HPAScaleToZero feature gate) the target has no pod while
+    # idle, when no eviction is needed, and at least 1 while active
+    fewest = max(written if written is not None else default, 1)
+    return Scaler(target, fewest, field, written, default)
 
 
 def collect(
@@ -100,7 +124,7 @@ def collect(
         if budget.min_available is not None or budget.max_unavailable is not None:
             yield budget, paths, {k: format_path(p) for k, p in paths.items()}
         return
-    if obj.kind == "HorizontalPodAutoscaler":
+    if obj.kind == "HorizontalPodAutoscaler" or (obj.group, obj.kind) == SCALED_OBJECT:
         scaler = _scaler(obj)
         if scaler is not None:
             yield scaler, {}, {}
@@ -109,14 +133,25 @@ def collect(
         yield pods, {}, {}
 
 
+def _to_zero(scaler: Fact) -> bool:
+    """Whether the autoscaler takes its target down to no pod while idle."""
+    data = scaler.data
+    assert isinstance(data, Scaler)
+    return (data.default if data.written is None else data.written) == 0
+
+
 def _floor_text(scaler: Fact, subject: str) -> str:
     """``HorizontalPodAutoscaler app scales it down to its minReplicas 1``."""
     data = scaler.data
     assert isinstance(data, Scaler)
-    if data.written is None:
-        floor = f"{data.field} {data.fewest} (not set: the default)"
+    value = data.default if data.written is None else data.written
+    if _to_zero(scaler):
+        unset = ", the default" if data.written is None else ""
+        floor = f"{data.fewest} pod while active ({data.field} {value}{unset}: none while idle)"
+    elif data.written is None:
+        floor = f"{data.field} {value} (not set: the default)"
     else:
-        floor = f"its {data.field} {data.fewest}"
+        floor = f"its {data.field} {value}"
     return f"{describe(scaler)} scales {subject} down to {floor}"
 
 
@@ -133,7 +168,12 @@ def _floor_text(scaler: Fact, subject: str) -> str:
         "so `67%` of 3 pods is 3). A workload scaled by a HorizontalPodAutoscaler counts "
         "with the fewest pods the HPA runs it with, its `minReplicas` (1 when not set), "
         "whatever its own `replicas` says: at low load the budget then blocks every "
-        "eviction until the HPA scales up. Budgets that select a DaemonSet, Job or CronJob "
+        "eviction until the HPA scales up. A KEDA ScaledObject (`keda.sh`, read with or "
+        "without its CRD in the run; its `scaleTargetRef` names a Deployment unless it "
+        "says otherwise) counts the same with its `minReplicaCount`. At 0, KEDA's default, "
+        "the workload has no pod while idle, and nothing to evict, but 1 pod at least "
+        "while active, and it is judged at 1: a drain that comes while it works waits. "
+        "Budgets that select a DaemonSet, Job or CronJob "
         "(no fixed pod count) are not judged on `minAvailable`.",
         why="An eviction is allowed only while more pods than the budget demands are "
         "healthy. With no room at all, `kubectl drain` and cluster upgrades retry the "
@@ -144,6 +184,7 @@ def _floor_text(scaler: Fact, subject: str) -> str:
         "    matchLabels:\n      app: db",
     ),
     collect,
+    custom_kinds=(SCALED_OBJECT,),
 )
 def pdb_blocks_eviction(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
@@ -227,7 +268,8 @@ def pdb_blocks_eviction(
             fact,
             "minAvailable",
             f"{relation} when {when}: then no pod may be evicted, and node drains and "
-            f"upgrades wait until {'it scales' if len(scaled) == 1 else 'they scale'} up",
+            f"upgrades wait until {'it scales' if len(scaled) == 1 else 'they scale'} up"
+            + (" (or down to zero)" if any(_to_zero(s) for _, s in scaled) else ""),
             f"use maxUnavailable: 1, or raise {' / '.join(fields)} so that more pods run "
             "than minAvailable demands",
         )
