@@ -9,13 +9,12 @@ to write instead; ``kubelint explain`` and ``docs/rules.md`` render them.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kubelint.findings import Severity
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """The documentation of a rule, in the catalogue's fixed headings."""
 
     what: str
@@ -24,8 +23,7 @@ class RuleDoc:
     use_instead: str
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule's identity and documentation."""
 
     id: str

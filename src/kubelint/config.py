@@ -6,7 +6,6 @@ error that names the nearest valid one.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -86,8 +85,16 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_section(path: Path) -> bool:
     try:
-        return "kubelint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
+        return False
+    import tomllib
+
+    try:
+        return "kubelint" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
 
 
@@ -98,6 +105,8 @@ def load(path: Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             data = tomllib.loads(text).get("tool", {}).get("kubelint")
         except tomllib.TOMLDecodeError as exc:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class CrdVersion:
+class CrdVersion(NamedTuple):
     """One served version of a custom resource: its schema (as JSON text) and scope.
 
     The schema travels as text: CRDs are the largest documents of a run, workers send

@@ -15,9 +15,9 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kubelint import schema_store
 from kubelint.catalog import Rule, rule
@@ -28,7 +28,6 @@ from kubelint.loader import Document, LoadedFile, LoadProblem, Mark, decode, loa
 from kubelint.objects import KubeObject
 from kubelint.policy import Policy, Suppressions, matches, object_ignores
 from kubelint.positions import format_path, locate
-from kubelint.records import Record
 from kubelint.rule_api import Fact, FixSpec, RuleContext, RuleSpec, TextEdit, Violation
 from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
@@ -53,8 +52,7 @@ class CheckOptions:
     strict_refs: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectIdentity(Record):
+class ObjectIdentity(NamedTuple):
     """Who an object is, for checks across the run."""
 
     group: str
@@ -566,7 +564,7 @@ class _DocumentChecker:
         mark = locate(kube.root, path, violation.at, kube.start)
         fix = violation.fix
         if fix is not None:
-            fix = replace(fix, path=(*kube.prefix, *fix.path))
+            fix = fix._replace(path=(*kube.prefix, *fix.path))
         fix_mark = locate(kube.root, fix.path, fix.target, kube.start) if fix is not None else None
         self.report_rule(
             spec.rule,

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Any
-
-from kubelint.records import Record
+from typing import Any, NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -27,8 +24,7 @@ class Severity(enum.IntEnum):
         return cls[text.strip().upper()]
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectRef(Record):
+class ObjectRef(NamedTuple):
     """Which Kubernetes object a finding is about."""
 
     api_version: str
@@ -41,8 +37,7 @@ class ObjectRef(Record):
         return f"{self.api_version} {self.kind} {where}"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding(Record):
+class Finding(NamedTuple):
     """A problem found in a file.
 
     ``line`` and ``column`` are 1-based and point at the offending key or value;

@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from kubelint.yaml_values import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
 
 
-@dataclass(frozen=True, slots=True)
-class EventBackend:
+class EventBackend(NamedTuple):
     """A YAML event source: a parser factory, its event classes and its error classes."""
 
     name: str
@@ -132,8 +131,7 @@ def mark_of(raw: Any) -> Mark:
     return (raw.line, raw.column)
 
 
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Something wrong with the YAML itself, at a 0-based mark."""
 
     kind: str  # "syntax" | "duplicate-key"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from kubelint.findings import Finding, Severity
 from kubelint.rule_api import RuleSpec
@@ -115,7 +115,7 @@ class Policy:
                 return None
         level = self.severities.get(finding.rule)
         return (
-            replace(finding, severity=level)
+            finding._replace(severity=level)
             if level is not None and level != finding.severity
             else finding
         )

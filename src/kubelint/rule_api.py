@@ -15,20 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from kubelint.catalog import Rule, RuleDoc
 from kubelint.findings import ObjectRef, Severity
 from kubelint.loader import Mark
 from kubelint.objects import KubeObject
-from kubelint.records import Record
 from kubelint.validation import AT_VALUE, Path
 
 Safety = Literal["safe", "unsafe", "display-only"]
 
 
-@dataclass(frozen=True, slots=True)
-class TextEdit:
+class TextEdit(NamedTuple):
     """Replace ``old`` at a 0-based (line, column) with ``new`` (one line, exact text)."""
 
     line: int
@@ -37,8 +35,7 @@ class TextEdit:
     new: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A remedy: edits to the file, a title in the imperative, and how safe it is."""
 
     title: str
@@ -46,8 +43,7 @@ class Fix:
     safety: Safety = "safe"
 
 
-@dataclass(frozen=True, slots=True)
-class FixSpec:
+class FixSpec(NamedTuple):
     """A fix as a rule states it: replace the key or the value token at ``path``."""
 
     title: str
@@ -57,8 +53,7 @@ class FixSpec:
     safety: Safety = "safe"
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """What a rule found, at an object path."""
 
     path: Path
@@ -68,8 +63,7 @@ class Violation:
     fix: FixSpec | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     """Run-wide facts a check may need."""
 
     kubernetes_version: str
@@ -81,8 +75,7 @@ class RuleContext:
 ObjectCheck = Callable[[KubeObject, Mapping[str, Any], RuleContext], Iterator[Violation]]
 
 
-@dataclass(frozen=True, slots=True)
-class Fact(Record):
+class Fact(NamedTuple):
     """Something a cross-object rule collected from one object, with positions resolved."""
 
     rule: str
@@ -93,13 +86,12 @@ class Fact(Record):
     namespace: str | None
     name: str | None
     data: Any
-    marks: Mapping[str, Mark] = field(default_factory=dict)
-    fields: Mapping[str, str] = field(default_factory=dict)
+    marks: Mapping[str, Mark] = {}
+    fields: Mapping[str, str] = {}
     ignored: tuple[str, ...] = ()  # the object's kubelint.io/ignore entries
 
 
-@dataclass(frozen=True, slots=True)
-class CrossViolation:
+class CrossViolation(NamedTuple):
     """What a cross-object rule found: at a fact's position."""
 
     fact: Fact

@@ -6,7 +6,6 @@ here, so that an editor shows exactly what the command line reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,8 +19,7 @@ def normalise_version(text: str) -> str:
     return version.rsplit(".", 1)[0] if version.count(".") == 2 else version
 
 
-@dataclass(frozen=True, slots=True)
-class Overrides:
+class Overrides(NamedTuple):
     """What the command line says over the configuration (None and empty: nothing)."""
 
     kubernetes_version: str | None = None

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class SchemaDataError(RuntimeError):
@@ -58,8 +57,7 @@ def version_key(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-@dataclass(frozen=True, slots=True)
-class RemovedApi:
+class RemovedApi(NamedTuple):
     """An apiVersion/kind that the API server no longer serves."""
 
     api_version: str

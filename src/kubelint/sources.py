@@ -5,16 +5,15 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file to check: the path as shown to the user, and where to read it."""
 
     display: str
@@ -26,8 +25,7 @@ class UsageError(Exception):
     """A command-line input that cannot be used (exit code 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _IgnoreRule:
+class _IgnoreRule(NamedTuple):
     regex: re.Pattern[str]
     negate: bool
     dir_only: bool

@@ -15,8 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from kubelint.suggest import closest
 
@@ -28,8 +27,7 @@ AT_VALUE: Final = "value"
 AT_PARENT: Final = "parent"
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """A problem at an object path. ``rule`` is a core rule slug."""
 
     rule: str
