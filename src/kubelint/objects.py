@@ -21,6 +21,10 @@ POD_SPEC_PATHS: Final[dict[tuple[str, str], Path]] = {
     ("apps", "DaemonSet"): ("spec", "template", "spec"),
     ("batch", "Job"): ("spec", "template", "spec"),
     ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template", "spec"),
+    # removed in Kubernetes 1.16, still in old manifests: judged as what they mean
+    ("extensions", "Deployment"): ("spec", "template", "spec"),
+    ("extensions", "DaemonSet"): ("spec", "template", "spec"),
+    ("extensions", "ReplicaSet"): ("spec", "template", "spec"),
 }
 
 _POD_KINDS: Final = frozenset(kind for _, kind in POD_SPEC_PATHS)
