@@ -130,6 +130,12 @@ EXPORTED_METADATA = (
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
+def rule_options(spec: RuleSpec, options: CheckOptions) -> dict[str, Any]:
+    """A rule's options: its defaults, overridden by the configuration (by id or slug)."""
+    configured = options.rule_options.get(spec.id) or options.rule_options.get(spec.slug)
+    return {**spec.options, **(configured or {})}
+
+
 class Context:
     """Per-process state of a run: schemas, compiled validators, the CRD registry."""
 
@@ -145,17 +151,12 @@ class Context:
 
         specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
         self.policy = options.policy or Policy.build(specs, [], [], {}, {})
-        enabled = self.policy.enabled
-        self.object_rules = [s for s in specs if s.check is not None and s.id in enabled]
-        self.cross_rules = [s for s in specs if s.collect is not None and s.id in enabled]
-        self._merged_options: dict[str, Mapping[str, Any]] = {}
+        enabled = [s for s in specs if s.id in self.policy.enabled]
         #: (rule, its merged options) of the object rules and of the cross-object collectors
-        self.object_checks = [(s, self.options_of(s)) for s in self.object_rules]
-        self.collectors = [(s, self.options_of(s)) for s in self.cross_rules]
+        self.object_checks = [(s, rule_options(s, options)) for s in enabled if s.check]
+        self.collectors = [(s, rule_options(s, options)) for s in enabled if s.collect]
         #: custom resources some rule reads without their CRD: (group, kind)
-        self.custom_kinds = {
-            k for s in (*self.object_rules, *self.cross_rules) for k in s.custom_kinds
-        }
+        self.custom_kinds = {k for s in enabled for k in s.custom_kinds}
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
@@ -164,15 +165,6 @@ class Context:
         """Check the next files with these CRDs."""
         self.crds = crds
         self._crd_nodes = {}
-
-    def options_of(self, spec: RuleSpec) -> Mapping[str, Any]:
-        """A rule's options: its defaults, overridden by the configuration (merged once)."""
-        merged = self._merged_options.get(spec.id)
-        if merged is None:
-            rule_options = self.options.rule_options
-            configured = rule_options.get(spec.id) or rule_options.get(spec.slug)
-            merged = self._merged_options[spec.id] = {**spec.options, **(configured or {})}
-        return merged
 
     def crd_node(self, api_version: str, kind: str) -> Node | None:
         """The compiled schema of a registered custom resource."""
@@ -1123,11 +1115,11 @@ def across_objects(
     for spec in specs:
         if spec.cross_check is None or spec.id not in policy.enabled:
             continue
-        configured = options.rule_options.get(spec.id) or options.rule_options.get(spec.slug) or {}
-        rule_options = {**spec.options, **configured}
         try:
             violations = list(
-                spec.cross_check(facts_by_rule.get(spec.id, []), rule_options, context)
+                spec.cross_check(
+                    facts_by_rule.get(spec.id, []), rule_options(spec, options), context
+                )
             )
         except Exception as exc:  # a rule bug must not cost the run
             info = rule("internal-error")
