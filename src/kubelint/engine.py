@@ -1036,9 +1036,9 @@ def _check_all(
     stdin = sys.stdin.buffer.read() if any(s.location == STDIN for s in sources) else None
     builtin = schema_store.schemas_for(options.kubernetes_version).groups
     scans = [_scan(s, stdin, builtin) for s in sources]
-    crd_files = any(defines for defines, _ in scans)
-    first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
-    if not crd_files or len(first) == len(sources):
+    if any(defines for defines, _ in scans):
+        first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
+    else:  # no CRD in the run: one pass
         first = list(range(len(sources)))
     results: list[FileResult | None] = [None] * len(sources)
     checked = checker.check([sources[i] for i in first], stdin)
