@@ -133,6 +133,27 @@ def collect(
         yield pods, {}, {}
 
 
+def _count_pods(
+    selected: tuple[Fact, ...], scalers: Mapping[tuple[str | None, str, str], Fact]
+) -> tuple[int, list[tuple[Fact, Fact]]]:
+    """The pods of the selected workloads (-1: not a fixed number), with autoscalers counted
+    at their floor, and the (workload, autoscaler) pairs."""
+    total = 0
+    scaled: list[tuple[Fact, Fact]] = []
+    for p in selected:
+        assert isinstance(p.data, Pods)
+        replicas = p.data.replicas
+        scaler = scalers.get((p.namespace, p.kind, p.name or ""))
+        if scaler is not None:
+            assert isinstance(scaler.data, Scaler)
+            replicas = scaler.data.fewest
+            scaled.append((p, scaler))
+        if replicas is None:
+            return -1, scaled
+        total += replicas
+    return total, scaled
+
+
 def _to_zero(scaler: Fact) -> bool:
     """Whether the autoscaler takes its target down to no pod while idle."""
     data = scaler.data
@@ -191,6 +212,7 @@ def pdb_blocks_eviction(
 ) -> Iterator[CrossViolation]:
     """Budgets that leave no room for a single eviction."""
     pods = PodIndex(facts)
+    counted: dict[tuple[Any, ...], tuple[int, list[tuple[Fact, Fact]]]] = {}
     scalers: dict[tuple[str | None, str, str], Fact] = {}
     for fact in facts:
         if isinstance(fact.data, Scaler):
@@ -218,20 +240,10 @@ def pdb_blocks_eviction(
             continue
         selector = budget.selector
         selected = pods.selected(selector, fact.namespace)
-        total = 0
-        scaled: list[tuple[Fact, Fact]] = []  # (workload, its autoscaler)
-        for p in selected:
-            assert isinstance(p.data, Pods)
-            replicas = p.data.replicas
-            scaler = scalers.get((p.namespace, p.kind, p.name or ""))
-            if scaler is not None:
-                assert isinstance(scaler.data, Scaler)
-                replicas = scaler.data.fewest
-                scaled.append((p, scaler))
-            if replicas is None:
-                total = -1
-                break
-            total += replicas
+        selection = (selector.requirements, fact.namespace)
+        if selection not in counted:
+            counted[selection] = _count_pods(selected, scalers)
+        total, scaled = counted[selection]
         if total <= 0:
             continue
         needed = _scaled(budget.min_available, total)

@@ -135,14 +135,59 @@ def service_selector_no_match(
 _PORT_NAME = re.compile(r"(?=[a-z0-9-]{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 
 
-def _declared(ports: list[tuple[Fact, PodPort]]) -> str:
+def _declared(ports: list[PodPort]) -> str:
     names = sorted(
         {
             f"{p.number} ({p.name})" if p.name and p.number else str(p.name or p.number)
-            for _, p in ports
+            for p in ports
         }
     )
     return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+
+
+class _Selection:
+    """The workloads one selector selects in one namespace, and the ports their containers
+    declare, summed up once for every Service that uses that selector."""
+
+    __slots__ = (
+        "_declared_text",
+        "_meant",
+        "by_name",
+        "declared",
+        "mentioned",
+        "names",
+        "numbers",
+        "protocols",
+    )
+
+    def __init__(self, selected: tuple[Fact, ...]) -> None:
+        self.declared = [
+            port for p in selected if isinstance(p.data, Pods) for port in p.data.ports
+        ]
+        self.by_name: dict[str | None, list[PodPort]] = {}
+        for port in self.declared:
+            self.by_name.setdefault(port.name, []).append(port)
+        self.protocols = {name: {p.protocol for p in ports} for name, ports in self.by_name.items()}
+        self.names = [port.name for port in self.declared if port.name]
+        self.numbers = {port.number for port in self.declared}
+        self.mentioned: set[int] = set()
+        for p in selected:
+            if isinstance(p.data, Pods):
+                self.mentioned.update(p.data.mentioned)
+        self._meant: dict[str, str | None] = {}
+        self._declared_text: str | None = None
+
+    def meant(self, name: str) -> str | None:
+        """The declared port name closest to ``name``."""
+        if name not in self._meant:
+            self._meant[name] = closest(name, self.names)
+        return self._meant[name]
+
+    def declared_text(self) -> str:
+        """The declared ports, as the message lists them."""
+        if self._declared_text is None:
+            self._declared_text = _declared(self.declared)
+        return self._declared_text
 
 
 @cross_rule(
@@ -177,14 +222,17 @@ def service_target_port_unknown(
     """Service ports that point at no declared container port."""
     pods = PodIndex(facts)
     numeric = bool(options.get("numeric-ports", True))
+    selections: dict[tuple[Any, ...], _Selection] = {}
     for fact in facts:
         service = fact.data
         if not isinstance(service, ServiceFact):
             continue
         selected = pods.selected(service.selector, fact.namespace)
-        declared = [
-            (p, port) for p in selected if isinstance(p.data, Pods) for port in p.data.ports
-        ]
+        key = (service.selector.requirements, fact.namespace)
+        selection = selections.get(key)
+        if selection is None:
+            selection = selections[key] = _Selection(selected)
+        declared = selection.declared
         who = describe(selected[0]) if len(selected) == 1 else "the selected workloads"
         for port in service.ports:
             target = port.target if port.target is not None else port.port
@@ -192,10 +240,10 @@ def service_target_port_unknown(
             if isinstance(target, str) and selected:
                 if not _PORT_NAME.fullmatch(target) or "--" in target:
                     continue  # not a port name at all (a placeholder?): schema checks say so
-                same = [pp for _, pp in declared if pp.name == target]
+                same = selection.by_name.get(target, [])
                 if not same:
-                    names = [pp.name for _, pp in declared if pp.name]
-                    meant = closest(target, names)
+                    names = selection.names
+                    meant = selection.meant(target)
                     yield CrossViolation(
                         fact,
                         mark,
@@ -208,7 +256,7 @@ def service_target_port_unknown(
                             else "name the container port, or give the port number"
                         ),
                     )
-                elif not any(pp.protocol == port.protocol for pp in same):
+                elif port.protocol not in selection.protocols[target]:
                     yield CrossViolation(
                         fact,
                         mark,
@@ -217,9 +265,7 @@ def service_target_port_unknown(
                         f"set protocol: {same[0].protocol}, or declare a {port.protocol} port",
                     )
             elif isinstance(target, int) and numeric and declared:
-                if any(pp.number == target for _, pp in declared) or any(
-                    isinstance(p.data, Pods) and target in p.data.mentioned for p in selected
-                ):
+                if target in selection.numbers or target in selection.mentioned:
                     continue
                 what = (
                     f"targetPort {target} is"
@@ -229,7 +275,7 @@ def service_target_port_unknown(
                 yield CrossViolation(
                     fact,
                     mark,
-                    f"{what} not a containerPort of {who} (declared: {_declared(declared)})",
+                    f"{what} not a containerPort of {who} (declared: {selection.declared_text()})",
                     "point targetPort at a port the container listens on, or declare it",
                     severity=Severity.WARNING,
                 )

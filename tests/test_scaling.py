@@ -1,0 +1,144 @@
+"""Cost grows with the work: the cross-object step does linear work in the objects of a run.
+
+Timings belong in ``bench/``; these tests count operations instead, which no machine load
+can disturb: the label comparisons of selectors (``satisfies``) and the edit distances of
+did-you-mean searches, for a run of n and of 2n objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kubelint import engine, suggest
+from kubelint.checks import _crossref
+from kubelint.schema_store import latest_version
+from kubelint.sources import SourceFile
+
+APP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}-settings
+data:
+  LISTEN_ADDR: ":8080"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  selector:
+    matchLabels:
+      app: {label}
+  template:
+    metadata:
+      labels:
+        app: {label}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27.2
+        ports:
+        - name: http
+          containerPort: 8080
+        envFrom:
+        - configMapRef:
+            name: {name}-settings
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: {selects}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+"""
+
+
+class Counter:
+    """Counts the calls of a function it wraps."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.calls = 0
+
+    def __call__(self, *args: Any) -> Any:
+        self.calls += 1
+        return self.function(*args)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
+    """The label comparisons and edit distances done while the test runs."""
+    counters = {
+        "satisfies": Counter(_crossref.satisfies),
+        "edit_distance": Counter(suggest.edit_distance),
+    }
+    monkeypatch.setattr(_crossref, "satisfies", counters["satisfies"])
+    monkeypatch.setattr(suggest, "edit_distance", counters["edit_distance"])
+    return counters
+
+
+def _results(files: dict[str, str]) -> list[engine.FileResult]:
+    options = engine.CheckOptions(latest_version(), jobs=1)
+    context = engine.Context(options)
+    return [
+        engine.check_source(SourceFile(path, path), context, text.encode())
+        for path, text in files.items()
+    ]
+
+
+def _cross_work(
+    files: dict[str, str], counted: dict[str, Counter]
+) -> tuple[dict[str, int], list[str]]:
+    """The operations of the cross-object step alone, and the rules of its findings."""
+    results = _results(files)
+    options = engine.CheckOptions(latest_version(), jobs=1)
+    for counter in counted.values():
+        counter.calls = 0
+    kept, _ = engine.across_objects(results, options)
+    return {name: c.calls for name, c in counted.items()}, [f.rule for f in kept]
+
+
+def _shared_labels(apps: int) -> dict[str, str]:
+    """One file of ``apps`` apps whose workloads and Services all share the label app=web."""
+    text = "---\n".join(APP.format(name=f"web{i}", label="web", selects="web") for i in range(apps))
+    return {"same.yaml": text}
+
+
+def test_services_sharing_labels_cost_linear_work(counted: dict[str, Counter]) -> None:
+    small, small_rules = _cross_work(_shared_labels(60), counted)
+    large, large_rules = _cross_work(_shared_labels(120), counted)
+    assert small_rules == large_rules == []  # every Service selects pods: nothing to say
+    assert small["satisfies"] > 0
+    assert large["satisfies"] <= 2.2 * small["satisfies"], (small, large)
+
+
+def _sibling_apps(copies: int) -> dict[str, str]:
+    """``copies`` sibling copies of one repository whose Service selectors match nothing
+    (a typo in the label), each holding the same app names and labels."""
+    files = {}
+    for copy in range(copies):
+        for app in range(3):
+            text = APP.format(name=f"app{app}", label=f"app{app}", selects=f"ap{app}")
+            files[f"copies/c{copy}/apps/app{app}/manifest.yaml"] = text
+    return files
+
+
+def test_did_you_mean_across_sibling_copies_costs_linear_work(
+    counted: dict[str, Counter],
+) -> None:
+    small, small_rules = _cross_work(_sibling_apps(8), counted)
+    large, large_rules = _cross_work(_sibling_apps(16), counted)
+    # the typo is judged in every copy, once per Service
+    assert small_rules.count("KL060") == 8 * 3
+    assert large_rules.count("KL060") == 16 * 3
+    for name in ("satisfies", "edit_distance"):
+        assert large[name] <= 2.2 * max(1, small[name]), (name, small, large)
