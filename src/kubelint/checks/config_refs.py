@@ -164,6 +164,7 @@ def _checker(kind: _Kind) -> CrossCheck:
         keys: dict[tuple[str | None, str], frozenset[str] | None] = {}
         names: dict[str | None, set[str]] = {}
         where: dict[str, set[str | None]] = {}
+        typos: dict[tuple[str | None, str], str | None] = {}
         for fact in facts:
             if isinstance(fact.data, Named) and fact.name:
                 key = (fact.namespace, fact.name)
@@ -184,7 +185,10 @@ def _checker(kind: _Kind) -> CrossCheck:
                     if ref.name_mark in reported:
                         continue  # one finding per name, not one per item key
                     reported.add(ref.name_mark)
-                    meant = typo_of(ref.name, names.get(namespace, set()))
+                    typo = (namespace, ref.name)
+                    if typo not in typos:
+                        typos[typo] = typo_of(ref.name, names.get(namespace, set()))
+                    meant = typos[typo]
                     other = elsewhere(ref.name, namespace, where)
                     if not (meant or other or ctx.strict_refs):
                         continue
@@ -203,8 +207,8 @@ def _checker(kind: _Kind) -> CrossCheck:
                 meant = closest(ref.key, present)
                 holders = sorted(
                     str(ns)
-                    for (ns, name), held in keys.items()
-                    if name == ref.name and ns != namespace and held and ref.key in held
+                    for ns in where.get(ref.name, ())
+                    if ns != namespace and (held := keys[(ns, ref.name)]) and ref.key in held
                 )
                 listed = sorted(present)
                 if meant:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks._crossref import ScaleTarget, belonging, fields_of, scale_target, typo_of
+from kubelint.checks._crossref import Near, ScaleTarget, fields_of, scale_target, typo_of
 from kubelint.findings import Severity
 from kubelint.objects import KIND_GROUPS, KubeObject
 from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
@@ -68,7 +68,9 @@ def hpa_target_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """HPAs whose target is not in the run."""
-    objects: dict[tuple[str | None, str], list[Fact]] = {}
+    named: dict[tuple[str | None, str], Fact] = {}  # the first object of each name
+    #: the first object of each name and kind, and the API groups of all of them
+    typed: dict[tuple[str | None, str, str], tuple[Fact, set[str]]] = {}
     kinds: dict[tuple[str | None, str], set[str]] = {}
     where: dict[tuple[str, str], set[str | None]] = {}
     workloads: dict[str | None, list[Fact]] = {}
@@ -77,18 +79,23 @@ def hpa_target_missing(
     for fact in facts:
         if isinstance(fact.data, Present) and fact.name:
             workloads.setdefault(fact.namespace, []).append(fact)
-            objects.setdefault((fact.namespace, fact.name), []).append(fact)
+            named.setdefault((fact.namespace, fact.name), fact)
+            typed.setdefault((fact.namespace, fact.name, fact.kind), (fact, set()))[1].add(
+                fact.group
+            )
             kinds.setdefault((fact.namespace, fact.kind), set()).add(fact.name)
             where.setdefault((fact.kind, fact.name), set()).add(fact.namespace)
+    near: dict[str | None, Near] = {}
+    owned: dict[tuple[str | None, str], list[str]] = {}
+    typos: dict[tuple[str | None, str, str], str | None] = {}
     for fact in facts:
         target = fact.data
         if not isinstance(target, ScaleTarget):
             continue
-        same_name = objects.get((fact.namespace, target.name), [])
-        same_kind = [f for f in same_name if f.kind == target.kind]
-        if any(target.group is None or f.group == target.group for f in same_kind):
+        same_kind = typed.get((fact.namespace, target.name, target.kind))
+        if same_kind is not None and (target.group is None or target.group in same_kind[1]):
             continue
-        if same_kind:
+        if same_kind is not None:
             found = same_kind[0]
             yield CrossViolation(
                 fact,
@@ -99,8 +106,8 @@ def hpa_target_missing(
                 f"set apiVersion to {found.object_ref.api_version}",
             )
             continue
-        if same_name:
-            other = same_name[0]
+        other = named.get((fact.namespace, target.name))
+        if other is not None:
             yield CrossViolation(
                 fact,
                 "kind",
@@ -109,21 +116,25 @@ def hpa_target_missing(
                 f"set kind to {other.kind}, or point at the {target.kind} to scale",
             )
             continue
-        meant = typo_of(target.name, kinds.get((fact.namespace, target.kind), set()))
+        typo = (fact.namespace, target.kind, target.name)
+        if typo not in typos:
+            typos[typo] = typo_of(target.name, kinds.get((fact.namespace, target.kind), set()))
+        meant = typos[typo]
         others = sorted(
             ns or "" for ns in where.get((target.kind, target.name), set()) if ns != fact.namespace
         )
         # objects of a kind without a schema in the run are invisible to rules: only a
         # workload kind, or a kind seen in the run, can be missing from the app
         judged = target.kind in KIND_GROUPS["Controller"] or target.kind in seen_kinds
-        with_fact = belonging(fact.path, peers)
-        own = sorted(
-            {
-                f"{f.kind} {f.name}"
-                for f in workloads.get(fact.namespace, [])
-                if judged and with_fact(f.path)
-            }
-        )
+        own: list[str] = []
+        if judged:
+            app = (fact.namespace, fact.path)
+            if app not in owned:
+                if fact.namespace not in near:
+                    near[fact.namespace] = Near(workloads.get(fact.namespace, []))
+                found_here = near[fact.namespace].belonging(fact.path, peers)
+                owned[app] = sorted({f"{f.kind} {f.name}" for f in found_here})
+            own = owned[app]
         if not (ctx.strict_refs or meant or others or own):
             continue  # the cluster may have it
         if meant:

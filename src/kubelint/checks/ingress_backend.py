@@ -105,11 +105,48 @@ def collect(
         yield IngressFact(tuple(found)), paths, fields_of(paths)
 
 
+#: A Service port: (name, port, targetPort).
+Port = tuple[str | None, int | None, int | str | None]
+
+
+class _Ports:
+    """The ports of one Service, looked up by number and by name."""
+
+    __slots__ = ("_meant", "_ports", "_text", "names", "numbers", "targets")
+
+    def __init__(self, ports: list[Port]) -> None:
+        self._ports = ports
+        self.numbers = {number for _, number, _ in ports}
+        named = [name for name, _, _ in ports if name]
+        self.names = set(named)
+        #: the port whose targetPort is each value (the first such port), when it has a number
+        self.targets: dict[int | str, int] = {}
+        first: dict[int | str, int | None] = {}
+        for _, number, target in ports:
+            if target is not None and target not in first:
+                first[target] = number
+        self.targets = {t: n for t, n in first.items() if n is not None}
+        self._meant: dict[str, str | None] = {}
+        self._text: str | None = None
+
+    def meant(self, name: str) -> str | None:
+        """The port name closest to ``name``."""
+        if name not in self._meant:
+            self._meant[name] = closest(name, [n for n, _, _ in self._ports if n])
+        return self._meant[name]
+
+    def text(self) -> str:
+        """The ports, as the message lists them."""
+        if self._text is None:
+            self._text = _port_text(self._ports)
+        return self._text
+
+
 def _quoted(port: int | str) -> str:
     return f'"{port}"' if isinstance(port, str) else str(port)
 
 
-def _port_text(ports: tuple[tuple[str | None, int | None, int | str | None], ...]) -> str:
+def _port_text(ports: list[Port]) -> str:
     return ", ".join(
         f"{number} ({name})" if name and number else str(name or number)
         for name, number, _ in ports
@@ -152,32 +189,33 @@ def ingress_backend_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Ingress backends that point at no Service (or no port of it) in the run."""
-    services: dict[tuple[str | None, str], ServicePorts] = {}
+    #: the ports of each Service; defined twice: either definition may win, so the ports of both
+    services: dict[tuple[str | None, str], list[Port]] = {}
     by_namespace: dict[str | None, set[str]] = {}
     where: dict[str, set[str | None]] = {}
-    files: dict[str | None, list[Fact]] = {}  # the Services of each namespace
+    in_file: dict[tuple[str | None, str], set[str]] = {}  # the Services of each namespace and file
     for fact in facts:
         if isinstance(fact.data, ServicePorts) and fact.name:
-            files.setdefault(fact.namespace, []).append(fact)
-            key = (fact.namespace, fact.name)
-            known = services.get(key)
-            # defined twice: either definition may win, so accept the ports of both
-            services[key] = ServicePorts((known.ports if known else ()) + fact.data.ports)
+            in_file.setdefault((fact.namespace, fact.path), set()).add(fact.name)
+            services.setdefault((fact.namespace, fact.name), []).extend(fact.data.ports)
             by_namespace.setdefault(fact.namespace, set()).add(fact.name)
             where.setdefault(fact.name, set()).add(fact.namespace)
+    typos: dict[tuple[str | None, str], str | None] = {}
+    summaries: dict[tuple[str | None, str], _Ports] = {}
     for fact in facts:
         if not isinstance(fact.data, IngressFact):
             continue
         for backend in fact.data.backends:
             service = services.get((fact.namespace, backend.service))
             if service is None:
-                meant = typo_of(backend.service, by_namespace.get(fact.namespace, set()))
+                typo = (fact.namespace, backend.service)
+                if typo not in typos:
+                    typos[typo] = typo_of(backend.service, by_namespace.get(fact.namespace, set()))
+                meant = typos[typo]
                 other = elsewhere(backend.service, fact.namespace, where)
                 # Ingresses often route to Services installed otherwise (by an operator, a
                 # chart, kubectl expose): only a file that holds Services speaks for its app
-                own = sorted(
-                    {s.name or "" for s in files.get(fact.namespace, []) if s.path == fact.path}
-                )
+                own = sorted(in_file.get((fact.namespace, fact.path), ()))
                 if not (ctx.strict_refs or meant or other or own):
                     continue  # the cluster may have it
                 if meant:
@@ -197,25 +235,24 @@ def ingress_backend_missing(
                     severity=Severity.ERROR if ctx.strict_refs else None,
                 )
                 continue
-            if backend.port is None or not service.ports:
+            if backend.port is None or not service:
                 continue
-            if isinstance(backend.port, int):
-                has_port = any(number == backend.port for _, number, _ in service.ports)
-            else:
-                has_port = any(name == backend.port for name, _, _ in service.ports)
-            if has_port:
+            key = (fact.namespace, backend.service)
+            summary = summaries.get(key)
+            if summary is None:
+                summary = summaries[key] = _Ports(service)
+            if backend.port in (
+                summary.numbers if isinstance(backend.port, int) else summary.names
+            ):
                 continue
-            names = [name for name, _, _ in service.ports if name]
-            meant = closest(backend.port, names) if isinstance(backend.port, str) else None
-            target_of = [
-                (name, number) for name, number, target in service.ports if target == backend.port
-            ]
+            meant = summary.meant(backend.port) if isinstance(backend.port, str) else None
+            target_of = summary.targets.get(backend.port)
             if meant:
                 hint = f'did you mean "{meant}"?'
-            elif target_of and target_of[0][1] is not None:
+            elif target_of is not None:
                 hint = (
                     f"{_quoted(backend.port)} is the targetPort (on the pods) of Service port "
-                    f"{target_of[0][1]}: a backend names the Service's port"
+                    f"{target_of}: a backend names the Service's port"
                 )
             else:
                 hint = "use one of the Service's ports"
@@ -223,6 +260,6 @@ def ingress_backend_missing(
                 fact,
                 backend.port_mark,
                 f"port {_quoted(backend.port)} is not a port of Service {backend.service} "
-                f"(ports: {_port_text(service.ports)})",
+                f"(ports: {summary.text()})",
                 hint,
             )
