@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import time
 
-from kubelint.loader import MAX_DEPTH, YamlMap, YamlSeq, decode, load_text, mark_of
+from kubelint.loader import (
+    MAX_DEPTH,
+    YamlMap,
+    YamlSeq,
+    decode,
+    load_text,
+    mark_of,
+    pack_mark,
+)
 
 
 def test_values_and_marks() -> None:
@@ -54,6 +62,29 @@ def test_a_broken_document_spares_the_others() -> None:
     (problem,) = loaded.problems
     assert problem.kind == "syntax"
     assert problem.mark[0] in (3, 4)
+
+
+def test_a_part_of_a_file_keeps_the_positions_of_the_file() -> None:
+    text = "a: 1\n---\nb: [1, 2\n---\nc:\n  - 3\n"
+    whole = load_text("# a comment\n" * 1000 + text)
+    part = load_text(text, first_line=1000)
+    assert part.first_line == 1000
+    assert [d.value for d in part.documents] == [d.value for d in whole.documents]
+    assert [(d.start_line, d.end_line, d.start_mark) for d in part.documents] == [
+        (d.start_line, d.end_line, d.start_mark) for d in whole.documents
+    ]
+    assert part.problems == whole.problems
+    items = part.documents[-1].value["c"]
+    assert [mark_of(m) for m in items.marks] == [(1005, 4)]
+
+
+def test_marks_are_packed_ints() -> None:
+    (document,) = load_text("k: " + "v" * 70_000 + "\nlast: 1\n").documents
+    key_mark, value_mark = document.value.marks["last"]
+    assert isinstance(key_mark, int)
+    assert mark_of(key_mark) == (1, 0)
+    assert mark_of(value_mark) == (1, 6)
+    assert mark_of(pack_mark(5_000_000, 80_000)) == (5_000_000, 80_000)
 
 
 def test_alias_bomb_is_stopped_quickly() -> None:

@@ -105,27 +105,42 @@ MAX_EXPANDED_NODES: Final = 1_000_000
 #: 0-based (line, column) pairs; converted to 1-based only when reported.
 Mark = tuple[int, int]
 
+#: A mark as a document keeps it: one int, ``line << 32 | column`` (read it with
+#: :func:`mark_of`). A pair of ints costs three objects, a parser mark as much; a
+#: document holds two marks per key.
+PackedMark = int
+
+_COLUMN_BITS: Final = 32
+_COLUMN_MASK: Final = (1 << _COLUMN_BITS) - 1
+
 
 class YamlMap(dict[str, Any]):
     """A mapping that remembers, per key, where the key and its value were written.
 
-    ``marks[key]`` is ``(key_mark, value_mark)``; marks are the parser's objects with
-    0-based ``line`` and ``column`` (use :func:`mark_of`).
+    ``marks[key]`` is ``(key_mark, value_mark)``, packed marks (read them with
+    :func:`mark_of`).
     """
 
     __slots__ = ("marks",)
-    marks: dict[str, tuple[Any, Any]]
+    marks: dict[str, tuple[PackedMark, PackedMark]]
 
 
 class YamlSeq(list[Any]):
-    """A sequence that remembers where each item was written (``marks[i]``)."""
+    """A sequence that remembers where each item was written (``marks[i]``, packed)."""
 
     __slots__ = ("marks",)
-    marks: list[Any]
+    marks: list[PackedMark]
+
+
+def pack_mark(line: int, column: int) -> PackedMark:
+    """A 0-based (line, column) as a document keeps it."""
+    return line << _COLUMN_BITS | column
 
 
 def mark_of(raw: Any) -> Mark:
-    """A parser mark (or a ready pair) as a 0-based (line, column) pair."""
+    """A packed mark, a parser mark or a ready pair as a 0-based (line, column) pair."""
+    if type(raw) is int:
+        return (raw >> _COLUMN_BITS, raw & _COLUMN_MASK)
     if isinstance(raw, tuple):
         return raw
     return (raw.line, raw.column)
@@ -154,11 +169,16 @@ class Document:
 
 @dataclass(slots=True)
 class LoadedFile:
-    """Everything read from one file: documents, file-level problems, its text."""
+    """Everything read from one file: documents, file-level problems, its text.
+
+    ``text`` is the whole file, or for a part of a big file the part, which begins at
+    line ``first_line`` of the file (marks are the file's).
+    """
 
     text: str
     documents: list[Document]
     problems: list[LoadProblem]
+    first_line: int = 0
 
     @property
     def lines(self) -> list[str]:
@@ -210,23 +230,27 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def load_text(text: str, backend: EventBackend | None = None) -> LoadedFile:
-    """Read every document of ``text``; a syntax error costs only its own document."""
+def load_text(text: str, backend: EventBackend | None = None, first_line: int = 0) -> LoadedFile:
+    """Read every document of ``text``; a syntax error costs only its own document.
+
+    ``first_line`` is the line of a file where ``text`` begins (a part of a big file):
+    every mark counts from the file's first line.
+    """
     try:
-        documents = list(_iter_documents(text, 0, 0, backend))
-        return LoadedFile(text, documents, [])
+        documents = list(_iter_documents(text, first_line, 0, backend))
+        return LoadedFile(text, documents, [], first_line)
     except _ParseFailure:
         pass
     documents = []
     problems: list[LoadProblem] = []
-    for chunk_text, first_line, index in _split_documents(text):
+    for chunk_text, chunk_line, index in _split_documents(text):
         try:
-            for doc in _iter_documents(chunk_text, first_line, index, backend):
+            for doc in _iter_documents(chunk_text, first_line + chunk_line, index, backend):
                 doc.index = len(documents)
                 documents.append(doc)
         except _ParseFailure as failure:
             problems.append(failure.problem)
-    return LoadedFile(text, documents, problems)
+    return LoadedFile(text, documents, problems, first_line)
 
 
 class _ParseFailure(Exception):
@@ -236,32 +260,42 @@ class _ParseFailure(Exception):
 
 
 def _split_documents(text: str) -> Iterator[tuple[str, int, int]]:
-    """Cut the text at document markers so that one broken document spares the others."""
+    """Cut the text at document markers so that one broken document spares the others;
+    yields each chunk with the line it begins at and its index."""
     starts = [0] + [m.start() for m in _DOC_SEPARATOR.finditer(text)]
     index = 0
+    line = 0  # of ``begin``, counted as the chunks go by: linear in the text
+    counted = 0
     for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        line += text.count("\n", counted, begin)
+        counted = begin
         chunk = text[begin:end]
         if not chunk.strip():
             continue
-        # keep line numbers: pad with the newlines that preceded the chunk
-        yield chunk, text.count("\n", 0, begin), index
+        yield chunk, line, index
         index += 1
 
 
-def _syntax_problem(exc: Exception, text: str, backend: EventBackend) -> LoadProblem:
+def _syntax_problem(
+    exc: Exception, text: str, backend: EventBackend, line_offset: int = 0
+) -> LoadProblem:
+    """The problem of a parse error in ``text``, which begins at line ``line_offset``."""
     problem_mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, backend.marked_error) and problem_mark is not None:
         mark = (problem_mark.line, problem_mark.column)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        return LoadProblem("syntax", message, mark, _syntax_hint(problem, text, mark[0]))
+        hint = _syntax_hint(problem, text, mark[0])
+        return LoadProblem("syntax", message, (mark[0] + line_offset, mark[1]), hint)
     if isinstance(exc, backend.reader_error):
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position)
         column = position - (text.rfind("\n", 0, position) + 1)
         reason = getattr(exc, "reason", str(exc))
-        return LoadProblem("syntax", f"unreadable character: {reason}", (line, column))
+        return LoadProblem(
+            "syntax", f"unreadable character: {reason}", (line + line_offset, column)
+        )
     return LoadProblem("syntax", f"YAML syntax error: {exc}", (0, 0))
 
 
@@ -282,13 +316,13 @@ def _syntax_hint(problem: str, text: str, line: int) -> str | None:
 def _iter_documents(
     text: str, line_offset: int, first_index: int, backend: EventBackend | None = None
 ) -> Iterator[Document]:
-    """Yield the documents of ``text``; raise _ParseFailure on the first syntax error."""
+    """Yield the documents of ``text``, which begins at line ``line_offset`` of its file;
+    raise _ParseFailure on the first syntax error."""
     backend = backend or BACKEND
-    source = "\n" * line_offset + text if line_offset else text  # positions need no shifting
     index = first_index
     parser: Any = None
     try:
-        parser = backend.make_parser(source)
+        parser = backend.make_parser(text)
         get_event = parser.get_event
         get_event()  # StreamStart
         stream_end = backend.stream_end
@@ -297,12 +331,13 @@ def _iter_documents(
             if type(event) is stream_end:
                 return
             start = event.start_mark
-            document = Document(index, start.line, start.line, None, (start.line, start.column))
-            _Builder(get_event, document, backend).build()
+            line = start.line + line_offset
+            document = Document(index, line, line, None, (line, start.column))
+            _Builder(get_event, document, backend, line_offset).build()
             index += 1
             yield document
     except backend.error as exc:
-        raise _ParseFailure(_syntax_problem(exc, source, backend)) from exc
+        raise _ParseFailure(_syntax_problem(exc, text, backend, line_offset)) from exc
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
@@ -310,14 +345,28 @@ def _iter_documents(
 
 
 class _Builder:
-    """Builds one document's value from parser events, with marks and guards."""
+    """Builds one document's value from parser events, with marks and guards.
 
-    __slots__ = ("anchors", "backend", "document", "expanded", "get_event", "open_anchors")
+    Marks become (line, column) pairs as they are read, ``line_offset`` added to lines.
+    """
 
-    def __init__(self, get_event: Any, document: Document, backend: EventBackend) -> None:
+    __slots__ = (
+        "anchors",
+        "backend",
+        "document",
+        "expanded",
+        "get_event",
+        "line_offset",
+        "open_anchors",
+    )
+
+    def __init__(
+        self, get_event: Any, document: Document, backend: EventBackend, line_offset: int = 0
+    ) -> None:
         self.get_event = get_event
         self.backend = backend
         self.document = document
+        self.line_offset = line_offset
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.expanded = 0
@@ -337,7 +386,7 @@ class _Builder:
         while True:
             event: Any = get_event()
             if type(event) is document_end:
-                self.document.end_line = mark_of(event.end_mark)[0]
+                self.document.end_line = event.end_mark.line + self.line_offset
                 return
 
     def _build_root(self) -> Any:
@@ -349,6 +398,7 @@ class _Builder:
         #              start_mark]
         stack: list[list[Any]] = []
         root: Any = None
+        offset = self.line_offset
         backend = self.backend
         scalar_event, alias_event = backend.scalar, backend.alias
         map_start, seq_start = backend.mapping_start, backend.sequence_start
@@ -358,7 +408,8 @@ class _Builder:
             event = get_event()
             kind = type(event)
             if kind is scalar_event:
-                mark: Any = event.start_mark
+                raw = event.start_mark
+                mark: PackedMark = (raw.line + offset) << _COLUMN_BITS | raw.column
                 text = event.value
                 tag = event.tag
                 if tag is not None and tag != "!":
@@ -375,10 +426,10 @@ class _Builder:
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
             elif kind is map_start or kind is seq_start:
+                raw = event.start_mark
+                start = (raw.line + offset) << _COLUMN_BITS | raw.column
                 if len(stack) >= MAX_DEPTH:
-                    raise _BuildError(
-                        f"nesting deeper than {MAX_DEPTH} levels", mark_of(event.start_mark)
-                    )
+                    raise _BuildError(f"nesting deeper than {MAX_DEPTH} levels", mark_of(start))
                 marks: Any
                 if kind is map_start:
                     container: Any = YamlMap()
@@ -389,7 +440,6 @@ class _Builder:
                 anchor = event.anchor
                 if anchor is not None:
                     self.open_anchors.add(anchor)
-                start = event.start_mark
                 stack.append([container, _NO_KEY, start, anchor, 1, None, marks, start])
                 self.expanded += 1
                 continue
@@ -400,7 +450,8 @@ class _Builder:
                     self.open_anchors.discard(anchor)
                     anchors[anchor] = (value, weight)
             elif kind is alias_event:
-                mark = event.start_mark
+                raw = event.start_mark
+                mark = (raw.line + offset) << _COLUMN_BITS | raw.column
                 name = event.anchor
                 if name in self.open_anchors:
                     raise _BuildError(
@@ -420,7 +471,8 @@ class _Builder:
                         mark_of(mark),
                     )
             elif kind is document_end:
-                end = mark_of(event.end_mark)
+                raw = event.end_mark
+                end = (raw.line + offset, raw.column)
                 document.end_line = (
                     end[0] - 1 if end[1] == 0 and end[0] > document.start_line else end[0]
                 )
@@ -489,7 +541,7 @@ _NO_KEY: Final = object()
 _MERGE: Final = object()
 
 
-def _merge_into(target: YamlMap, source: Any, mark: Any) -> set[str]:
+def _merge_into(target: YamlMap, source: Any, mark: PackedMark) -> set[str]:
     """Apply a ``<<`` merge key the way kubectl's decoder does (in order, later wins)."""
     sources = [source] if isinstance(source, YamlMap) else source
     if not isinstance(sources, list) or not all(isinstance(s, YamlMap) for s in sources):
