@@ -24,7 +24,17 @@ from kubelint.catalog import Rule, rule
 from kubelint.crds import CrdRegistry, versions_of_crd
 from kubelint.field_checks import build_hooks, name_issues
 from kubelint.findings import Finding, ObjectRef
-from kubelint.loader import Document, LoadedFile, LoadProblem, Mark, decode, load_text
+from kubelint.loader import (
+    Document,
+    LoadedFile,
+    LoadProblem,
+    Mark,
+    PackedMark,
+    decode,
+    load_text,
+    mark_of,
+    pack_mark,
+)
 from kubelint.objects import KubeObject
 from kubelint.policy import Policy, Suppressions, matches, object_ignores
 from kubelint.positions import format_path, locate
@@ -160,6 +170,17 @@ class Context:
         self.rule_context = RuleContext(
             options.kubernetes_version, options.namespace, options.strict_refs
         )
+        self._rule_ids: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._fields: dict[tuple[tuple[str, str], ...], Mapping[str, str]] = {}
+
+    def rule_ids(self, *ids: str) -> tuple[str, ...]:
+        """``ids`` as one shared tuple (facts of many objects name the same rules)."""
+        return self._rule_ids.setdefault(ids, ids)
+
+    def shared_fields(self, fields: Mapping[str, str]) -> Mapping[str, str]:
+        """``fields`` as one shared mapping: the fields of facts repeat from object to
+        object (``spec.selector.app``), and facts are kept to the end of a run."""
+        return self._fields.setdefault(tuple(fields.items()), fields)
 
     def use_crds(self, crds: CrdRegistry) -> None:
         """Check the next files with these CRDs."""
@@ -234,18 +255,19 @@ class _DocumentChecker:
     ) -> None:
         """Record a finding of any rule; the object's ignore annotation applies."""
         line, column = mark
+        number = line + 1
         finding = Finding(
             path=self.source.display,
-            line=line + 1,
+            line=number,
             column=column + 1,
             rule=info.id,
             name=info.slug,
             severity=info.severity,
             message=message,
-            suggestion=suggestion,
-            end_line=line + 1,
+            suggestion=_shared(suggestion),
+            end_line=number,
             end_column=column + 1 + self._token_length(mark),
-            field=field_path,
+            field=_shared(field_path),
             object_ref=obj,
             fix=self._text_fix(fix, fix_mark or mark) if fix is not None else None,
         )
@@ -341,7 +363,10 @@ class _DocumentChecker:
                 field_path=format_path(prefix) or None,
             )
             return
-        group = schema_store.group_of(api_version)
+        # these repeat from object to object, and objects are kept (references, facts)
+        # until the end of a run: one string each
+        api_version, kind = sys.intern(api_version), sys.intern(kind)
+        group = sys.intern(schema_store.group_of(api_version))
         if group in NOT_RESOURCES_GROUPS or (api_version == "v1" and kind == "Config"):
             self.result.skipped["client-config"] += 1
             return
@@ -522,16 +547,28 @@ class _DocumentChecker:
                 self.report(
                     "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
                 )
+        facts = self.result.facts
+        first = len(facts)  # this object's facts are facts[first:]
         for spec, options in ctx.collectors:
             if partial or (spec.kinds and kind not in spec.kinds):
                 continue
             assert spec.collect is not None
+            shared_up_to = first  # facts shared with this rule must keep its order
             try:
-                for data, paths, fields in spec.collect(kube, options, ctx.rule_context):
-                    marks = {key: kube.mark(path) for key, path in paths.items()}
-                    self.result.facts.append(
+                for data, paths, texts in spec.collect(kube, options, ctx.rule_context):
+                    marks: Mapping[str, PackedMark] = {
+                        k: pack_mark(*kube.mark(path)) for k, path in paths.items()
+                    } or _NO_MARKS
+                    fields = ctx.shared_fields(texts) if texts else _NO_FIELDS
+                    index = _same_fact(facts, shared_up_to, data, marks, fields)
+                    if index is not None:  # collected by an earlier rule: one fact for both
+                        known = facts[index]
+                        facts[index] = known._replace(rules=ctx.rule_ids(*known.rules, spec.id))
+                        shared_up_to = index + 1
+                        continue
+                    facts.append(
                         Fact(
-                            spec.id,
+                            ctx.rule_ids(spec.id),
                             kube.path,
                             ref,
                             kube.group,
@@ -544,6 +581,7 @@ class _DocumentChecker:
                             self.object_ignores,
                         )
                     )
+                    shared_up_to = len(facts)
             except Exception as exc:
                 self.report(
                     "internal-error", kube.start, f"rule {spec.id} failed on this object: {exc!r}"
@@ -775,6 +813,34 @@ class _DocumentChecker:
             field_path=format_path(first_path),
             obj=ref,
         )
+
+
+#: Shared by the facts without marks or fields (most): one object, pickled once per message.
+_NO_MARKS: Mapping[str, PackedMark] = {}
+_NO_FIELDS: Mapping[str, str] = {}
+
+
+def _shared(text: str | None) -> str | None:
+    """One string for texts that repeat from finding to finding (fields, suggestions)."""
+    return None if text is None else sys.intern(text)
+
+
+def _same_fact(
+    facts: list[Fact],
+    start: int,
+    data: Any,
+    marks: Mapping[str, PackedMark],
+    fields: Mapping[str, str],
+) -> int | None:
+    """The index, from ``start`` on, of a fact holding this very ``data`` at the same marks.
+
+    Rules that read the same thing of an object (the pods of a workload) share one fact.
+    """
+    for index in range(start, len(facts)):
+        fact = facts[index]
+        if fact.data is data and fact.marks == marks and fact.fields == fields:
+            return index
+    return None
 
 
 def _removed_kind(group: str, kind: str) -> schema_store.RemovedApi | None:
@@ -1111,7 +1177,8 @@ def across_objects(
     facts_by_rule: dict[str, list[Fact]] = {}
     for result in results:
         for fact in result.facts:
-            facts_by_rule.setdefault(fact.rule, []).append(fact)
+            for rule_id in fact.rules:
+                facts_by_rule.setdefault(rule_id, []).append(fact)
     for spec in specs:
         if spec.cross_check is None or spec.id not in policy.enabled:
             continue
@@ -1141,7 +1208,7 @@ def across_objects(
             continue
         for violation in violations:
             fact = violation.fact
-            line, column = fact.marks.get(violation.mark_key, (0, 0))
+            line, column = mark_of(fact.marks.get(violation.mark_key, 0))
             raw.append(
                 (
                     Finding(

@@ -19,7 +19,7 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.catalog import Rule, RuleDoc
 from kubelint.findings import ObjectRef, Severity
-from kubelint.loader import Mark
+from kubelint.loader import PackedMark
 from kubelint.objects import KubeObject
 from kubelint.validation import AT_VALUE, Path
 
@@ -76,9 +76,13 @@ ObjectCheck = Callable[[KubeObject, Mapping[str, Any], RuleContext], Iterator[Vi
 
 
 class Fact(NamedTuple):
-    """Something a cross-object rule collected from one object, with positions resolved."""
+    """Something cross-object rules collected from one object, with positions resolved.
 
-    rule: str
+    ``rules`` are the rules that collected it: rules that read the same thing of an
+    object (the pods of a workload) share one fact.
+    """
+
+    rules: tuple[str, ...]
     path: str
     object_ref: ObjectRef
     group: str
@@ -86,7 +90,7 @@ class Fact(NamedTuple):
     namespace: str | None
     name: str | None
     data: Any
-    marks: Mapping[str, Mark] = {}
+    marks: Mapping[str, PackedMark] = {}  # by mark key (read with loader.mark_of)
     fields: Mapping[str, str] = {}
     ignored: tuple[str, ...] = ()  # the object's kubelint.io/ignore entries
 

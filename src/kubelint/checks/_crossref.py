@@ -13,6 +13,7 @@ import bisect
 import functools
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, NamedTuple
 
@@ -89,7 +90,8 @@ def _labels(value: Any) -> dict[str, str]:
     for key, raw in value.items():
         text = label_text(raw)
         if isinstance(key, str) and text is not None:
-            labels[key] = text
+            # labels repeat from workload to workload: one string each per message
+            labels[sys.intern(key)] = sys.intern(text)
     return labels
 
 
@@ -170,10 +172,19 @@ def _replicas(obj: KubeObject) -> int | None:
 _NUMBER = re.compile(r"(?<![0-9])[0-9]{2,5}(?![0-9])")
 
 
+#: The labels each controller adds with values not known in advance: shared by every
+#: workload of the kind (a run keeps the pods of every workload until its end).
+_ANY_VALUE_LABELS: Final[dict[str, dict[str, tuple[str, ...] | None]]] = {
+    kind: dict.fromkeys(keys, None) for kind, keys in _CONTROLLER_LABELS.items()
+}
+_NO_LABELS: Final[dict[str, tuple[str, ...] | None]] = {}
+_NO_NUMBERS: Final[frozenset[int]] = frozenset()
+
+
 def _pods(obj: KubeObject, spec: dict[str, Any], labels: Any, replicas: int | None) -> Pods:
-    generated: dict[str, tuple[str, ...] | None] = dict.fromkeys(
-        _CONTROLLER_LABELS.get(obj.kind, ()), None
-    )
+    generated = _ANY_VALUE_LABELS.get(obj.kind, _NO_LABELS)
+    if obj.kind in ("StatefulSet", "Job") and obj.name:
+        generated = dict(generated)
     if obj.kind == "StatefulSet" and obj.name:
         count = replicas if replicas is not None else 0
         small = count < 1000
@@ -205,14 +216,20 @@ def _pods(obj: KubeObject, spec: dict[str, Any], labels: Any, replicas: int | No
                 ports.append(
                     PodPort(
                         cname,
-                        name if isinstance(name, str) else None,
+                        sys.intern(name) if isinstance(name, str) else None,
                         number
                         if isinstance(number, int) and not isinstance(number, bool)
                         else None,
                         protocol if isinstance(protocol, str) else "TCP",
                     )
                 )
-    return Pods(_labels(labels), generated, tuple(ports), replicas, frozenset(mentioned))
+    return Pods(
+        _labels(labels),
+        generated,
+        tuple(ports),
+        replicas,
+        frozenset(mentioned) if mentioned else _NO_NUMBERS,
+    )
 
 
 def _numbers(container: dict[str, Any]) -> set[int]:
@@ -299,7 +316,7 @@ def map_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] | N
         if not isinstance(key, str) or text is None:
             return None
         marks[f"req{len(requirements)}"] = (*path, key)
-        requirements.append((key, "In", (text,)))
+        requirements.append((sys.intern(key), "In", (sys.intern(text),)))
     return Selector(tuple(requirements)), marks
 
 
@@ -340,9 +357,10 @@ def label_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] |
 
 
 class Named(NamedTuple):
-    """An object that others refer to by name; ``keys`` are its data keys (None: unknown)."""
+    """An object that others refer to by name; ``keys`` are its data keys (None: unknown;
+    a tuple, a third of the memory of a frozenset, for a fact kept to the end of a run)."""
 
-    keys: frozenset[str] | None = None
+    keys: tuple[str, ...] | None = None
     ports: tuple[tuple[str | None, int | None], ...] = ()  # a Service's (name, port)
 
 
@@ -355,6 +373,10 @@ def pods_fact(obj: KubeObject) -> Iterator[tuple[Any, dict[str, Path], dict[str,
 def fields_of(paths: Mapping[str, Path]) -> dict[str, str]:
     """The field text of every mark."""
     return {key: format_path(path) for key, path in paths.items()}
+
+
+#: Answers that took more candidates than this are kept for the next selector that asks.
+_WORTH_KEEPING: Final = 8
 
 
 class Near:
@@ -470,11 +492,13 @@ class PodIndex:
             candidates = self._candidates(selector)
             if candidates is None:
                 candidates = self._by_namespace.get(namespace, [])
-            found = self._memo[key] = tuple(
+            found = tuple(
                 self._facts[i]
                 for i in candidates
                 if self._facts[i].namespace == namespace and selector.matches(self._pods[i])
             )
+            if len(candidates) > _WORTH_KEEPING:  # cheap to find again otherwise
+                self._memo[key] = found
         return found
 
     def selected_anywhere(self, selector: Selector) -> tuple[Fact, ...]:

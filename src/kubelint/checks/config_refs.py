@@ -11,6 +11,7 @@ with ``--strict-refs``. A key that the object of the run does not have is an err
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -129,7 +130,7 @@ def _references(obj: KubeObject, kind: _Kind) -> tuple[list[Ref], dict[str, Path
     return found.refs, found.paths
 
 
-def _keys(obj: KubeObject, kind: _Kind) -> frozenset[str] | None:
+def _keys(obj: KubeObject, kind: _Kind) -> tuple[str, ...] | None:
     """The keys of a ConfigMap or Secret; None when something else fills them in."""
     if kind is SECRET and obj.get(("type",)) in _FILLED_BY_CONTROLLER:
         return None
@@ -137,8 +138,8 @@ def _keys(obj: KubeObject, kind: _Kind) -> frozenset[str] | None:
     for data_field in kind.data_fields:
         data = obj.get((data_field,))
         if isinstance(data, dict):
-            keys.update(k for k in data if isinstance(k, str))
-    return frozenset(keys) if keys else None
+            keys.update(sys.intern(k) for k in data if isinstance(k, str))
+    return tuple(keys) if keys else None
 
 
 def _collector(kind: _Kind) -> CollectFn:
@@ -160,6 +161,8 @@ def _checker(kind: _Kind) -> CrossCheck:
     def check(
         facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
     ) -> Iterator[CrossViolation]:
+        if not any(isinstance(f.data, Refs) for f in facts):
+            return
         ignored = [str(p) for p in options.get("ignore") or []]
         keys: dict[tuple[str | None, str], frozenset[str] | None] = {}
         names: dict[str | None, set[str]] = {}
@@ -168,7 +171,8 @@ def _checker(kind: _Kind) -> CrossCheck:
         for fact in facts:
             if isinstance(fact.data, Named) and fact.name:
                 key = (fact.namespace, fact.name)
-                known, more = keys.get(key, frozenset()), fact.data.keys
+                known = keys.get(key, frozenset())
+                more = None if fact.data.keys is None else frozenset(fact.data.keys)
                 # defined twice: either definition may win, so accept the keys of both
                 keys[key] = None if known is None or more is None else known | more
                 names.setdefault(fact.namespace, set()).add(fact.name)

@@ -68,6 +68,8 @@ def hpa_target_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """HPAs whose target is not in the run."""
+    if not any(isinstance(f.data, ScaleTarget) for f in facts):
+        return
     named: dict[tuple[str | None, str], Fact] = {}  # the first object of each name
     #: the first object of each name and kind, and the API groups of all of them
     typed: dict[tuple[str | None, str, str], tuple[Fact, set[str]]] = {}

@@ -189,6 +189,8 @@ def ingress_backend_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Ingress backends that point at no Service (or no port of it) in the run."""
+    if not any(isinstance(f.data, IngressFact) for f in facts):
+        return
     #: the ports of each Service; defined twice: either definition may win, so the ports of both
     services: dict[tuple[str | None, str], list[Port]] = {}
     by_namespace: dict[str | None, set[str]] = {}

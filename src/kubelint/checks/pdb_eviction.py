@@ -211,6 +211,8 @@ def pdb_blocks_eviction(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Budgets that leave no room for a single eviction."""
+    if not any(isinstance(f.data, Budget) for f in facts):
+        return
     pods = PodIndex(facts)
     counted: dict[tuple[Any, ...], tuple[int, list[tuple[Fact, Fact]]]] = {}
     scalers: dict[tuple[str | None, str, str], Fact] = {}

@@ -38,6 +38,8 @@ def _selecting(
 
 
 def _no_match(facts: list[Fact], ctx: RuleContext, what: str) -> Iterator[CrossViolation]:
+    if not any(isinstance(f.data, Selecting) for f in facts):
+        return
     pods = PodIndex(facts)
     peers = frozenset(f.path for f in facts if isinstance(f.data, Selecting))
     for fact in facts:

@@ -77,7 +77,9 @@ def collect(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
     """Services with a selector, and the pods of every workload."""
-    service = _service(obj)
+    if "service" not in obj.memo:  # one fact for both rules of this module
+        obj.memo["service"] = _service(obj)
+    service: tuple[ServiceFact, dict[str, Path]] | None = obj.memo["service"]
     if service is not None:
         yield service[0], service[1], fields_of(service[1])
         return
@@ -121,6 +123,8 @@ def service_selector_no_match(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Services whose selector selects no pods of the run."""
+    if not any(isinstance(f.data, ServiceFact) for f in facts):
+        return
     pods = PodIndex(facts)
     peers = frozenset(f.path for f in facts if isinstance(f.data, ServiceFact))
     for fact in facts:
@@ -143,6 +147,10 @@ def _declared(ports: list[PodPort]) -> str:
         }
     )
     return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+
+
+#: A selection of more workloads than this is kept for the other Services that use it.
+_WORTH_KEEPING = 4
 
 
 class _Selection:
@@ -220,6 +228,8 @@ def service_target_port_unknown(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
     """Service ports that point at no declared container port."""
+    if not any(isinstance(f.data, ServiceFact) for f in facts):
+        return
     pods = PodIndex(facts)
     numeric = bool(options.get("numeric-ports", True))
     selections: dict[tuple[Any, ...], _Selection] = {}
@@ -231,7 +241,9 @@ def service_target_port_unknown(
         key = (service.selector.requirements, fact.namespace)
         selection = selections.get(key)
         if selection is None:
-            selection = selections[key] = _Selection(selected)
+            selection = _Selection(selected)
+            if len(selected) > _WORTH_KEEPING:  # Services that share it need not sum it up
+                selections[key] = selection
         declared = selection.declared
         who = describe(selected[0]) if len(selected) == 1 else "the selected workloads"
         for port in service.ports:
