@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kubelint import schema_store
+from kubelint import file_parts, schema_store
 from kubelint.catalog import Rule, rule
 from kubelint.crds import CrdRegistry, versions_of_crd
 from kubelint.field_checks import build_hooks, name_issues
+from kubelint.file_parts import FilePart
 from kubelint.findings import Finding, ObjectRef
 from kubelint.loader import (
     Document,
@@ -229,9 +230,12 @@ class _DocumentChecker:
 
     @property
     def lines(self) -> list[str]:
-        """The file's lines (split on first use: most files need none)."""
+        """The file's lines (split on first use: most files need none); for a part of a
+        file, the lines before it are empty."""
         if self._lines is None:
             self._lines = self.loaded.text.split("\n")
+            if self.loaded.first_line:
+                self._lines = [""] * self.loaded.first_line + self._lines
         return self._lines
 
     # -- reporting ---------------------------------------------------------------------
@@ -908,18 +912,100 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
         result.findings.append(
             _file_finding(source, "internal-error", f"kubelint failed on this file: {exc!r}")
         )
-    suppressions = Suppressions.parse(text) if text else Suppressions({}, ())
+    _decide(result, ctx.policy, Suppressions.parse(text) if text else Suppressions({}, ()))
+    return result
+
+
+def _decide(result: FileResult, policy: Policy, suppressions: Suppressions) -> None:
+    """Apply the run's policy and the file's inline suppressions to ``result``."""
     result.suppressions = suppressions
     kept: list[Finding] = []
-    suppressed = [g for f in result.suppressed if (g := ctx.policy.apply(f)) is not None]
+    suppressed = [g for f in result.suppressed if (g := policy.apply(f)) is not None]
     for finding in result.findings:
-        decided = ctx.policy.apply(finding)
+        decided = policy.apply(finding)
         if decided is None:
             continue
         (suppressed if suppressions.suppresses(decided) else kept).append(decided)
     result.findings = kept
     result.suppressed = suppressed
-    return result
+
+
+class PartResult(NamedTuple):
+    """The outcome of checking a part of a big file (see :mod:`kubelint.file_parts`)."""
+
+    result: FileResult
+    #: whether the part holds an object: a file without any is not a manifest, and is
+    #: checked whole instead (as are parts that are not UTF-8 text)
+    manifest: bool
+    readable: bool = True
+
+
+def check_part(part: FilePart, ctx: Context, data: bytes | None = None) -> PartResult:
+    """Check the documents of a part of a big file (its bytes are ``data``, or read from
+    the file), as they are checked in the whole file: every position is the file's.
+
+    Inline suppressions apply within the part; :func:`merge_parts` applies those of the
+    other parts.
+    """
+    source = part.source
+    result = FileResult(source.display)
+    text: str | None = None
+    manifest = False
+    try:
+        if data is None:
+            with open(source.location, "rb") as handle:
+                handle.seek(part.start)
+                data = handle.read(part.end - part.start)
+        text = decode(data)[0]
+        if text is None:
+            return PartResult(result, manifest=False, readable=False)
+        manifest = _check_loaded(
+            source, ctx, load_text(text, first_line=part.first_line), result, part=True
+        )
+    except OSError:
+        return PartResult(result, manifest=False, readable=False)
+    except Exception as exc:  # a bug must cost one file, never the run
+        result.findings.append(
+            _file_finding(source, "internal-error", f"kubelint failed on this file: {exc!r}")
+        )
+    suppressions = Suppressions.parse(text) if text else Suppressions({}, ())
+    if part.first_line and suppressions.lines:
+        lines = {line + part.first_line: entries for line, entries in suppressions.lines.items()}
+        suppressions = Suppressions(lines, suppressions.file)
+    _decide(result, ctx.policy, suppressions)
+    return PartResult(result, manifest)
+
+
+def merge_parts(parts: list[PartResult]) -> FileResult | None:
+    """The result of a file from those of its parts, in order; None when the file must be
+    checked whole (a part could not be read as text, or no part holds an object)."""
+    if not all(p.readable for p in parts) or not any(p.manifest for p in parts):
+        return None
+    merged = FileResult(parts[0].result.path)
+    lines: dict[int, tuple[str, ...]] = {}
+    file_wide: list[str] = []
+    for part in parts:
+        result = part.result
+        merged.findings.extend(result.findings)
+        merged.suppressed.extend(result.suppressed)
+        merged.documents += result.documents
+        merged.objects.extend(result.objects)
+        merged.skipped.update(result.skipped)
+        merged.crds.merge(result.crds)
+        merged.facts.extend(result.facts)
+        merged.crd_groups.update(result.crd_groups)
+        if result.suppressions is not None:
+            file_wide.extend(result.suppressions.file)
+            for line, entries in result.suppressions.lines.items():
+                lines[line] = lines.get(line, ()) + entries
+    merged.suppressions = Suppressions(lines, tuple(file_wide))
+    if len(parts) > 1 and (file_wide or lines):
+        # a comment of one part may switch off a finding of another (disable-file)
+        findings, merged.findings = merged.findings, []
+        for finding in findings:
+            hidden = merged.suppressions.suppresses(finding)
+            (merged.suppressed if hidden else merged.findings).append(finding)
+    return merged
 
 
 def _check_source(
@@ -963,6 +1049,15 @@ def _check_source(
             )
         )
         return text
+    _check_loaded(source, ctx, loaded, result)
+    return text
+
+
+def _check_loaded(
+    source: SourceFile, ctx: Context, loaded: LoadedFile, result: FileResult, part: bool = False
+) -> bool:
+    """Check the documents of a file (or of a ``part`` of one, which is checked as a
+    manifest); returns whether they hold an object."""
     checker = _DocumentChecker(ctx, source, loaded, result)
     for problem in loaded.problems:
         checker.report_problem(problem)
@@ -972,17 +1067,17 @@ def _check_source(
         isinstance(d.value, dict) and ("apiVersion" in d.value or "kind" in d.value)
         for d in documents
     )
-    if not is_manifest:
+    if not is_manifest and not part:
         # not a manifest (values file, CI config...): only say why it could not be read
         broken = [p for d in documents for p in d.problems if p.kind == "syntax"]
         for problem in broken:
             checker.report_problem(problem)
         if documents and not loaded.problems and not broken:
             result.skipped["not-kubernetes"] += 1
-        return text
+        return False
     for document in documents:
-        checker.check(document, is_manifest)
-    return text
+        checker.check(document, True)
+    return is_manifest
 
 
 def _read(location: str) -> bytes:
@@ -1030,13 +1125,10 @@ def _scan(source: SourceFile, stdin: bytes | None, builtin: AbstractSet[str]) ->
 def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
     if options.jobs is not None:
         return max(1, options.jobs)
-    if len(sources) < 16:
-        return 1
-    try:
-        size = sum(os.path.getsize(s.location) for s in sources if s.location != STDIN)
-    except OSError:
-        size = 0
-    if size < 2_000_000:
+    sizes = [_size(s) for s in sources if s.location != STDIN]
+    # a big file is cut in parts for the workers; many small files are spread over them
+    big = max(sizes, default=0) >= file_parts.SPLIT_BYTES
+    if sum(sizes) < 2_000_000 or (len(sources) < 16 and not big):
         return 1
     from kubelint.workers import cpu_count
 
@@ -1053,7 +1145,7 @@ class _Checker:
         if jobs > 1:
             from kubelint.workers import WorkerPool  # multiprocessing: only for large runs
 
-            self._pool = WorkerPool(jobs, options, Context, check_source)
+            self._pool = WorkerPool(jobs, options, Context, _check_task)
         self._context: Context | None = None
 
     def use_crds(self, crds: CrdRegistry) -> None:
@@ -1065,14 +1157,56 @@ class _Checker:
             self._context.use_crds(crds)
 
     def check(self, sources: list[SourceFile], stdin: bytes | None) -> list[FileResult]:
-        """The results of ``sources``, in order (standard input's content is ``stdin``)."""
-        items = [(s, stdin if s.location == STDIN else None) for s in sources]
-        if self._pool is not None and len(sources) > 1:
-            results: list[FileResult] = self._pool.check(items, [_size(s) for s in sources])
-            return results
+        """The results of ``sources``, in order (standard input's content is ``stdin``).
+
+        A big file is checked in parts (see :mod:`kubelint.file_parts`), spread over the
+        workers.
+        """
+        tasks: list[tuple[SourceFile | FilePart, bytes | None]] = []
+        sizes: list[int] = []
+        plans: list[range] = []  # per source: its tasks
+        for source in sources:
+            data = stdin if source.location == STDIN else None
+            size = len(data) if data is not None else _size(source)
+            first = len(tasks)
+            if size >= file_parts.SPLIT_BYTES:
+                whole = data if data is not None else _read_or_none(source)
+                if whole is not None:
+                    parts = file_parts.cut(source, whole)
+                    if len(parts) > 1:
+                        for part in parts:
+                            piece = whole[part.start : part.end] if data is not None else None
+                            tasks.append((part, piece))
+                            sizes.append(part.end - part.start)
+                del whole
+            if len(tasks) == first:
+                tasks.append((source, data))
+                sizes.append(size)
+            plans.append(range(first, len(tasks)))
+        done = self._run(tasks, sizes)
+        results: list[FileResult] = []
+        for source, plan in zip(sources, plans, strict=True):
+            outcomes = done[plan.start : plan.stop]
+            if not isinstance(outcomes[0], PartResult):
+                results.append(outcomes[0])
+                continue
+            merged = merge_parts(outcomes)
+            if merged is None:  # not a manifest after all, or not text: check it whole
+                data = stdin if source.location == STDIN else None
+                (merged,) = self._run([(source, data)], [0])
+            results.append(merged)
+        return results
+
+    def _run(
+        self, tasks: list[tuple[SourceFile | FilePart, bytes | None]], sizes: list[int]
+    ) -> list[Any]:
+        """The outcomes of checking whole files and parts of files, in order."""
+        if self._pool is not None and len(tasks) > 1:
+            outcomes: list[Any] = self._pool.check(tasks, sizes)
+            return outcomes
         if self._context is None:
             self._context = Context(self._options, self._crds)
-        return [check_source(source, self._context, data) for source, data in items]
+        return [_check_task(task, self._context, data) for task, data in tasks]
 
     def close(self) -> None:
         """Stop the workers, if any."""
@@ -1085,6 +1219,22 @@ def _size(source: SourceFile) -> int:
         return os.path.getsize(source.location)
     except OSError:
         return 0
+
+
+def _read_or_none(source: SourceFile) -> bytes | None:
+    try:
+        return _read(source.location)
+    except OSError:
+        return None  # checked whole, which reports why it cannot be read
+
+
+def _check_task(
+    task: SourceFile | FilePart, ctx: Context, data: bytes | None
+) -> FileResult | PartResult:
+    """Check a whole file, or a part of a big one (what a worker is given)."""
+    if isinstance(task, FilePart):
+        return check_part(task, ctx, data)
+    return check_source(task, ctx, data)
 
 
 def _check_all(

@@ -1,0 +1,166 @@
+"""Big files: cut into parts of whole documents, checked apart (on the workers), merged
+into the findings of the file checked whole."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from kubelint import engine, file_parts
+from kubelint.findings import Finding
+from kubelint.schema_store import latest_version
+from kubelint.sources import SourceFile
+
+APP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app{i}-settings
+data:
+  LISTEN_ADDR: ":8080"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app{i}
+spec:
+  selector:
+    matchLabels:
+      app: app{i}
+  template:
+    metadata:
+      labels:
+        app: app{i}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27.2
+        ports:
+        - name: http
+          containerPort: 8080
+        envFrom:
+        - configMapRef:
+            name: app{i}-setings
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app{i}
+spec:
+  selector:
+    app: {selects}
+  ports:
+  - port: 80
+    targetPort: htp
+"""
+
+#: Documents that exercise what may cross parts: a broken document, duplicates of objects
+#: of other parts, suppressions by line and for the whole file, an object's ignore list.
+ODDITIES = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app1-settings
+data:
+  key: value
+---
+apiVersion: v1
+kind: Service
+metadata: {name: broken
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: quiet
+  annotations:
+    kubelint.io/ignore: KL040
+spec:
+  containers:
+  - name: c
+    image: busybox  # kubelint: disable=KL034
+---
+# kubelint: disable-file=KL041
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+stringData:
+  enabled: yes
+"""
+
+
+def _manifest(apps: int) -> str:
+    # half the Services select their pods (and miss their port), half miss them
+    documents = [APP.format(i=i, selects=f"app{i}" if i % 2 else f"ap{i}") for i in range(apps)]
+    documents.insert(apps // 2, ODDITIES)
+    documents.append(ODDITIES.replace("name: quiet", "name: quiet2"))
+    return "---\n".join(documents)
+
+
+def _run(path: Path, jobs: int) -> tuple[list[Finding], list[Finding], int, int]:
+    options = engine.CheckOptions(latest_version(), jobs=jobs)
+    result = engine.run([SourceFile(str(path), str(path))], options)
+    return result.findings, result.suppressed, result.documents, result.objects
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of about 3 kB: a test file of some 40 kB is cut in a dozen parts."""
+    monkeypatch.setattr(file_parts, "PART_BYTES", 3_000)
+    monkeypatch.setattr(file_parts, "SPLIT_BYTES", 6_000)
+
+
+def test_the_parts_of_a_file_give_the_findings_of_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_manifest(60))
+    whole = _run(path, jobs=1)
+    assert {f.rule for f in whole[0]} >= {"KL001", "KL003", "KL020", "KL060", "KL061", "KL066"}
+    assert {f.rule for f in whole[1]} >= {"KL034", "KL040", "KL041"}
+    monkeypatch.setattr(file_parts, "PART_BYTES", 3_000)
+    monkeypatch.setattr(file_parts, "SPLIT_BYTES", 6_000)
+    data = path.read_bytes()
+    assert len(file_parts.cut(SourceFile(str(path), str(path)), data)) > 10
+    assert _run(path, jobs=1) == whole
+    assert _run(path, jobs=2) == whole  # the parts spread over the workers
+
+
+def test_parts_begin_at_document_markers_and_count_lines(small_parts: None) -> None:
+    data = _manifest(30).encode()
+    source = SourceFile("f.yaml", "f.yaml")
+    parts = file_parts.cut(source, data)
+    assert len(parts) > 3
+    assert parts[0].start == 0
+    assert parts[-1].end == len(data)
+    for before, part in itertools.pairwise(parts):
+        assert before.end == part.start
+        assert data[part.start : part.start + 4] == b"---\n"
+        assert part.first_line == data.count(b"\n", 0, part.start)
+
+
+@pytest.mark.parametrize(
+    "twist",
+    [
+        b"%YAML 1.1\n---\n",  # a directive belongs to the next document
+        b"image: {{ .Values.image }}\n---\n",  # a template
+        b"a: 1\rb: 2\n---\n",  # a line break that a newline count misses
+        "a: \u2028\n---\n".encode(),
+    ],
+)
+def test_files_that_parts_would_read_differently_are_checked_whole(
+    small_parts: None, twist: bytes
+) -> None:
+    data = twist + _manifest(10).encode()
+    assert file_parts.cut(SourceFile("f.yaml", "f.yaml"), data) == [
+        file_parts.FilePart(SourceFile("f.yaml", "f.yaml"), 0, len(data), 0)
+    ]
+
+
+def test_a_big_file_without_objects_is_checked_whole(small_parts: None, tmp_path: Path) -> None:
+    path = tmp_path / "values.yaml"
+    path.write_text("---\n".join(f"key{i}: [1, 2, 3]\nother: {{a: b}}\n" for i in range(800)))
+    findings, _, documents, objects = _run(path, jobs=1)
+    assert (findings, documents, objects) == ([], 800, 0)
