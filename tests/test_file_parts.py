@@ -1,13 +1,15 @@
 """Big files: cut into parts of whole documents, checked apart (on the workers), merged
-into the findings of the file checked whole."""
+into the findings of the file checked whole; limits beyond which a finding replaces the check."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
 
+from conftest import run_kubelint
 from kubelint import engine, file_parts
 from kubelint.findings import Finding
 from kubelint.schema_store import latest_version
@@ -159,8 +161,45 @@ def test_files_that_parts_would_read_differently_are_checked_whole(
     ]
 
 
+def test_a_big_template_is_skipped_as_a_whole(small_parts: None, tmp_path: Path) -> None:
+    path = tmp_path / "chart.yaml"
+    path.write_text("image: {{ .Values.image }}\n---\n" + _manifest(20))
+    assert [f.rule for f in _run(path, jobs=1)[0]] == ["KL021"]
+
+
 def test_a_big_file_without_objects_is_checked_whole(small_parts: None, tmp_path: Path) -> None:
     path = tmp_path / "values.yaml"
     path.write_text("---\n".join(f"key{i}: [1, 2, 3]\nother: {{a: b}}\n" for i in range(800)))
     findings, _, documents, objects = _run(path, jobs=1)
     assert (findings, documents, objects) == ([], 800, 0)
+
+
+def test_a_file_over_the_size_limit_gets_a_finding_instead_of_a_check(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_manifest(1600))  # about 1.1 MB
+    options = engine.CheckOptions(latest_version(), jobs=1, max_file_mb=1)
+    result = engine.run([SourceFile(str(path), str(path))], options)
+    (finding,) = result.findings
+    assert (finding.rule, finding.name, finding.line) == ("KL028", "file-too-large", 1)
+    assert "over the limit of 1 MB" in finding.message
+    assert result.skipped["too-large"] == 1
+    assert result.documents == 0
+
+
+def test_a_file_over_the_document_limit_gets_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(_manifest(3))
+    options = engine.CheckOptions(latest_version(), jobs=1, max_documents=5)
+    (finding,) = engine.run([SourceFile(str(path), str(path))], options).findings
+    assert finding.rule == "KL028"
+    assert "documents" in finding.message
+
+
+def test_limits_from_the_command_line_and_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "many.yaml").write_text(_manifest(3))
+    run = run_kubelint("check", "-o", "json", "--max-documents", "5", "many.yaml", cwd=tmp_path)
+    assert [f["rule"] for f in json.loads(run.stdout)["findings"]] == ["KL028"]
+    (tmp_path / ".kubelint.yaml").write_text("max-documents: 0\n")
+    run = run_kubelint("check", "many.yaml", cwd=tmp_path)
+    assert run.code == 2
+    assert "max-documents must be at least 1" in run.stderr

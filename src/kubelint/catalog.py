@@ -289,6 +289,22 @@ CORE_RULES: tuple[Rule, ...] = (
         use_instead="helm template ./chart | kubelint check -",
     ),
     _rule(
+        "KL028",
+        "file-too-large",
+        E,
+        "A file over the size or document limit of the run was not checked.",
+        what="Reports a file bigger than `max-file-size` (default 128 MB) or holding more than "
+        "`max-documents` documents (default 1,000,000, counted by their `---` lines), instead "
+        "of checking it. Set the limits in `.kubelint.yaml` or with `--max-file-size` and "
+        "`--max-documents`. Files up to the default size are checked fully; a big file is "
+        "checked in parts, on every core, with memory that grows with its findings.",
+        why="A file that size is rarely a manifest written by hand (a log, a dump, generated "
+        "output), and checking it takes memory in proportion: the limit turns an exhausted "
+        "machine into a finding. A file that was not checked cannot be trusted either.",
+        example="kubelint check dump-of-every-namespace.yaml   # 300 MB",
+        use_instead="Split the file, or raise the limit: `--max-file-size 400`.",
+    ),
+    _rule(
         "KL029",
         "internal-error",
         E,

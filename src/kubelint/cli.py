@@ -158,6 +158,20 @@ def _split_list(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Worker processes (default: one per core on large runs).",
 )
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="MB",
+    help="Files bigger than this are reported, not checked (default: 128).",
+)
+@click.option(
+    "--max-documents",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Files of more documents are reported, not checked (default: 1000000).",
+)
 def check(
     paths: tuple[str, ...],
     output: str,
@@ -176,6 +190,8 @@ def check(
     apply_fixes: bool,
     show_diff: bool,
     jobs: int | None,
+    max_file_size: int | None,
+    max_documents: int | None,
 ) -> None:
     """Check manifests: files, directories (recursively) or - for standard input."""
     from pathlib import Path
@@ -203,6 +219,8 @@ def check(
         tuple(_split_list(ignore)),
         tuple(rule_dirs),
         strict_refs,
+        max_file_size,
+        max_documents,
     )
     try:
         options, problems = run_options.check_options(config, base, overrides)

@@ -40,6 +40,8 @@ class Config:
     rules: list[str] = field(default_factory=list)
     strict_refs: bool = False
     ignore_missing_schemas: bool = False
+    max_file_size: int | None = None  # MB; None: the engine's default
+    max_documents: int | None = None
 
 
 def _keys() -> list[str]:

@@ -61,6 +61,12 @@ class CheckOptions:
     rule_dirs: tuple[str, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     strict_refs: bool = False
+    #: files beyond these get a finding instead of a check (MB = 10^6 bytes)
+    max_file_mb: int = 128
+    max_documents: int = 1_000_000
+
+
+MB = 1_000_000
 
 
 class ObjectIdentity(NamedTuple):
@@ -1020,6 +1026,11 @@ def _check_source(
             _file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}")
         )
         return None
+    refused = _over_limits(source, len(data), data, ctx.options)
+    if refused is not None:
+        result.findings.extend(refused.findings)
+        result.skipped.update(refused.skipped)
+        return None
     text, problem = decode(data)
     if text is None:
         assert problem is not None
@@ -1147,6 +1158,7 @@ class _Checker:
 
             self._pool = WorkerPool(jobs, options, Context, _check_task)
         self._context: Context | None = None
+        self._policy: Policy | None = None
 
     def use_crds(self, crds: CrdRegistry) -> None:
         """Check the next batches with these CRDs."""
@@ -1159,26 +1171,31 @@ class _Checker:
     def check(self, sources: list[SourceFile], stdin: bytes | None) -> list[FileResult]:
         """The results of ``sources``, in order (standard input's content is ``stdin``).
 
-        A big file is checked in parts (see :mod:`kubelint.file_parts`), spread over the
-        workers.
+        A file over the limits of the run gets a finding instead of a check; a big file
+        is checked in parts (see :mod:`kubelint.file_parts`), spread over the workers.
         """
         tasks: list[tuple[SourceFile | FilePart, bytes | None]] = []
         sizes: list[int] = []
-        plans: list[range] = []  # per source: its tasks
+        plans: list[FileResult | range] = []  # per source: its result, or its tasks
         for source in sources:
             data = stdin if source.location == STDIN else None
             size = len(data) if data is not None else _size(source)
             first = len(tasks)
-            if size >= file_parts.SPLIT_BYTES:
+            refused = _over_limits(source, size, None, self._options)
+            if refused is None and size >= file_parts.SPLIT_BYTES:
                 whole = data if data is not None else _read_or_none(source)
                 if whole is not None:
-                    parts = file_parts.cut(source, whole)
+                    refused = _over_limits(source, size, whole, self._options)
+                    parts = file_parts.cut(source, whole) if refused is None else []
                     if len(parts) > 1:
                         for part in parts:
                             piece = whole[part.start : part.end] if data is not None else None
                             tasks.append((part, piece))
                             sizes.append(part.end - part.start)
                 del whole
+            if refused is not None:
+                plans.append(self._decided(refused))
+                continue
             if len(tasks) == first:
                 tasks.append((source, data))
                 sizes.append(size)
@@ -1186,6 +1203,9 @@ class _Checker:
         done = self._run(tasks, sizes)
         results: list[FileResult] = []
         for source, plan in zip(sources, plans, strict=True):
+            if isinstance(plan, FileResult):
+                results.append(plan)
+                continue
             outcomes = done[plan.start : plan.stop]
             if not isinstance(outcomes[0], PartResult):
                 results.append(outcomes[0])
@@ -1207,6 +1227,13 @@ class _Checker:
         if self._context is None:
             self._context = Context(self._options, self._crds)
         return [_check_task(task, self._context, data) for task, data in tasks]
+
+    def _decided(self, result: FileResult) -> FileResult:
+        """``result``, a file not checked, with the run's policy applied."""
+        if self._policy is None:
+            self._policy = _policy(self._options)
+        _decide(result, self._policy, Suppressions({}, ()))
+        return result
 
     def close(self) -> None:
         """Stop the workers, if any."""
@@ -1235,6 +1262,32 @@ def _check_task(
     if isinstance(task, FilePart):
         return check_part(task, ctx, data)
     return check_source(task, ctx, data)
+
+
+def _over_limits(
+    source: SourceFile, size: int, data: bytes | None, options: CheckOptions
+) -> FileResult | None:
+    """A result with a finding instead of a check, for a file over the limits of the run
+    (``data``, when given, is counted in documents); None when it is within them."""
+    message = None
+    if size > options.max_file_mb * MB:
+        message = (
+            f"the file is {size / MB:,.1f} MB, over the limit of {options.max_file_mb:,} MB: "
+            "it was not checked"
+        )
+        hint = "split it, or raise the limit (max-file-size in .kubelint.yaml, --max-file-size)"
+    elif data is not None and (count := file_parts.documents(data)) > options.max_documents:
+        message = (
+            f"the file holds {count:,} documents (--- lines), over the limit of "
+            f"{options.max_documents:,}: it was not checked"
+        )
+        hint = "split it, or raise the limit (max-documents in .kubelint.yaml, --max-documents)"
+    if message is None:
+        return None
+    result = FileResult(source.display)
+    result.skipped["too-large"] += 1
+    result.findings.append(_file_finding(source, "file-too-large", message, suggestion=hint))
+    return result
 
 
 def _check_all(
@@ -1321,7 +1374,7 @@ def across_objects(
     from kubelint import registry
 
     specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
-    policy = options.policy or Policy.build(specs, [], [], {}, {})
+    policy = _policy(options)
     context = RuleContext(options.kubernetes_version, options.namespace, options.strict_refs)
     raw: list[tuple[Finding, tuple[str, ...]]] = [(f, ()) for f in _duplicate_objects(results)]
     facts_by_rule: dict[str, list[Fact]] = {}
@@ -1389,6 +1442,14 @@ def across_objects(
         )
         (suppressed if hidden else kept).append(decided)
     return kept, suppressed
+
+
+def _policy(options: CheckOptions) -> Policy:
+    """The run's policy: the configured one, or every rule that is on by default."""
+    from kubelint import registry
+
+    specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
+    return options.policy or Policy.build(specs, [], [], {}, {})
 
 
 def _order(sources: list[SourceFile], path: str) -> int:

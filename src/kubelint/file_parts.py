@@ -37,6 +37,11 @@ class FilePart(NamedTuple):
     first_line: int
 
 
+def documents(data: bytes) -> int:
+    """How many documents ``data`` holds at most: one more than its ``---`` lines."""
+    return 1 + sum(1 for _ in _MARKER.finditer(data))
+
+
 def cuttable(data: bytes) -> bool:
     """Whether parts of ``data`` read alone give the documents the whole file gives."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: offsets are not lines

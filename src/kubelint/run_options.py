@@ -30,6 +30,8 @@ class Overrides(NamedTuple):
     ignore: tuple[str, ...] = ()  # adds to the configuration's
     rule_dirs: tuple[str, ...] = ()  # adds to the configuration's
     strict_refs: bool | None = None
+    max_file_size: int | None = None  # MB
+    max_documents: int | None = None
 
 
 class OptionsProblem(NamedTuple):
@@ -79,6 +81,11 @@ def check_options(
     except (registry.RuleDefinitionError, policy.SelectionError) as exc:
         problems.append(OptionsProblem("rules", str(exc)))
         rule_dirs = ()
+    default = engine.CheckOptions(version)
+    size = given.max_file_size or config.max_file_size
+    max_file_mb = _limit("max-file-size", size, default.max_file_mb, problems)
+    count = given.max_documents or config.max_documents
+    max_documents = _limit("max-documents", count, default.max_documents, problems)
     options = engine.CheckOptions(
         version,
         given.namespace or config.namespace,
@@ -90,5 +97,17 @@ def check_options(
         rule_dirs,
         {key: dict(value) for key, value in config.options.items()},
         config.strict_refs if given.strict_refs is None else given.strict_refs,
+        max_file_mb,
+        max_documents,
     )
     return options, problems
+
+
+def _limit(setting: str, value: int | None, default: int, problems: list[OptionsProblem]) -> int:
+    """A limit of the run: ``value`` when set and usable, else ``default``."""
+    if value is None:
+        return default
+    if value < 1:
+        problems.append(OptionsProblem(setting, f"{setting} must be at least 1, not {value}"))
+        return default
+    return value
