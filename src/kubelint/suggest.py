@@ -47,9 +47,9 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     if not pool:
         return None
     lowered = word.lower()
-    for candidate in sorted(pool):
-        if candidate.lower() == lowered:
-            return candidate
+    same = min((c for c in pool if c.lower() == lowered), default=None)
+    if same is not None:  # the first in alphabetical order, without sorting them all
+        return same
     limit = _allowed(word)
     best: tuple[int, int, str] | None = None
     for candidate in pool:

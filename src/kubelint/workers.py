@@ -12,6 +12,7 @@ checked in the main process instead.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import os
@@ -87,16 +88,16 @@ class WorkerPool:
     def check(self, items: list[tuple[Any, bytes | None]], sizes: list[int]) -> list[Any]:
         """The results of checking ``items`` (in their order); ``sizes`` weigh them."""
         results: list[Any] = [None] * len(items)
-        pending = _chunks(items, sizes, max(1, len(self._workers)))
+        pending = collections.deque(_chunks(items, sizes, max(1, len(self._workers))))
         in_flight: dict[Connection, list[list[Item]]] = {c: [] for _, c in self._workers}
         while pending or any(in_flight.values()):
             for connection, sent in list(in_flight.items()):
                 while pending and len(sent) < _IN_FLIGHT:
-                    chunk = pending.pop(0)
+                    chunk = pending.popleft()
                     try:
                         connection.send(("check", chunk))
                     except OSError:
-                        pending.insert(0, chunk)
+                        pending.appendleft(chunk)
                         pending.extend(self._drop(connection, in_flight.pop(connection)))
                         break
                     sent.append(chunk)
