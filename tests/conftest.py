@@ -84,6 +84,72 @@ def shared_dir() -> Path:
     return found
 
 
+#: An app (ConfigMap, Deployment, Service), to make runs of many objects from (see
+#: :func:`app`).
+APP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}-settings
+data:
+  LISTEN_ADDR: ":8080"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  selector:
+    matchLabels:
+      app: {label}
+  template:
+    metadata:
+      labels:
+        app: {label}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27.2
+        ports:
+        - name: http
+          containerPort: 8080
+        envFrom:
+        - configMapRef:
+            name: {config}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: {selects}
+  ports:
+  - name: http
+    port: 80
+    targetPort: {port}
+"""
+
+
+def app(
+    name: str,
+    label: str | None = None,
+    selects: str | None = None,
+    config: str | None = None,
+    port: str = "http",
+) -> str:
+    """An app named ``name``: its pods labelled ``app: label``, its Service selecting
+    ``app: selects``, its Deployment reading ConfigMap ``config`` (by default all right)."""
+    label = label or name
+    return APP.format(
+        name=name,
+        label=label,
+        selects=selects or label,
+        config=config or f"{name}-settings",
+        port=port,
+    )
+
+
 class KubelintRun(tuple):  # type: ignore[type-arg]
     """``(exit_code, output)`` plus the raw streams.
 

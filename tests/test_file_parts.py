@@ -9,54 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_kubelint
+from conftest import app, run_kubelint
 from kubelint import engine, file_parts
 from kubelint.findings import Finding
 from kubelint.schema_store import latest_version
 from kubelint.sources import SourceFile
-
-APP = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app{i}-settings
-data:
-  LISTEN_ADDR: ":8080"
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app{i}
-spec:
-  selector:
-    matchLabels:
-      app: app{i}
-  template:
-    metadata:
-      labels:
-        app: app{i}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27.2
-        ports:
-        - name: http
-          containerPort: 8080
-        envFrom:
-        - configMapRef:
-            name: app{i}-setings
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: app{i}
-spec:
-  selector:
-    app: {selects}
-  ports:
-  - port: 80
-    targetPort: htp
-"""
 
 #: Documents that exercise what may cross parts: a broken document, duplicates of objects
 #: of other parts, suppressions by line and for the whole file, an object's ignore list.
@@ -95,7 +52,10 @@ stringData:
 
 def _manifest(apps: int) -> str:
     # half the Services select their pods (and miss their port), half miss them
-    documents = [APP.format(i=i, selects=f"app{i}" if i % 2 else f"ap{i}") for i in range(apps)]
+    documents = [
+        app(f"app{i}", selects=None if i % 2 else f"ap{i}", config=f"app{i}-setings", port="htp")
+        for i in range(apps)
+    ]
     documents.insert(apps // 2, ODDITIES)
     documents.append(ODDITIES.replace("name: quiet", "name: quiet2"))
     return "---\n".join(documents)

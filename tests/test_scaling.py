@@ -12,54 +12,11 @@ from typing import Any
 
 import pytest
 
+from conftest import app
 from kubelint import engine, suggest
 from kubelint.checks import _crossref
 from kubelint.schema_store import latest_version
 from kubelint.sources import SourceFile
-
-APP = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {name}-settings
-data:
-  LISTEN_ADDR: ":8080"
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {name}
-spec:
-  selector:
-    matchLabels:
-      app: {label}
-  template:
-    metadata:
-      labels:
-        app: {label}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27.2
-        ports:
-        - name: http
-          containerPort: 8080
-        envFrom:
-        - configMapRef:
-            name: {name}-settings
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: {name}
-spec:
-  selector:
-    app: {selects}
-  ports:
-  - name: http
-    port: 80
-    targetPort: http
-"""
 
 
 class Counter:
@@ -109,7 +66,7 @@ def _cross_work(
 
 def _shared_labels(apps: int) -> dict[str, str]:
     """One file of ``apps`` apps whose workloads and Services all share the label app=web."""
-    text = "---\n".join(APP.format(name=f"web{i}", label="web", selects="web") for i in range(apps))
+    text = "---\n".join(app(f"web{i}", label="web") for i in range(apps))
     return {"same.yaml": text}
 
 
@@ -126,9 +83,9 @@ def _sibling_apps(copies: int) -> dict[str, str]:
     (a typo in the label), each holding the same app names and labels."""
     files = {}
     for copy in range(copies):
-        for app in range(3):
-            text = APP.format(name=f"app{app}", label=f"app{app}", selects=f"ap{app}")
-            files[f"copies/c{copy}/apps/app{app}/manifest.yaml"] = text
+        for index in range(3):
+            text = app(f"app{index}", selects=f"ap{index}")
+            files[f"copies/c{copy}/apps/app{index}/manifest.yaml"] = text
     return files
 
 
