@@ -7,7 +7,7 @@ did-you-mean searches, for a run of n and of 2n objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from conftest import app
 from kubelint import engine, suggest
 from kubelint.checks import _crossref
+from kubelint.rule_api import Fact
 from kubelint.schema_store import latest_version
 from kubelint.sources import SourceFile
 
@@ -99,3 +100,29 @@ def test_did_you_mean_across_sibling_copies_costs_linear_work(
     assert large_rules.count("KL060") == 16 * 3
     for name in ("satisfies", "edit_distance"):
         assert large[name] <= 2.2 * max(1, small[name]), (name, small, large)
+
+
+def _flat_apps(apps: int) -> dict[str, str]:
+    """``apps`` files side by side in one directory, whose Service selectors match nothing:
+    every file is near every other one."""
+    return {f"flat/app{i}.yaml": app(f"app{i}", selects=f"ap{i}") for i in range(apps)}
+
+
+def test_files_near_each_other_are_looked_at_once(
+    counted: dict[str, Counter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visited = Counter(lambda: None)  # the facts looked at to find the workloads near a file
+    in_scope = _crossref.Near._in_scope
+
+    def counting(self: _crossref.Near, scope: str) -> Iterator[Fact]:
+        for fact in in_scope(self, scope):
+            visited.calls += 1
+            yield fact
+
+    monkeypatch.setattr(_crossref.Near, "_in_scope", counting)
+    _cross_work(_flat_apps(40), counted)
+    small = visited.calls
+    visited.calls = 0
+    _, rules = _cross_work(_flat_apps(80), counted)
+    assert rules.count("KL060") == 80
+    assert 0 < visited.calls <= 2.2 * small, (small, visited.calls)

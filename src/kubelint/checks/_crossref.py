@@ -380,11 +380,15 @@ _WORTH_KEEPING: Final = 8
 
 
 class Near:
-    """Facts by the directory of their file: the facts of one file, and those that
-    :func:`belonging` puts with a file, found at the cost of the answer, not of a scan of
-    the run (a run of many apps has many files near none of them)."""
+    """Facts by the directory of their file: the facts of one file, and those of the files
+    near it, found at the cost of the answer rather than of a scan of the run (a run of
+    many apps has many files near none of them), and once for all files of a directory.
 
-    __slots__ = ("_by_directory", "_by_file", "_directories")
+    The facts that :func:`belongs` puts with a file ``path`` are ``in_file(path)`` and
+    ``around(path, peers)`` (which may hold some of the former again).
+    """
+
+    __slots__ = ("_around", "_by_directory", "_by_file", "_directories")
 
     def __init__(self, facts: Iterable[Fact]) -> None:
         self._by_directory: dict[str, list[Fact]] = {}
@@ -393,21 +397,23 @@ class Near:
             self._by_directory.setdefault(_directory(fact.path), []).append(fact)
             self._by_file.setdefault(fact.path, []).append(fact)
         self._directories = sorted(self._by_directory)
+        self._around: dict[tuple[str, frozenset[str]], tuple[Fact, ...]] = {}
 
     def in_file(self, path: str) -> list[Fact]:
         """The facts of file ``path``."""
         return self._by_file.get(path, [])
 
-    def belonging(self, path: str, peers: frozenset[str]) -> Iterator[Fact]:
-        """The facts whose file :func:`belongs` with ``path`` (its own first)."""
-        yield from self.in_file(path)
-        for fact in self._near(path):
-            if fact.path != path and fact.path not in peers:
-                yield fact
+    def around(self, path: str, peers: frozenset[str]) -> tuple[Fact, ...]:
+        """The facts of the files that :func:`near_to` ``path`` accepts, but not of
+        ``peers``; the same for every file of a directory."""
+        scope = scope_of(path)
+        found = self._around.get((scope, peers))
+        if found is None:
+            found = tuple(f for f in self._in_scope(scope) if f.path not in peers)
+            self._around[(scope, peers)] = found
+        return found
 
-    def _near(self, path: str) -> Iterator[Fact]:
-        """The facts of the files that :func:`near_to` ``path`` accepts."""
-        scope = posixpath.dirname(_directory(path))
+    def _in_scope(self, scope: str) -> Iterator[Fact]:
         if scope in ("", ".", "/"):
             for facts in self._by_directory.values():
                 yield from facts
@@ -527,16 +533,28 @@ class PodIndex:
         file ``path`` (see :func:`belonging`); None when there are none."""
         key = ("own", namespace, path, peers)
         if key not in self._memo:
-            keys: set[str] = set()
-            found = False
-            for fact in self.near(namespace).belonging(path, peers):
-                assert isinstance(fact.data, Pods)
-                found = True
-                keys.update(fact.data.labels)
-                keys.update(fact.data.generated)
-            self._memo[key] = frozenset(keys) if found else None
+            near = self.near(namespace)
+            in_file, around = near.in_file(path), near.around(path, peers)
+            found = None
+            if in_file or around:
+                found = self._keys(("file", namespace, path), in_file) | self._keys(
+                    ("around", namespace, scope_of(path), peers), around
+                )
+            self._memo[key] = found
         result: frozenset[str] | None = self._memo[key]
         return result
+
+    def _keys(self, key: tuple[Any, ...], facts: Iterable[Fact]) -> frozenset[str]:
+        """The label keys of the pods of ``facts``, remembered under ``key``."""
+        if key not in self._memo:
+            keys: set[str] = set()
+            for fact in facts:
+                assert isinstance(fact.data, Pods)
+                keys.update(fact.data.labels)
+                keys.update(fact.data.generated)
+            self._memo[key] = frozenset(keys)
+        found: frozenset[str] = self._memo[key]
+        return found
 
     def namespace_keys(self, namespace: str | None) -> frozenset[str]:
         """The label keys of the pods of every workload of ``namespace``."""
@@ -688,7 +706,7 @@ def unmatched(
     known = workloads.own_keys(namespace, fact.path, peers)
     if known is None and not strict:
         # the pods it means are in its file (or its app), but in another namespace
-        moved = next(elsewhere.belonging(fact.path, peers), None) is not None
+        moved = bool(elsewhere.in_file(fact.path) or elsewhere.around(fact.path, peers))
         return (message, hint, "req0") if moved else None
     if known is None:
         known = workloads.namespace_keys(namespace)
@@ -791,9 +809,15 @@ def near(path: str, other: str) -> bool:
     return near_to(path)(other)
 
 
+def scope_of(path: str) -> str:
+    """The directory whose files, and those below it, are :func:`near` file ``path``: the
+    parent of its directory."""
+    return posixpath.dirname(_directory(path))
+
+
 def near_to(path: str) -> Callable[[str], bool]:
     """:func:`near` for many files ``other`` of one ``path``."""
-    scope = posixpath.dirname(_directory(path))
+    scope = scope_of(path)
     if scope in ("", ".", "/"):
         return lambda other: True
     below = scope.rstrip("/") + "/"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks._crossref import Near, ScaleTarget, fields_of, scale_target, typo_of
+from kubelint.checks._crossref import (
+    Near,
+    ScaleTarget,
+    fields_of,
+    scale_target,
+    scope_of,
+    typo_of,
+)
 from kubelint.findings import Severity
 from kubelint.objects import KIND_GROUPS, KubeObject
 from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
@@ -34,6 +43,26 @@ def collect(
 def _scalable(obj: KubeObject) -> bool:
     """Workload controllers, and custom resources (which may have a scale subresource)."""
     return obj.kind in KIND_GROUPS["Controller"] or is_cluster_scoped(obj.group, obj.kind) is None
+
+
+def _names(
+    known: dict[tuple[str | None, ...], list[str]],
+    key: tuple[str | None, ...],
+    facts: Iterable[Fact],
+) -> list[str]:
+    """``Kind name`` of ``facts``, sorted, without repeats; remembered under ``key``."""
+    if key not in known:
+        known[key] = sorted({f"{f.kind} {f.name}" for f in facts})
+    return known[key]
+
+
+def _unique(names: Iterable[str]) -> Iterator[str]:
+    """``names`` (sorted) without repeats."""
+    last = None
+    for name in names:
+        if name != last:
+            yield name
+        last = name
 
 
 @cross_rule(
@@ -88,7 +117,7 @@ def hpa_target_missing(
             kinds.setdefault((fact.namespace, fact.kind), set()).add(fact.name)
             where.setdefault((fact.kind, fact.name), set()).add(fact.namespace)
     near: dict[str | None, Near] = {}
-    owned: dict[tuple[str | None, str], list[str]] = {}
+    named_in: dict[tuple[str | None, ...], list[str]] = {}  # by file, and by scope
     typos: dict[tuple[str | None, str, str], str | None] = {}
     for fact in facts:
         target = fact.data
@@ -128,15 +157,15 @@ def hpa_target_missing(
         # objects of a kind without a schema in the run are invisible to rules: only a
         # workload kind, or a kind seen in the run, can be missing from the app
         judged = target.kind in KIND_GROUPS["Controller"] or target.kind in seen_kinds
-        own: list[str] = []
+        own: list[str] = []  # the first 7 workloads of the app, in name order
         if judged:
-            app = (fact.namespace, fact.path)
-            if app not in owned:
-                if fact.namespace not in near:
-                    near[fact.namespace] = Near(workloads.get(fact.namespace, []))
-                found_here = near[fact.namespace].belonging(fact.path, peers)
-                owned[app] = sorted({f"{f.kind} {f.name}" for f in found_here})
-            own = owned[app]
+            if fact.namespace not in near:
+                near[fact.namespace] = Near(workloads.get(fact.namespace, []))
+            here = near[fact.namespace]
+            in_file = _names(named_in, ("file", fact.namespace, fact.path), here.in_file(fact.path))
+            scope = ("scope", fact.namespace, scope_of(fact.path))
+            around = _names(named_in, scope, here.around(fact.path, peers))
+            own = list(itertools.islice(_unique(heapq.merge(in_file, around)), 7))
         if not (ctx.strict_refs or meant or others or own):
             continue  # the cluster may have it
         if meant:
