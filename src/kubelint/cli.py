@@ -269,7 +269,7 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
     changed = False
     for source in files:
         findings = by_path.get(source.display)
-        if not findings or source.location == "-":
+        if not findings or source.location == "-" or source.problem is not None:
             continue
 
         def recheck(text: str, source: Any = source) -> list[Any]:

@@ -860,6 +860,9 @@ def _check_source(
     source: SourceFile, ctx: Context, data: bytes | None, result: FileResult
 ) -> str | None:
     """The body of :func:`check_source`; returns the file's text when it could be read."""
+    if source.problem is not None:  # a folder the walk could not read
+        result.findings.append(_file_finding(source, "yaml-syntax", source.problem))
+        return None
     try:
         if data is None:
             data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)
