@@ -163,3 +163,31 @@ doc:
     (tmp_path / ".kubelint.yaml").write_text("rules: [team-rules]\n", encoding="utf-8")
     code, payload, _ = run(tmp_path, "cm.yaml")
     assert [f["name"] for f in payload["findings"]] == ["owner-label-required"]
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    from kubelint.config import load
+
+    (tmp_path / ".kubelint.yaml").write_bytes(b"ignore: [\xff]\n")
+    with pytest.raises(ConfigError, match=r"\.kubelint\.yaml:1:10: .*not UTF-8.*0xff"):
+        load(tmp_path / ".kubelint.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_bytes("[tool]\n".encode("utf-16"))
+    with pytest.raises(
+        ConfigError, match=r"pyproject\.toml: not UTF-8 .* TOML files must be UTF-8"
+    ):
+        find_config(tmp_path / "sub")
+
+
+def test_pyproject_shapes_that_are_not_kubelint_s(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('tool = "kubelint"\n', encoding="utf-8")
+    assert find_config(tmp_path) is None  # `tool` is not a table: no [tool.kubelint]
+    pyproject.write_text("[tool.kubelint\nselect = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: "):  # broken, and it names kubelint
+        find_config(tmp_path)
+
+
+def test_a_start_path_that_cannot_be_examined_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="File name too long"):
+        find_config(Path("a" * 5000))

@@ -6,10 +6,12 @@ error that names the nearest valid one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from kubelint.sources import shown_path
 from kubelint.suggest import closest
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -71,49 +73,75 @@ def parse(data: Any, source: str) -> Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start``."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory.resolve(), *directory.resolve().parents):
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
-            return pyproject
+    """The nearest configuration file at or above ``start``.
+
+    Raises :class:`ConfigError` when a folder or a candidate file cannot be examined.
+    """
+    try:
+        directory = start if start.is_dir() else start.parent
+        resolved = Path(os.path.realpath(directory))
+        for folder in (resolved, *resolved.parents):
+            for name in CONFIG_NAMES:
+                if (folder / name).is_file():
+                    return folder / name
+            pyproject = folder / "pyproject.toml"
+            if pyproject.is_file() and _has_tool_section(pyproject):
+                return pyproject
+    except (OSError, ValueError) as exc:
+        where = getattr(exc, "filename", None) or str(start)
+        raise ConfigError(f"{shown_path(str(where))}: {_reason(exc)}") from exc
     return None
 
 
-def _has_tool_section(path: Path) -> bool:
+def _reason(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _text(path: Path, data: bytes) -> str:
+    """A TOML file's text: UTF-8, as TOML requires."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return False
-    if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
-        return False
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "TOML files must be UTF-8"
+        ) from exc
+
+
+def _tool_table(path: Path, text: str) -> Any:
+    """``[tool.kubelint]`` of a pyproject.toml's text (None when absent)."""
     import tomllib
 
     try:
-        return "kubelint" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return tool.get("kubelint") if isinstance(tool, dict) else None
+
+
+def _has_tool_section(path: Path) -> bool:
+    """Whether a pyproject.toml configures kubelint; one that cannot be read is an error."""
+    text = _text(path, path.read_bytes())
+    if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
         return False
+    return _tool_table(path, text) is not None
 
 
 def load(path: Path) -> Config:
     """Read a configuration file (YAML, or pyproject.toml's ``[tool.kubelint]``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
     if path.name == "pyproject.toml":
-        import tomllib
+        return parse(_tool_table(path, _text(path, data)), f"{path} [tool.kubelint]")
+    from kubelint.loader import decode, load_text
 
-        try:
-            data = tomllib.loads(text).get("tool", {}).get("kubelint")
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from exc
-        return parse(data, f"{path} [tool.kubelint]")
-    from kubelint.loader import load_text
-
+    text, problem = decode(data)
+    if text is None:
+        assert problem is not None
+        line, column = problem.mark
+        raise ConfigError(f"{path}:{line + 1}:{column + 1}: {problem.message}")
     loaded = load_text(text)
     problems = loaded.problems + [p for d in loaded.documents for p in d.problems]
     if problems:
