@@ -191,3 +191,80 @@ def test_pyproject_shapes_that_are_not_kubelint_s(tmp_path: Path) -> None:
 def test_a_start_path_that_cannot_be_examined_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="File name too long"):
         find_config(Path("a" * 5000))
+
+
+def _options_problems(options: dict[str, Any]) -> list[str]:
+    from kubelint.run_options import check_options
+
+    _, problems = check_options(parse({"options": options}, "x.yaml"), Path.cwd())
+    assert all(p.setting == "options" for p in problems)
+    return [p.message for p in problems]
+
+
+def test_rule_options_are_checked_with_the_configuration() -> None:
+    assert _options_problems({"capabilities-added": {"allowed": 5}}) == [
+        "options.capabilities-added.allowed: expected a list of strings, got 5"
+    ]
+    assert _options_problems(
+        {
+            "KL034": {"mutable-tags": ["latest", 1.1]},
+            "configmap-too-large": {"max-bytes": "1k"},
+            "probe-port-unknown": {"check-numbers": "yes"},
+            "capabilities-added": {"alowed": []},
+            "capabilities-addded": {},
+            "KL046": {"x": 1},
+        }
+    ) == [
+        'options.KL034.mutable-tags: expected a list of strings, got ["latest", 1.1]',
+        'options.configmap-too-large.max-bytes: expected a whole number, got "1k"',
+        'options.probe-port-unknown.check-numbers: expected true or false, got "yes"',
+        'options.capabilities-added: rule KL043 has no option "alowed"; did you mean "allowed"?',
+        'options: "capabilities-addded" names no rule; did you mean "capabilities-added"?',
+        'options.KL046: rule KL046 has no option "x" (its options: none)',
+    ]
+
+
+def test_valid_rule_options_are_kept() -> None:
+    from kubelint.run_options import check_options
+
+    config = parse({"options": {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}}, "x")
+    built, problems = check_options(config, Path.cwd())
+    assert problems == []
+    assert built.rule_options == {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}
+
+
+def test_a_rule_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text(
+        "options: {capabilities-added: {allowed: 5}}\n", encoding="utf-8"
+    )
+    (tmp_path / "cm.yaml").write_text(MANIFEST, encoding="utf-8")
+    code, _, stderr = run(tmp_path, "cm.yaml")
+    assert code == 2
+    assert ".kubelint.yaml: options.capabilities-added.allowed: expected a list of strings" in (
+        stderr
+    )
+    assert "Traceback" not in stderr
+
+
+def test_a_user_rule_with_an_unusable_message_or_pattern_is_refused(tmp_path: Path) -> None:
+    from kubelint.registry import RuleDefinitionError, catalogue
+
+    rule = (
+        "id: KL901\nslug: x-y\nseverity: error\nsummary: s\ntemplate: field\n"
+        "params: {{path: metadata.name, {condition}, message: {message}}}\n"
+        "doc: {{what: w, why: w, example: e, use-instead: u}}\n"
+    )
+    for condition, message, problem in [
+        ("present: true", "'{nope}'", "message"),
+        ("present: true", "'{value.x}'", "message"),
+        ("pattern: '[z-a'", "m", "pattern"),
+    ]:
+        (tmp_path / "r.yaml").write_text(
+            rule.format(condition=condition, message=message), encoding="utf-8"
+        )
+        with pytest.raises(RuleDefinitionError, match=problem):
+            catalogue([tmp_path])
+    (tmp_path / "r.yaml").unlink()
+    (tmp_path / "gone.yaml").symlink_to("nowhere")
+    with pytest.raises(RuleDefinitionError, match=r"gone\.yaml: No such file"):
+        catalogue([tmp_path])

@@ -211,7 +211,8 @@ def check(
     for problem in problems:
         if problem.setting == "kubernetes-version":
             raise click.BadParameter(problem.message, param_hint="--kubernetes-version")
-        raise click.UsageError(problem.message)
+        where = f"{found}: " if found and problem.setting == "options" else ""
+        raise click.UsageError(where + problem.message)
     try:
         files = sources.collect(list(paths))
         crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths])
