@@ -1,11 +1,15 @@
 """The ``kubelint`` command. A thin shell: parse options, run the engine, print, exit.
 
-Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error.
-Heavy modules are imported inside the commands so that ``kubelint --version`` stays fast.
+Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error,
+3 internal error (a bug: one line on stderr, the traceback only with ``KUBELINT_DEBUG=1``).
+Output is UTF-8 whatever the locale. Heavy modules are imported inside the commands so
+that ``kubelint --version`` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +23,13 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+DEBUG_VARIABLE = "KUBELINT_DEBUG"
 
 
 class _Group(click.Group):
-    """Usage errors exit with 2 and never show a traceback; big subcommands load on use."""
+    """Usage errors exit with 2, internal errors with 3, neither with a traceback; big
+    subcommands load on use."""
 
     LAZY = {  # noqa: RUF012 - a constant table
         "apply": ("kubelint.apply.command", "apply_command"),
@@ -54,6 +61,49 @@ class _Group(click.Group):
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             sys.exit(130)
+        except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
+            _silence_stdout()
+            sys.exit(EXIT_FINDINGS)
+        except Exception as exc:  # the last guard: a bug, said in one line
+            _internal_error(exc)
+            sys.exit(EXIT_INTERNAL)
+
+
+def _internal_error(exc: BaseException) -> None:
+    """One line for an unexpected exception; the traceback too with ``KUBELINT_DEBUG``."""
+    if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(exc)
+    shown = repr(exc)
+    if len(shown) > 500:
+        shown = shown[:497] + "..."
+    sys.stderr.write(
+        f"kubelint: internal error: {shown} (a bug in kubelint; run again with "
+        f"{DEBUG_VARIABLE}=1 to see the traceback)\n"
+    )
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def utf8_streams() -> None:
+    """Write UTF-8 on stdout and stderr whatever the locale, never failing on a character.
+
+    JSON and SARIF must be UTF-8; the formatters escape what UTF-8 cannot carry, and
+    ``backslashreplace`` catches anything else (a lone surrogate becomes ``\\udcff``).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed or replaced: leave it
+                reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -354,5 +404,6 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    utf8_streams()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
     cli.main(prog_name="kubelint")
