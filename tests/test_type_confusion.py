@@ -29,14 +29,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROUNDS = int(os.environ.get("KUBELINT_FUZZ_ROUNDS", "1200"))
 
-#: What a subtree is replaced with: every JSON shape, and values that have tripped
-#: parsers before (a huge number as text, a non-ASCII digit, a percent sign alone).
+#: What a subtree is replaced with: every JSON shape, and values that trip parsers (a
+#: huge number as text, a non-ASCII digit, a percent sign alone, control characters).
 SHAPES: list[Any] = [
     "text",
     "",
     "9" * 5000,
     "²",
     "%",
+    "1e99999",
+    "\x00\x1b",
+    "{{ x }}",
+    "a:b/c@d",
     0,
     7,
     -1,

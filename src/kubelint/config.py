@@ -132,7 +132,7 @@ def load(path: Path) -> Config:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{shown_path(str(path))}: {exc.strerror or exc}") from exc
     if path.name == "pyproject.toml":
         return parse(_tool_table(path, _text(path, data)), f"{path} [tool.kubelint]")
     from kubelint.loader import decode, load_text
