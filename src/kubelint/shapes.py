@@ -63,7 +63,8 @@ def integer(node: Any, *path: str | int) -> int | None:
 def name(node: Any, default: str = "?") -> str:
     """The ``name`` of a mapping (a container, a volume) for a message; ``default``
     when it has no string name."""
-    return string(node, "name") or default
+    found = string(node, "name")
+    return default if found is None else found
 
 
 def digits(value: Any) -> int | None:
