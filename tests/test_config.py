@@ -233,19 +233,6 @@ def test_valid_rule_options_are_kept() -> None:
     assert built.rule_options == {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}
 
 
-def test_a_rule_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path) -> None:
-    (tmp_path / ".kubelint.yaml").write_text(
-        "options: {capabilities-added: {allowed: 5}}\n", encoding="utf-8"
-    )
-    (tmp_path / "cm.yaml").write_text(MANIFEST, encoding="utf-8")
-    code, _, stderr = run(tmp_path, "cm.yaml")
-    assert code == 2
-    assert ".kubelint.yaml: options.capabilities-added.allowed: expected a list of strings" in (
-        stderr
-    )
-    assert "Traceback" not in stderr
-
-
 def test_a_user_rule_with_an_unusable_message_or_pattern_is_refused(tmp_path: Path) -> None:
     from kubelint.registry import RuleDefinitionError, catalogue
 

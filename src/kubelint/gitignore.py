@@ -51,6 +51,15 @@ class Rule(NamedTuple):
         return self.regex.fullmatch(name if self.basename else relative) is not None
 
 
+def _literal(pattern: bytes, at: int) -> tuple[int, int] | None:
+    """The byte at ``at`` (the next one after a backslash) and its index; None past the end."""
+    if pattern[at] == _BACKSLASH:
+        at += 1
+        if at >= len(pattern):
+            return None
+    return pattern[at], at
+
+
 def _bracket(pattern: bytes, start: int) -> tuple[frozenset[int], int] | None:
     """The bytes a bracket expression opened before ``start`` matches, and where it ends.
 
@@ -71,19 +80,16 @@ def _bracket(pattern: bytes, start: int) -> tuple[frozenset[int], int] | None:
             return None
         char = pattern[at]
         if char == _BACKSLASH:
-            at += 1
-            if at >= end:
+            escaped = _literal(pattern, at)
+            if escaped is None:
                 return None
-            char = pattern[at]
+            char, at = escaped
             members.add(char)
         elif char == ord("-") and previous and at + 1 < end and pattern[at + 1] != ord("]"):
-            at += 1
-            high = pattern[at]
-            if high == _BACKSLASH:
-                at += 1
-                if at >= end:
-                    return None
-                high = pattern[at]
+            bound = _literal(pattern, at + 1)
+            if bound is None:
+                return None
+            high, at = bound
             members.update(range(previous, high + 1))  # empty when reversed (z-a)
             char = 0
         elif char == ord("[") and at + 1 < end and pattern[at + 1] == ord(":"):
