@@ -73,28 +73,25 @@ def parse(data: Any, source: str) -> Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start``.
+    """The nearest configuration file at or above ``start``; never raises.
 
-    Raises :class:`ConfigError` when a folder or a candidate file cannot be examined.
+    A folder that cannot be examined holds no configuration. A ``pyproject.toml`` that
+    cannot be read, decoded or parsed while it may configure kubelint is returned all
+    the same: :func:`load` then says what is wrong with it.
     """
     try:
-        directory = start if start.is_dir() else start.parent
+        directory = start if os.path.isdir(start) else start.parent
         resolved = Path(os.path.realpath(directory))
-        for folder in (resolved, *resolved.parents):
-            for name in CONFIG_NAMES:
-                if (folder / name).is_file():
-                    return folder / name
-            pyproject = folder / "pyproject.toml"
-            if pyproject.is_file() and _has_tool_section(pyproject):
-                return pyproject
-    except (OSError, ValueError) as exc:
-        where = getattr(exc, "filename", None) or str(start)
-        raise ConfigError(f"{shown_path(str(where))}: {_reason(exc)}") from exc
+    except (OSError, ValueError):
+        return None
+    for folder in (resolved, *resolved.parents):
+        for name in CONFIG_NAMES:
+            if os.path.isfile(folder / name):
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if os.path.isfile(pyproject) and _may_configure(pyproject):
+            return pyproject
     return None
-
-
-def _reason(exc: Exception) -> str:
-    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def _text(path: Path, data: bytes) -> str:
@@ -119,12 +116,15 @@ def _tool_table(path: Path, text: str) -> Any:
     return tool.get("kubelint") if isinstance(tool, dict) else None
 
 
-def _has_tool_section(path: Path) -> bool:
-    """Whether a pyproject.toml configures kubelint; one that cannot be read is an error."""
-    text = _text(path, path.read_bytes())
-    if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
-        return False
-    return _tool_table(path, text) is not None
+def _may_configure(path: Path) -> bool:
+    """Whether a pyproject.toml configures kubelint, or cannot be read well enough to tell."""
+    try:
+        text = _text(path, path.read_bytes())
+        if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
+            return False
+        return _tool_table(path, text) is not None
+    except (OSError, ConfigError):
+        return True
 
 
 def load(path: Path) -> Config:
