@@ -1,15 +1,19 @@
-"""``.gitignore`` patterns match what git matches, malformed ones included."""
+"""``.gitignore`` patterns match what git matches, malformed and pathological ones included."""
 
 from __future__ import annotations
 
 import os
+import random
+import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from kubelint.gitignore import parse
+from kubelint.wildmatch import Star, _matches, _regex, tokens
 
 #: (pattern, path, ignored): what git 2.39's ``check-ignore`` answers for a file.
 CASES = [
@@ -111,3 +115,37 @@ def test_every_byte_pattern_compiles() -> None:
     for byte in range(256):
         for template in (b"%c", b"[%c", b"[%c]", b"[a-%c]", b"[[:%c:]]", b"\\%c", b"**%c"):
             parse(template % byte)  # never raises
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path"),
+    [
+        ("**/" * 40 + "x", "a/" * 200 + "y"),
+        ("**/a/" * 30 + "x", "a/" * 200 + "y"),
+        ("*a" * 40 + "b", "a" * 300),
+        ("x/" + "*a" * 40 + "b", "x/" + "a" * 300),
+        ("[a-z]*" * 30 + "!", "abcdefghij" * 30),
+        ("*a" * 5000 + "b", "aaa"),
+    ],
+)
+def test_patterns_of_many_stars_are_matched_in_bounded_time(pattern: str, path: str) -> None:
+    [rule] = parse(pattern.encode())
+    started = time.monotonic()
+    assert rule.matches(path.encode(), os.path.basename(path).encode()) is False
+    assert time.monotonic() - started < 1
+
+
+def test_the_search_agrees_with_the_regular_expressions() -> None:
+    """Patterns of one run of stars are matched by a regex, others by git's search."""
+    rng = random.Random(7)
+    alphabet = ["a", "b", "/", "*", "**", "**/", "?", "[ab]", "[!a]", "\\*"]
+    names = ["".join(rng.choice("ab/*") for _ in range(rng.randint(0, 7))) for _ in range(60)]
+    for _ in range(400):
+        pattern = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))).encode()
+        parts = tokens(pattern)
+        if parts is None or sum(isinstance(t, Star) for t in parts) > 1:
+            continue
+        regex = re.compile(_regex(parts), re.DOTALL)
+        for name in names:
+            text = name.encode()
+            assert (regex.fullmatch(text) is not None) is _matches(parts, text), (pattern, name)

@@ -1,189 +1,34 @@
-"""``.gitignore`` files read as git reads them: its line rules and its wildmatch patterns.
+"""``.gitignore`` files read as git reads them (``dir.c``): lines, layers, verdicts.
 
-Matching works on bytes, as git's does (``?`` is one byte of a UTF-8 name). Every line
-is usable: a pattern git can never match (an unclosed ``[``, an unknown ``[:class:]``,
-a trailing backslash) matches nothing here either, and a reversed range (the ``z-a`` of
-``[z-a]``) adds no character to its bracket, as in git's ``wildmatch.c`` and ``dir.c``
-(the rules are restated in :func:`translate` and :func:`parse`).
+Every line is usable: a pattern git can never match (an unclosed ``[``, an unknown
+``[:class:]``, a trailing backslash) matches nothing here either; the patterns
+themselves are :mod:`kubelint.wildmatch`'s. Matching works on bytes, as git's does.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 from typing import NamedTuple
 
-_SLASH = ord("/")
-_BACKSLASH = ord("\\")
+from kubelint.wildmatch import Matcher, compile_pattern
 
-#: The character classes wildmatch knows inside brackets (ASCII only, as git's ctype).
-_CLASSES: dict[bytes, frozenset[int]] = {
-    b"alnum": frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
-    b"alpha": frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
-    b"blank": frozenset(b" \t"),
-    b"cntrl": frozenset([*range(0x20), 0x7F]),
-    b"digit": frozenset(b"0123456789"),
-    b"graph": frozenset(range(0x21, 0x7F)),
-    b"lower": frozenset(b"abcdefghijklmnopqrstuvwxyz"),
-    b"print": frozenset(range(0x20, 0x7F)),
-    b"punct": frozenset(range(0x21, 0x7F))
-    - frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    - frozenset(b"abcdefghijklmnopqrstuvwxyz"),
-    b"space": frozenset(b" \t\n\v\f\r"),
-    b"upper": frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-    b"xdigit": frozenset(b"0123456789ABCDEFabcdef"),
-}
+_BACKSLASH = ord("\\")
 
 
 class Rule(NamedTuple):
     """One pattern line: what it matches, and how."""
 
-    regex: re.Pattern[bytes] | None  # None: git can never match this pattern
+    matcher: Matcher | None  # None: git can never match this pattern
     negate: bool
     dir_only: bool
     basename: bool  # no slash in the pattern: it matches the name at any depth
 
     def matches(self, relative: bytes, name: bytes) -> bool:
         """Whether the rule matches a path (relative to its file's folder) named ``name``."""
-        if self.regex is None:
+        if self.matcher is None:
             return False
-        return self.regex.fullmatch(name if self.basename else relative) is not None
-
-
-def _literal(pattern: bytes, at: int) -> tuple[int, int] | None:
-    """The byte at ``at`` (the next one after a backslash) and its index; None past the end."""
-    if pattern[at] == _BACKSLASH:
-        at += 1
-        if at >= len(pattern):
-            return None
-    return pattern[at], at
-
-
-def _bracket(pattern: bytes, start: int) -> tuple[frozenset[int], int] | None:
-    """The bytes a bracket expression opened before ``start`` matches, and where it ends.
-
-    None when git aborts the match (unclosed bracket, unknown class): the pattern then
-    never matches.
-    """
-    end = len(pattern)
-    at = start
-    negated = at < end and pattern[at] in b"!^"
-    if negated:
-        at += 1
-    members: set[int] = set()
-    previous = 0  # 0: the last member cannot start a range
-    first = True
-    while first or (at < end and pattern[at] != ord("]")):
-        first = False
-        if at >= end:
-            return None
-        char = pattern[at]
-        if char == _BACKSLASH:
-            escaped = _literal(pattern, at)
-            if escaped is None:
-                return None
-            char, at = escaped
-            members.add(char)
-        elif char == ord("-") and previous and at + 1 < end and pattern[at + 1] != ord("]"):
-            bound = _literal(pattern, at + 1)
-            if bound is None:
-                return None
-            high, at = bound
-            members.update(range(previous, high + 1))  # empty when reversed (z-a)
-            char = 0
-        elif char == ord("[") and at + 1 < end and pattern[at + 1] == ord(":"):
-            close = pattern.find(b"]", at + 2)
-            if close == -1:
-                return None
-            if close - (at + 2) - 1 < 0 or pattern[close - 1] != ord(":"):
-                members.add(char)  # no ":]": the "[" is an ordinary member
-            else:
-                known = _CLASSES.get(pattern[at + 2 : close - 1])
-                if known is None:
-                    return None
-                members.update(known)
-                char = 0
-                at = close
-        else:
-            members.add(char)
-        previous = char
-        at += 1
-    if at >= end:
-        return None
-    chosen = frozenset(range(256)) - members if negated else frozenset(members)
-    return chosen - {_SLASH}, at + 1
-
-
-def _char_class(chosen: frozenset[int]) -> bytes:
-    if not chosen:
-        return b"(?!)"
-    return b"[" + b"".join(b"\\x%02x" % byte for byte in sorted(chosen)) + b"]"
-
-
-def translate(pattern: bytes) -> bytes | None:
-    """A regular expression matching what git's wildmatch (with WM_PATHNAME) matches.
-
-    ``\\x`` is the literal x; ``?`` any byte but ``/``; ``*`` any run without ``/``;
-    ``**`` between slashes (or at an end) also crosses them, and ``**/`` may match no
-    folder. A bracket starts with ``!`` or ``^`` to negate, takes its first member
-    literally (so ``[]`` opens a bracket whose first member is ``]``), reads ``a-z`` as
-    a range (none when reversed), ``[:alpha:]`` as a class, and never matches ``/``.
-    None when git can never match the pattern.
-    """
-    out: list[bytes] = []
-    at, end = 0, len(pattern)
-    while at < end:
-        char = pattern[at]
-        if char == _BACKSLASH:
-            if at + 1 >= end:
-                return None  # a trailing backslash matches nothing
-            out.append(re.escape(pattern[at + 1 : at + 2]))
-            at += 2
-        elif char == ord("?"):
-            out.append(b"[^/]")
-            at += 1
-        elif char == ord("*"):
-            stop = at
-            while stop < end and pattern[stop] == ord("*"):
-                stop += 1
-            rest = pattern[stop:]
-            boundary = at == 0 or pattern[at - 1] == _SLASH
-            if stop - at >= 2 and boundary and rest.startswith(b"/"):
-                out.append(b"(?:.*/)?")
-                stop += 1
-            elif stop - at >= 2 and boundary and (not rest or rest.startswith(b"\\/")):
-                out.append(b".*")
-            else:
-                out.append(b"[^/]*")
-            at = stop
-        elif char == ord("["):
-            found = _bracket(pattern, at + 1)
-            if found is None:
-                return None
-            chosen, at = found
-            out.append(_char_class(chosen))
-        else:
-            out.append(re.escape(pattern[at : at + 1]))
-            at += 1
-    return b"".join(out)
-
-
-_GLOB_SPECIAL = re.compile(rb"[*?\[\\]")
-
-
-def _pathname(pattern: bytes) -> bytes | None:
-    """A pattern with a slash, as git's match_pathname reads it.
-
-    git compares the literal part before the first wildcard on its own and hands only
-    the rest to wildmatch, so a ``**`` right after that part counts as the start of a
-    folder name: ``foo**/bar`` matches ``foobar`` and ``foo/x/bar``, as with git.
-    """
-    special = _GLOB_SPECIAL.search(pattern)
-    if special is None:
-        return re.escape(pattern)
-    rest = translate(pattern[special.start() :])
-    return None if rest is None else re.escape(pattern[: special.start()]) + rest
+        return self.matcher(name if self.basename else relative)
 
 
 def _trim_trailing_spaces(line: bytes) -> bytes:
@@ -233,9 +78,8 @@ def parse(data: bytes) -> tuple[Rule, ...]:
         basename = b"/" not in line
         if line.startswith(b"/"):
             line = line[1:]
-        body = _pathname(line) if not basename else translate(line)
-        regex = re.compile(body, re.DOTALL) if body is not None else None
-        rules.append(Rule(regex, negate, dir_only, basename))
+        matcher = compile_pattern(line, pathname=not basename)
+        rules.append(Rule(matcher, negate, dir_only, basename))
     return tuple(rules)
 
 
