@@ -362,3 +362,14 @@ def test_a_reader_that_goes_away_is_no_internal_error(tmp_path: Path) -> None:
     stderr = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=120) == 1
     assert stderr == ""
+
+
+def test_an_unreadable_rules_folder_is_a_usage_error(tmp_path: Path) -> None:
+    shutil.copy(HOSTILE / "cm.yaml", tmp_path / "cm.yaml")
+    (tmp_path / "rules").mkdir(mode=0)
+    try:
+        done = _unprivileged("check", "--rules", "rules", "cm.yaml", cwd=tmp_path)
+    finally:
+        (tmp_path / "rules").chmod(0o755)
+    assert done.returncode == 2, done.stderr
+    assert "rules: cannot read the folder: Permission denied" in done.stderr

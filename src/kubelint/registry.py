@@ -132,7 +132,11 @@ def _python_rules() -> list[RuleSpec]:
 
 
 def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[RuleSpec]:
-    return [load_data_rule(p, source, trusted=trusted) for p in sorted(directory.glob("*.yaml"))]
+    try:
+        names = sorted(name for name in os.listdir(directory) if name.endswith(".yaml"))
+    except OSError as exc:
+        raise RuleDefinitionError(f"{directory}: cannot read the folder: {exc.strerror}") from exc
+    return [load_data_rule(directory / name, source, trusted=trusted) for name in names]
 
 
 @functools.cache
