@@ -438,6 +438,9 @@ class _DocumentChecker:
         """Schema and API-server validation; returns the misspelt keys and what they meant."""
         validator = self.ctx.partial_validator if self.source.partial else self.ctx.validator
         issues = validator.validate(node, obj)
+        if self._is_cluster_scoped(group, kind):
+            # kubectl drops the namespace of a cluster-scoped object, and so does the server
+            issues = [i for i in issues if i.path[:2] != ("metadata", "namespace")]
         if not self.source.partial and name is None and not metadata.get("generateName"):
             if isinstance(obj.get("metadata"), dict):
                 issues.append(

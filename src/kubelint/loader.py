@@ -476,7 +476,7 @@ class _Builder:
                             "duplicate-key",
                             f'duplicate key "{key}" '
                             f"(first set at line {mark_of(marks[key][0])[0] + 1}); "
-                            "kubectl rejects the file",
+                            "kubectl keeps this last value and drops the first without a word",
                             mark_of(parent[2]),
                             "remove one of the two, or merge their contents",
                         )
