@@ -33,6 +33,7 @@ from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
+from kubelint.yaml_lines import split_lines
 
 if TYPE_CHECKING:
     from kubelint.workers import WorkerPool
@@ -208,9 +209,9 @@ class _DocumentChecker:
 
     @property
     def lines(self) -> list[str]:
-        """The file's lines (split on first use: most files need none)."""
+        """The file's lines as the parser counts them (split on first use: most files need none)."""
         if self._lines is None:
-            self._lines = self.loaded.text.split("\n")
+            self._lines = split_lines(self.loaded.text)
         return self._lines
 
     # -- reporting ---------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Applying safe fixes: exact token edits, verified, written atomically.
 
-A fix names the token it replaces and where (line, column, old text). Edits are applied
-to the file's text only where that exact token is found, so every byte outside the
-edited tokens is kept: comments, key order, quoting, indentation, line endings. The
+A fix names the token it replaces and where (line, column, old text), counted as the
+YAML parser counts lines and columns. Edits are applied to the file's text only where
+that exact token is found, so every byte outside the edited tokens is kept: comments,
+key order, quoting, indentation, line endings. The
 edited text is checked again before it is written, and refused when it would be worse
 (more errors, or a YAML error it did not have).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from kubelint.findings import Finding, Severity
 from kubelint.rule_api import Fix, TextEdit
+from kubelint.yaml_lines import split_lines_keepends
 
 
 @dataclass(slots=True)
@@ -36,20 +38,19 @@ class FileFix:
         return self.refused is None and self.fixed != self.original
 
     def diff(self) -> str:
-        """A unified diff of the change."""
-        return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.fixed.splitlines(keepends=True),
-                fromfile=f"a/{self.path.lstrip('/')}",
-                tofile=f"b/{self.path.lstrip('/')}",
-            )
+        """A unified diff of the change (every line of it ends with a newline)."""
+        lines = difflib.unified_diff(
+            split_lines_keepends(self.original),
+            split_lines_keepends(self.fixed),
+            fromfile=f"a/{self.path.lstrip('/')}",
+            tofile=f"b/{self.path.lstrip('/')}",
         )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> tuple[str, list[TextEdit]]:
     """Apply non-overlapping edits whose old text is where they say; returns the applied ones."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines_keepends(text)
     applied: list[TextEdit] = []
     taken: dict[int, list[tuple[int, int]]] = {}
     for edit in sorted(edits, key=lambda e: (e.line, e.column)):  # the first of overlaps wins

@@ -33,6 +33,7 @@ from kubelint.apply.simulate import (
     dumps,
 )
 from kubelint.findings import Finding
+from kubelint.yaml_lines import split_lines
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -158,7 +159,7 @@ def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | 
             text, _ = decode(Path(path).read_bytes()) if path != "-" else (None, None)
         except OSError:
             text = None
-        cache[path] = text.split("\n") if text is not None else None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
 
 

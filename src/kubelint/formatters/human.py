@@ -14,6 +14,7 @@ from typing import TextIO
 from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
 from kubelint.formatters.json_format import summary
+from kubelint.yaml_lines import split_lines
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -45,7 +46,7 @@ def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | No
                 text, _ = decode(handle.read())
         except OSError:
             text = None
-        cache[path] = text.split("\n") if text is not None else None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
 
 
