@@ -34,3 +34,12 @@ def test_unicode_line_separator_positions(shared_dir: Path) -> None:
     assert (finding["line"], finding["column"]) == (13, 22)  # line 13 as YAML counts
     human = run_kubelint("check", str(source))
     assert "   13 |     imagePullPolicy: always\n" in human.stdout
+
+
+def test_quoting_keeps_the_anchor_and_drops_the_tag(shared_dir: Path, tmp_path: Path) -> None:
+    target = copy(shared_dir, "fix-quote-swallows-anchor-tag", "anchor.yaml", tmp_path, "a.yaml")
+    before = target.read_text(encoding="utf-8")
+    run = run_kubelint("check", "--fix", str(target))
+    assert run.code == 0, run.describe()
+    after = target.read_text(encoding="utf-8")
+    assert after == before.replace("&flag yes", '&flag "yes"').replace("!!bool yes", '"yes"')
