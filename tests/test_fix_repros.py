@@ -43,3 +43,12 @@ def test_quoting_keeps_the_anchor_and_drops_the_tag(shared_dir: Path, tmp_path: 
     assert run.code == 0, run.describe()
     after = target.read_text(encoding="utf-8")
     assert after == before.replace("&flag yes", '&flag "yes"').replace("!!bool yes", '"yes"')
+
+
+def test_two_misspellings_of_one_key_are_not_both_renamed(shared_dir: Path, tmp_path: Path) -> None:
+    target = copy(shared_dir, "fix-creates-duplicate-key", "pod.yaml", tmp_path, "p.yaml")
+    before = target.read_bytes()
+    run = run_kubelint("check", "--fix", str(target))
+    assert target.read_bytes() == before
+    assert run.stderr.count('it would give the mapping a second key "image"') == 2, run.describe()
+    assert "fixed" not in run.stderr

@@ -273,21 +273,28 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
             continue
 
         def recheck(text: str, source: Any = source) -> list[Any]:
-            return engine.check_source(source, context, text.encode("utf-8")).findings
+            checked = engine.check_source(source, context, text.encode("utf-8"))
+            return [*checked.findings, *engine.across_objects([checked], options)[0]]
 
         planned = fixing.plan(source.display, source.location, findings, recheck)
+        for fix, reason in planned.skipped:
+            edit = fix.edits[0]
+            sys.stderr.write(
+                f"{source.display}:{edit.line + 1}:{edit.column + 1}: "
+                f"fix left out ({fix.title}): {reason}\n"
+            )
         if planned.refused:
             sys.stderr.write(f"{source.display}: {planned.refused}\n")
             continue
         if not planned.changed:
             continue
         changed = True
-        if write:
-            fixing.write(planned, source.location)
-            titles = "; ".join(fix.title for fix in planned.applied)
-            sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
-        else:
+        if not write:
             sys.stdout.write(planned.diff())
+            continue
+        fixing.write(planned, source.location)
+        titles = "; ".join(fix.title for fix in planned.applied)
+        sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
     return changed
 
 
