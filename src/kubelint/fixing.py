@@ -24,8 +24,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -290,20 +288,3 @@ def _document(starts: list[int], line: int) -> int:
 
 def _describe(finding: Finding) -> str:
     return f"{finding.rule} {finding.name} at line {finding.line}: {finding.message}"
-
-
-def write(fix: FileFix, location: str) -> None:
-    """Replace the file atomically with the fixed text (same mode, BOM kept)."""
-    target = Path(location)
-    mode = target.stat().st_mode
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(fix.encoded())
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
