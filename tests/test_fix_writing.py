@@ -200,12 +200,18 @@ def fail_writes_to(monkeypatch: pytest.MonkeyPatch, target: Path, times: int = 1
     monkeypatch.setattr(rewrite, "_write_at_start", half_then_full)
 
 
-def test_an_in_place_write_that_fails_puts_the_old_bytes_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def hard_linked_job(tmp_path: Path) -> Path:
+    """A fixable manifest with a second hard link (so that it is written in place)."""
     real = tmp_path / "real.yaml"
     real.write_text(JOB, encoding="utf-8")
     os.link(real, tmp_path / "hard.yaml")
+    return real
+
+
+def test_an_in_place_write_that_fails_puts_the_old_bytes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = hard_linked_job(tmp_path)
     fail_writes_to(monkeypatch, real)
     with pytest.raises(rewrite.WriteError, match="No space left on device"):
         rewrite.replace_content(str(real), JOB.encode(), FIXED.encode())
@@ -216,9 +222,7 @@ def test_an_in_place_write_that_fails_puts_the_old_bytes_back(
 def test_when_even_the_old_bytes_cannot_go_back_a_copy_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = tmp_path / "real.yaml"
-    real.write_text(JOB, encoding="utf-8")
-    os.link(real, tmp_path / "hard.yaml")
+    real = hard_linked_job(tmp_path)
     fail_writes_to(monkeypatch, real, times=2)
     with pytest.raises(rewrite.WriteError, match="the old content is saved in") as caught:
         rewrite.replace_content(str(real), JOB.encode(), FIXED.encode())
