@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -156,3 +157,13 @@ def test_renames_and_values_keep_anchors_tags_and_quotes(
     result = kubelint("check", "--fix", str(target))
     assert "fixed 1" in result.stderr, result.stdout + result.stderr
     assert target.read_text(encoding="utf-8") == f"{pod}{image}    {fixed}\n"
+
+
+@pytest.mark.parametrize("value", [">-\n      always", "|\n      always\n", '"always\n      "'])
+def test_a_value_that_goes_on_past_its_line_gets_no_fix(tmp_path: Path, value: str) -> None:
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+    target = tmp_path / "pod.yaml"
+    target.write_text(f"{pod}    image: nginx:1.27\n    imagePullPolicy: {value}\n", "utf-8")
+    result = kubelint("check", "--output", "json", str(target))
+    fixes = [f["fix"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "KL011"]
+    assert fixes in ([None], []), fixes

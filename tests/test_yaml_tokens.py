@@ -51,3 +51,12 @@ def test_a_quoted_scalar_that_goes_on_is_open(line: str) -> None:
     node = node_at(line, 3)
     assert not node.closed
     assert node.text == line[3:]
+
+
+@pytest.mark.parametrize(
+    ("line", "header"), [("a: |", "|"), ("a: >-  # c", ">-"), ("a: |2+", "|2+")]
+)
+def test_a_block_scalar_starts_on_the_next_line(line: str, header: str) -> None:
+    node = node_at(line, 3)
+    assert not node.closed
+    assert node.text == header

@@ -20,6 +20,7 @@ _PLAIN: Final = re.compile(f"{_PLAIN_PART}(?:[ \\t]+{_PLAIN_PART})*")
 """A plain scalar up to a comment, a ``: `` or a flow indicator."""
 
 _DOUBLE_QUOTED: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BLOCK_HEADER: Final = re.compile(r"[|>][0-9+-]*")
 
 
 class NodeText(NamedTuple):
@@ -28,8 +29,8 @@ class NodeText(NamedTuple):
     column: int  # where the node starts: the parser's mark
     tags: tuple[tuple[int, int], ...]  # each tag with its trailing blanks, as (start, end)
     scalar: int  # where the scalar (or alias) starts
-    text: str  # the scalar's source text; "" when it is not on this line
-    closed: bool  # False for a quoted scalar that goes on past this line
+    text: str  # the scalar's source text (a block scalar's header); "" when none is here
+    closed: bool  # False for a scalar that goes on past this line (quoted, or a block)
 
     @property
     def end(self) -> int:
@@ -48,6 +49,9 @@ def node_at(line: str, column: int) -> NodeText:
     rest = line[start:]
     if not rest:
         return NodeText(column, tuple(tags), start, "", True)
+    if rest[0] in "|>":  # a block scalar: its text starts on the next line
+        header = _BLOCK_HEADER.match(rest)
+        return NodeText(column, tuple(tags), start, header.group(0) if header else rest[0], False)
     if rest[0] == '"':
         quoted = _DOUBLE_QUOTED.match(rest)
         if quoted is None:
