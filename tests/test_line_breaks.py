@@ -155,3 +155,17 @@ def test_embedded_json_errors_count_lines_like_the_file(tmp_path: Path) -> None:
     run = run_kubelint("check", "--output", "json", str(target))
     (finding,) = [f for f in run.findings if f["rule"] == "KL070"]
     assert "at line 9:" in finding["message"], finding
+
+
+@pytest.mark.parametrize("brk", BREAKS.values(), ids=IDS)
+def test_apply_read_errors_count_lines_like_the_parser(brk: str) -> None:
+    from kubelint.apply.manifests import read_file
+
+    first = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n"
+    first += f'    note: "x{brk}y"\n---\n'
+    second = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  max: .inf\n"
+    text = first + second
+    read = read_file("m.yaml", text)
+    assert read.stopped is not None
+    assert read.stopped.startswith(f"m.yaml:{parser_mark(text, 'max')[0] + 1}:8: ")
+    assert [o.source for o in read.objects] == ["m.yaml:1"]

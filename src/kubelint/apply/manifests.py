@@ -21,6 +21,7 @@ from kubelint.apply.simulate import SourcedObject, list_items
 from kubelint.apply.values import GoJSONError, from_yaml, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
 from kubelint.positions import locate
+from kubelint.yaml_lines import line_of, line_starts
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
@@ -39,27 +40,31 @@ class ReadFile:
 
 
 def pieces(text: str) -> tuple[list[tuple[str, int]], tuple[int, str] | None]:
-    """The pieces ``YAMLReader`` cuts ``text`` into, each with its first line (0-based), and
-    the invalid separator line that stops it (its line and what follows the dashes).
+    """The pieces ``YAMLReader`` cuts ``text`` into, each with its first line (0-based, as
+    the YAML parser counts lines), and the invalid separator line that stops it (its line
+    and what follows the dashes).
 
-    The piece an invalid separator interrupts is lost, as in kubectl; a separator line
-    that opens a piece stays in it (YAML reads it as a document start).
+    kubectl cuts at ``\n`` only, but positions are reported in YAML lines, which also
+    break at ``\r``, U+0085, U+2028 and U+2029. The piece an invalid separator interrupts
+    is lost, as in kubectl; a separator line that opens a piece stays in it (YAML reads
+    it as a document start).
     """
+    starts = line_starts(text)
     found: list[tuple[str, int]] = []
     buffer: list[str] = []
     first = 0
-    for number, match in enumerate(_LINE.finditer(text)):
+    for match in _LINE.finditer(text):
         line = match.group()
         if line.startswith("---"):
             rest = line[3:].strip()
             if rest and not rest.startswith("#"):
-                return found, (number, rest)
+                return found, (line_of(starts, match.start()), rest)
             if buffer:
                 found.append(("".join(buffer), first))
                 buffer = []
                 continue
         if not buffer:
-            first = number
+            first = line_of(starts, match.start())
         buffer.append(line)
     if buffer:
         found.append(("".join(buffer), first))
