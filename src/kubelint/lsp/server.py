@@ -26,6 +26,7 @@ from kubelint import __version__, schema_store
 from kubelint.config import CONFIG_NAMES
 from kubelint.findings import Finding
 from kubelint.lsp import analysis
+from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class KubelintServer(LanguageServer):
                 except OSError:
                     text = ""
             findings = project.findings(location)
-            diagnostics = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+            diagnostics = analysis.diagnostics(findings, Text(text, self.codec()))
             out.append(Publication(self.uri_for(location), None, diagnostics))
         return out
 
@@ -183,7 +184,7 @@ class KubelintServer(LanguageServer):
         changed = project.update_buffer(location, text)
         findings = project.findings(location)
         others = self._publications(project, changed - {location})
-        own = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+        own = analysis.diagnostics(findings, Text(text, self.codec()))
         log.debug("checking %s took %.0f ms of CPU", uri, (time.thread_time() - cpu) * 1000)
         return project, fresh, [Publication(uri, version, own), *others], findings
 
@@ -384,13 +385,13 @@ def create_server() -> KubelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: KubelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
-        text = analysis.Text(document.source, ls.codec())
+        text = Text(document.source, ls.codec())
         return analysis.hover(text, params.position, ls.schemas_for(document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
     def completion(ls: KubelintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
-        text = analysis.Text(document.source, ls.codec())
+        text = Text(document.source, ls.codec())
         return analysis.completions(text, params.position, ls.schemas_for(document.uri))
 
     @server.feature(
@@ -410,7 +411,7 @@ def create_server() -> KubelintServer:
             checked = await ls.analyse(uri)
         if checked is None:
             return None
-        text = analysis.Text(checked.text, ls.codec())
+        text = Text(checked.text, ls.codec())
         return analysis.code_actions(uri, text, checked.findings, params.range) or None
 
     @server.feature(lsp.SHUTDOWN)
