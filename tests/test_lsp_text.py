@@ -1,4 +1,4 @@
-"""Positions between the editor's count and YAML's.
+"""Positions between the editor's count and YAML's, and the open documents' changes.
 
 The protocol breaks lines at ``\\n``, ``\\r\\n`` and ``\\r`` and counts UTF-16 units; YAML
 also breaks at U+0085, U+2028 and U+2029 and counts code points. Each conversion is checked
@@ -14,6 +14,7 @@ from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
 from kubelint import yaml_lines
+from kubelint.lsp.documents import Document
 from kubelint.lsp.text import Text
 
 TEXTS = {
@@ -98,3 +99,54 @@ def test_negotiated_encodings(encoding: lsp.PositionEncodingKind, character: int
     text = Text('name: "😀x"\n', PositionCodec(encoding))
     assert text.position(0, 9) == lsp.Position(0, character)
     assert text.column(lsp.Position(0, character)) == (0, 9)
+
+
+# -- documents ----------------------------------------------------------------------------
+
+
+def change(document: Document, start: tuple[int, int], end: tuple[int, int], new: str) -> Document:
+    document.apply_change(
+        lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(lsp.Position(*start), lsp.Position(*end)), text=new
+        )
+    )
+    return document
+
+
+def document(text: str) -> Document:
+    return Document("file:///x.yaml", text, 1, PositionCodec())
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "new", "expected"),
+    [
+        # lines are the protocol's: U+2028, U+0085 and form feeds break no line
+        ("a: 1\u2028b: 2\nc: 3\n", (1, 0), (1, 1), "C", "a: 1\u2028b: 2\nC: 3\n"),
+        ("a\x85b\x0cc\nd\n", (1, 0), (1, 1), "D", "a\x85b\x0cc\nD\n"),
+        ("a\r\nb\rc\n", (2, 0), (2, 1), "C", "a\r\nb\rC\n"),
+        # columns are UTF-16 units
+        ("x: 😀y\n", (0, 5), (0, 6), "Y", "x: 😀Y\n"),
+        # past the end of a line: its end (before the line break)
+        ("ab\r\ncd\n", (0, 1), (0, 99), "X", "aX\r\ncd\n"),
+        # past the end of the document: its end
+        ("ab\n", (7, 3), (9, 0), "c: 1\n", "ab\nc: 1\n"),
+        ("ab", (0, 1), (5, 5), "", "a"),
+        # a range the wrong way round
+        ("abcdef", (0, 4), (0, 1), "-", "a-ef"),
+        ("", (3, 3), (3, 3), "x", "x"),
+    ],
+)
+def test_changes_anywhere(
+    text: str, start: tuple[int, int], end: tuple[int, int], new: str, expected: str
+) -> None:
+    assert change(document(text), start, end, new).source == expected
+
+
+def test_whole_changes_and_the_cached_text() -> None:
+    edited = document("a: 1\n")
+    first = edited.text()
+    assert edited.text() is first
+    edited.apply_change(lsp.TextDocumentContentChangeWholeDocument(text="b: 2\n"))
+    assert edited.source == "b: 2\n"
+    assert edited.text().text == "b: 2\n"
+    assert edited.lines == ("b: 2\n",)

@@ -4,6 +4,9 @@ Each handler fetches the document, calls :mod:`kubelint.lsp.analysis` (or the pr
 :mod:`kubelint.lsp.workspace`) and publishes the answer. Checks run off the event loop, on
 one analysis thread (open buffers, debounced while the user types) and one index thread
 (the workspace folders), so hovers and completions stay instant while a folder is indexed.
+
+Requests about a document the client has not opened answer ``null``: the server never
+reads it from disk for them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from kubelint import __version__, schema_store
 from kubelint.config import CONFIG_NAMES
 from kubelint.findings import Finding
 from kubelint.lsp import analysis
+from kubelint.lsp.documents import Document
+from kubelint.lsp.protocol import KubelintProtocol
 from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
 
@@ -54,7 +59,7 @@ class Publication:
 class Checked:
     """The findings of one buffer text (what code actions are computed from)."""
 
-    text: str
+    text: Text
     findings: list[Finding]
 
 
@@ -115,16 +120,24 @@ class Debouncer:
 
 def location_of(uri: str) -> str:
     """The file a URI names (an absolute path), or the URI itself when it is no file."""
-    path = to_fs_path(uri)
+    try:
+        path = to_fs_path(uri)
+    except ValueError:  # "file://[x": not a URI pygls can read
+        return uri
     return os.path.abspath(path) if path and uri.startswith("file:") else uri
 
 
 class KubelintServer(LanguageServer):
     """A kubelint session: the projects, the threads, what was published."""
 
+    protocol: KubelintProtocol
+
     def __init__(self) -> None:
         super().__init__(
-            "kubelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "kubelint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=KubelintProtocol,
         )
         self.projects = Projects()
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-analysis")
@@ -138,6 +151,24 @@ class KubelintServer(LanguageServer):
         self.warned: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------
+    def document(self, uri: str) -> Document | None:
+        """The open document at ``uri``, or None (not open, or not initialized yet)."""
+        documents = self.protocol.documents
+        return documents.document(uri) if documents is not None else None
+
+    def text_of(self, uri: str) -> Text | None:
+        """The text of an open document, with its position conversions; None if not open."""
+        document = self.document(uri)
+        return document.text() if document is not None else None
+
+    def stop(self) -> None:
+        """Stop every job: the session ends, nothing waits for a check still running."""
+        self.checks.cancel_all()
+        self.indexes.cancel_all()
+        self.projects.reset()  # stops indexing: the process exits without waiting for it
+        for pool in (self.analysis_pool, self.index_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
+
     def uri_for(self, location: str) -> str:
         """The URI to publish a file's diagnostics under."""
         known = self.uris.get(location)
@@ -147,7 +178,8 @@ class KubelintServer(LanguageServer):
 
     def open_uris(self) -> list[str]:
         """Every open document."""
-        return list(self.workspace.text_documents)
+        documents = self.protocol.documents
+        return documents.uris() if documents is not None else []
 
     def codec(self) -> Any:
         """The position codec negotiated with the client."""
@@ -165,9 +197,9 @@ class KubelintServer(LanguageServer):
             text = project.text_of(location)
             if text is None:
                 try:
-                    with open(location, encoding="utf-8", errors="replace") as handle:
-                        text = handle.read()
-                except OSError:
+                    with open(location, encoding="utf-8-sig", errors="replace") as handle:
+                        text = handle.read()  # without its BOM, as editors show it
+                except (OSError, ValueError):  # ValueError: a NUL in the path
                     text = ""
             findings = project.findings(location)
             diagnostics = analysis.diagnostics(findings, Text(text, self.codec()))
@@ -175,16 +207,16 @@ class KubelintServer(LanguageServer):
         return out
 
     def _check_buffer(
-        self, uri: str, text: str, version: int | None
+        self, uri: str, text: Text, version: int | None
     ) -> tuple[Project, bool, list[Publication], list[Finding]]:
         """Check one buffer (runs on the analysis thread)."""
         cpu = time.thread_time()
         location = location_of(uri)
         project, fresh = self.projects.project_for(location)
-        changed = project.update_buffer(location, text)
+        changed = project.update_buffer(location, text.text)
         findings = project.findings(location)
         others = self._publications(project, changed - {location})
-        own = analysis.diagnostics(findings, Text(text, self.codec()))
+        own = analysis.diagnostics(findings, text)
         log.debug("checking %s took %.0f ms of CPU", uri, (time.thread_time() - cpu) * 1000)
         return project, fresh, [Publication(uri, version, own), *others], findings
 
@@ -192,7 +224,7 @@ class KubelintServer(LanguageServer):
         """Send diagnostics; files never shown with any are not sent an empty list."""
         for item in publications:
             unseen = not item.diagnostics and not self.shown.get(item.uri)
-            if unseen and item.uri not in self.workspace.text_documents:
+            if unseen and self.document(item.uri) is None:
                 continue
             self.shown[item.uri] = len(item.diagnostics)
             self.text_document_publish_diagnostics(
@@ -216,13 +248,10 @@ class KubelintServer(LanguageServer):
 
     async def analyse(self, uri: str) -> Checked | None:
         """Check an open buffer now and publish its diagnostics (and those it changed)."""
-        try:
-            document = self.workspace.get_text_document(uri)
-        except KeyError:
+        document = self.document(uri)
+        if document is None:
             return None
-        if uri not in self.workspace.text_documents:
-            return None
-        text, version = document.source, document.version
+        text, version = document.text(), document.version
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         project, fresh, publications, findings = await loop.run_in_executor(
@@ -285,8 +314,9 @@ class KubelintServer(LanguageServer):
 
 
 def folders_of(server: KubelintServer) -> list[Path]:
-    """The workspace folders the client named (or its root)."""
-    found = [to_fs_path(f.uri) for f in server.workspace.folders.values()]
+    """The workspace folders the client named (or its root); URIs of no folder left out."""
+    found = [location_of(f.uri) for f in server.workspace.folders.values()]
+    found = [f for f in found if os.path.isabs(f)]
     if not found and server.workspace.root_path:
         found = [server.workspace.root_path]
     return [Path(os.path.abspath(f)) for f in found if f]
@@ -384,15 +414,19 @@ def create_server() -> KubelintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: KubelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        text = Text(document.source, ls.codec())
-        return analysis.hover(text, params.position, ls.schemas_for(document.uri))
+        uri = params.text_document.uri
+        text = ls.text_of(uri)
+        if text is None:
+            return None
+        return analysis.hover(text, params.position, ls.schemas_for(uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
     def completion(ls: KubelintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        text = Text(document.source, ls.codec())
-        return analysis.completions(text, params.position, ls.schemas_for(document.uri))
+        uri = params.text_document.uri
+        text = ls.text_of(uri)
+        if text is None:
+            return None
+        return analysis.completions(text, params.position, ls.schemas_for(uri))
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -405,21 +439,18 @@ def create_server() -> KubelintServer:
         if only and not any(lsp.CodeActionKind.QuickFix.startswith(kind) for kind in only):
             return None  # the client asked for other kinds of action (e.g. source.*)
         uri = params.text_document.uri
-        document = ls.workspace.get_text_document(uri)
+        document = ls.document(uri)
+        if document is None:
+            return None
         checked = ls.checked.get(uri)
-        if checked is None or checked.text != document.source:
+        if checked is None or checked.text.text != document.source:
             checked = await ls.analyse(uri)
         if checked is None:
             return None
-        text = Text(checked.text, ls.codec())
-        return analysis.code_actions(uri, text, checked.findings, params.range) or None
+        return analysis.code_actions(uri, checked.text, checked.findings, params.range) or None
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: KubelintServer, params: None) -> None:
-        ls.checks.cancel_all()
-        ls.indexes.cancel_all()
-        ls.projects.reset()  # stops indexing: the process exits without waiting for it
-        ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
-        ls.index_pool.shutdown(wait=False, cancel_futures=True)
+        ls.stop()
 
     return server
