@@ -563,3 +563,50 @@ async def test_positions_around_line_separators_and_emoji(
         client_position(text, "restartPolicy"),
         lsp.Position(8, client_position(text, "restartPolicy").character + 13),
     )
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}
+spec:
+  selector:
+    matchLabels: {{app: web-{i}}}
+  template:
+    metadata:
+      labels: {{app: web-{i}}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+def big_manifest(megabytes: float) -> str:
+    """Deployments, one document each, until the text is about ``megabytes`` MB."""
+    copies = int(megabytes * 1_000_000 / len(DEPLOYMENT)) + 1
+    return "---\n".join(DEPLOYMENT.format(i=i) for i in range(copies))
+
+
+async def test_hover_on_a_big_document_while_it_is_checked(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """lsp-hover-blocks-on-big-document: each hover read the whole text on the event loop.
+
+    The hover is answered while the document's first check still runs (its diagnostics
+    come later). How long each takes is measured by ``bench/lsp_latency.py --big 5``.
+    """
+    text = big_manifest(2)
+    uri = open_document(client, workspace / "big.yaml", text)
+    middle = text.count("\n") // 2
+    line = middle + text.split("\n")[middle:].index("kind: Deployment")
+    hover = await asyncio.wait_for(hover_at(client, uri, line, 2), TIMEOUT)
+    assert isinstance(hover, lsp.Hover)
+    assert isinstance(hover.contents, lsp.MarkupContent)
+    assert "**kind**" in hover.contents.value
+    assert uri not in client.diagnostics  # still being checked
+    await wait_for(client, uri, lambda d: "KL030" in codes(d))
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
