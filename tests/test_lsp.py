@@ -556,6 +556,10 @@ async def test_positions_around_line_separators_and_emoji(
     assert disable.edit.changes is not None
     text = apply_edits(text, disable.edit.changes[uri])
     assert "  hostNetwork: yes  # kubelint: disable=KL044\n" in text
+    change_document(client, uri, 3, disable.edit.changes[uri])
+    # the comment below the separator suppresses the finding on its own line
+    found = await wait_for(client, uri, lambda d: "KL044" not in codes(d))
+    assert lines_of(found, "KL011") == [client_position(text, "Sometimes").line]
     # hover and completion ranges below the separator
     hover = await hover_at(client, uri, 8, 4)
     assert isinstance(hover, lsp.Hover)
