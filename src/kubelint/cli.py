@@ -1,9 +1,9 @@
 """The ``kubelint`` command. A thin shell: parse options, run the engine, print, exit.
 
-Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error,
-3 internal error (a bug: one line on stderr, the traceback only with ``KUBELINT_DEBUG=1``).
-Output is UTF-8 whatever the locale. Heavy modules are imported inside the commands so
-that ``kubelint --version`` stays fast.
+Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error, or a
+fix that could not be written, 3 internal error (a bug: one line on stderr, the traceback
+only with ``KUBELINT_DEBUG=1``). Output is UTF-8 whatever the locale. Heavy modules are
+imported inside the commands so that ``kubelint --version`` stays fast.
 """
 
 from __future__ import annotations
@@ -269,13 +269,16 @@ def check(
     except sources.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     result = engine.run(files, options, crd_files)
+    unwritten = False
     if apply_fixes or show_diff:
-        changed = _fix(result, files, options, write=apply_fixes and not show_diff)
+        changed, unwritten = _fix(result, files, options, write=apply_fixes and not show_diff)
         if show_diff:
             sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
         if changed:
             result = engine.run(files, options, crd_files)
     _render(output, result, files, show_suppressed, statistics)
+    if unwritten:  # a fix that could not be written: the run did not do what was asked
+        sys.exit(EXIT_USAGE)
     threshold = Severity.parse(fail_on or config.fail_on)
     failed = any(f.severity >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -309,37 +312,64 @@ def _render(
             stream.write(f"{count:>6}  {rule_id}  {slug}\n")
 
 
-def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
-    """Plan (and with ``write``, apply) the safe fixes of every file; True if any applies."""
-    from kubelint import engine, fixing
+def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> tuple[bool, bool]:
+    """Plan (and with ``write``, apply) the safe fixes of every file.
+
+    Returns whether any file changes (or would), and whether a fix could not be written.
+    A file reached twice (through a link, or two hard links) is fixed once.
+    """
+    import os
+
+    from kubelint import engine, fixing, rewrite
 
     context = engine.Context(options)
     by_path: dict[str, list[Any]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
-    changed = False
+    changed = failed = False
+    done: set[tuple[int, int]] = set()
     for source in files:
         findings = by_path.get(source.display)
         if not findings or source.location == "-" or source.problem is not None:
             continue
+        try:
+            info = os.stat(source.location)
+        except OSError:
+            pass
+        else:
+            if (info.st_dev, info.st_ino) in done:
+                continue
+            done.add((info.st_dev, info.st_ino))
 
         def recheck(text: str, source: Any = source) -> list[Any]:
-            return engine.check_source(source, context, text.encode("utf-8")).findings
+            checked = engine.check_source(source, context, text.encode("utf-8"))
+            return [*checked.findings, *engine.across_objects([checked], options)[0]]
 
         planned = fixing.plan(source.display, source.location, findings, recheck)
+        for fix, reason in planned.skipped:
+            edit = fix.edits[0]
+            sys.stderr.write(
+                f"{source.display}:{edit.line + 1}:{edit.column + 1}: "
+                f"fix left out ({fix.title}): {reason}\n"
+            )
         if planned.refused:
             sys.stderr.write(f"{source.display}: {planned.refused}\n")
             continue
         if not planned.changed:
             continue
         changed = True
-        if write:
-            fixing.write(planned, source.location)
-            titles = "; ".join(fix.title for fix in planned.applied)
-            sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
-        else:
+        if not write:
             sys.stdout.write(planned.diff())
-    return changed
+            continue
+        try:
+            rewrite.replace_content(source.location, planned.raw, planned.encoded())
+        except rewrite.WriteError as exc:
+            sys.stderr.write(f"{source.display}: not fixed, the file is unchanged: {exc}\n")
+            failed = True
+            continue
+        titles = "; ".join(fix.title for fix in planned.applied)
+        sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
+    return changed, failed
 
 
 @cli.command("rules")

@@ -14,7 +14,16 @@ from typing import Any, Final
 
 from kubelint.apply.gosort import slice_stable
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
-from kubelint.apply.values import JSON, GoPanic, copy, deep_equal, go_type, hash_key, scalar_equal
+from kubelint.apply.values import (
+    JSON,
+    GoPanic,
+    copy,
+    deep_equal,
+    go_text,
+    go_type,
+    hash_key,
+    scalar_equal,
+)
 
 DIRECTIVE: Final = "$patch"
 DELETE: Final = "delete"
@@ -526,7 +535,10 @@ def _validate_with_order(patch_list: JSON, order: JSON, merge_key: str) -> None:
             pi += 1
         si += 1
     if pi < len(plain) and si >= len(order):
-        raise PatchError(f"the order in patch list {patch_list} doesn't match {order}")
+        raise PatchError(
+            f"The order in patch list:\n{go_text(patch_list)}\n doesn't match "
+            f"{SET_ELEMENT_ORDER} list:\n{go_text(order)}\n"
+        )
 
 
 def _merge_patch_into_original(

@@ -14,6 +14,7 @@ from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
 from kubelint.formatters.json_format import summary
 from kubelint.formatters.text import printable
+from kubelint.yaml_lines import split_lines
 
 __all__ = ["printable", "render", "use_colour"]
 
@@ -47,7 +48,7 @@ def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | No
                 text, _ = decode(handle.read())
         except OSError:
             text = None
-        cache[path] = text.split("\n") if text is not None else None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
 
 
