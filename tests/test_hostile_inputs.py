@@ -327,6 +327,39 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(args: list[str]) -> None
     )
 
 
+_FILE_FAULT = """
+import sys
+import kubelint.engine as engine
+real = engine.load_text
+def load_text(text, *args):
+    if "boom" in text:
+        raise RuntimeError("boom")
+    return real(text, *args)
+engine.load_text = load_text
+sys.argv = ["kubelint", *sys.argv[1:]]
+from kubelint.entry import main
+main()
+"""
+
+
+def test_a_bug_that_costs_one_file_exits_3_after_the_others(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: Jon\nmetadata: {name: boom}\n")
+    (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: B}\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _FILE_FAULT, "check", "--output", "json", "."],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    found = [(f["path"], f["rule"]) for f in json.loads(done.stdout)["findings"]]
+    assert ("./a.yaml", "KL029") in found
+    assert ("./b.yaml", "KL013") in found  # the other file was still checked
+
+
 def test_the_traceback_is_shown_on_request() -> None:
     done = subprocess.run(
         [sys.executable, "-c", _FAULT, "rules"],

@@ -279,6 +279,8 @@ def check(
     _render(output, result, files, show_suppressed, statistics)
     if unwritten:  # a fix that could not be written: the run did not do what was asked
         sys.exit(EXIT_USAGE)
+    if any(f.name == "internal-error" for f in result.findings):
+        sys.exit(EXIT_INTERNAL)  # a bug cost a file or a rule: CI must tell it from findings
     threshold = Severity.parse(fail_on or config.fail_on)
     failed = any(f.severity >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
