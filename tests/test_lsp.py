@@ -146,11 +146,14 @@ def client_position(text: str, needle: str) -> lsp.Position:
 
 
 async def wait_for(
-    client: LanguageClient, uri: str, predicate: Callable[[Sequence[lsp.Diagnostic]], bool]
+    client: LanguageClient,
+    uri: str,
+    predicate: Callable[[Sequence[lsp.Diagnostic]], bool],
+    timeout: float = TIMEOUT,
 ) -> Sequence[lsp.Diagnostic]:
     """The first published diagnostics of ``uri`` that satisfy ``predicate``."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + TIMEOUT
+    deadline = loop.time() + timeout
     while True:
         found = client.diagnostics.get(uri)
         if found is not None and predicate(found):
@@ -610,7 +613,8 @@ async def test_hover_on_a_big_document_while_it_is_checked(
     assert isinstance(hover.contents, lsp.MarkupContent)
     assert "**kind**" in hover.contents.value
     assert uri not in client.diagnostics  # still being checked
-    await wait_for(client, uri, lambda d: "KL030" in codes(d))
+    # checking 2 MB takes seconds, and many more on a loaded machine: not what is tested here
+    await wait_for(client, uri, lambda d: "KL030" in codes(d), timeout=10 * TIMEOUT)
     client.text_document_did_close(
         lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
     )
