@@ -406,3 +406,34 @@ def test_an_unreadable_rules_folder_is_a_usage_error(tmp_path: Path) -> None:
         (tmp_path / "rules").chmod(0o755)
     assert done.returncode == 2, done.stderr
     assert "rules: cannot read the folder: Permission denied" in done.stderr
+
+
+# -- kubelint apply on values JSON cannot hold, and on live lists of non-objects ----------------
+
+
+@pytest.mark.parametrize("name", ["nan.yaml", "nan-annotation.yaml"])
+def test_apply_nan_repro(shared_dir: Path, name: str) -> None:
+    manifest = _repro(shared_dir, "apply-nan-value-crash", name)
+    for output in ("human", "json"):
+        run = run_kubelint("apply", "--output", output, manifest)
+        assert not run.has_traceback(), run.describe()
+        assert run.code == 1, run.describe()
+        said = run.stdout + run.stderr
+        assert "error converting YAML to JSON: json: unsupported value: NaN" in said
+        assert f"{manifest}:" in said  # located in the file
+
+
+@pytest.mark.parametrize("live_item", ["1", "[a]", "x", "null", "true"])
+@pytest.mark.parametrize("mode", [[], ["--server-side"]], ids=["client", "server"])
+def test_apply_live_list_of_non_objects_repro(
+    shared_dir: Path, tmp_path: Path, live_item: str, mode: list[str]
+) -> None:
+    case = _repro(shared_dir, "apply-list-nonobject-item-crash")
+    live = tmp_path / "live.yaml"
+    live.write_text(
+        (case / "live.yaml").read_text(encoding="utf-8").replace("- 1", f"- {live_item}")
+    )
+    run = run_kubelint("apply", *mode, "--live", live, case / "cm.yaml")
+    assert not run.has_traceback(), run.describe()
+    assert f"{live}:4:3: a live object must be a mapping" in run.stdout + run.stderr
+    assert "would be created" in run.stdout  # the manifest is still simulated
