@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -246,7 +247,7 @@ class StubServer:
                 self.wfile.write(data)
 
             def route(self) -> tuple[Cluster | None, str]:
-                path = self.path.split("?", 1)[0]
+                path = unquote(self.path.split("?", 1)[0])
                 _, marker, name, rest = [*path.split("/", 3), "", "", ""][:4]
                 if marker != "s":
                     return None, path
