@@ -8,7 +8,8 @@ first document only: after a ``...`` end marker, the rest of the piece is never 
 The YAML becomes JSON with Go's ``json.Marshal``, which refuses NaN and infinities; a
 failure stops the file there (cli-runtime ``StreamVisitor.Visit``: ``error parsing
 FILE: ...``), while the documents before it are still applied. A key written twice in
-one mapping keeps its last value, without a word.
+one mapping keeps its last value, without a word. A document whose metadata does not
+decode into ``ObjectMeta`` fails alone (see :mod:`kubelint.apply.object_meta`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items
 from kubelint.apply.values import GoJSONError, from_yaml, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
@@ -123,6 +125,9 @@ def read_file(display: str, text: str) -> ReadFile:
                 f"converting YAML to JSON: {exc}"
             )
             return read
+        undecodable = decode_error(root)
+        if undecodable is not None:
+            undecodable = f"unable to decode {go_quote(display)}: {undecodable}"
         duplicates = [
             f"{display}:{p.mark[0] + 1}:{p.mark[1] + 1}: {p.message}"
             for p in found.problems
@@ -141,6 +146,7 @@ def read_file(display: str, text: str) -> ReadFile:
                     node,
                     start or found.start_mark,
                     duplicates,
+                    undecodable,
                 )
             )
     if bad_separator is not None:

@@ -65,6 +65,9 @@ class SourcedObject:
     start: tuple[int, int] = (0, 0)
     #: what kubectl reads silently and a reader should know (a key written twice)
     warnings: list[str] = field(default_factory=list)
+    #: kubectl's error for the document before it looks at the object (its metadata does
+    #: not decode, see :mod:`kubelint.apply.object_meta`): nothing is sent for it
+    error: str | None = None
 
 
 @dataclass(slots=True)
@@ -484,12 +487,15 @@ def apply_in_order(
     state, problems = index_live(lives, default_namespace)
     results: list[_R] = []
     for manifest in manifests:
+        value = manifest.value if isinstance(manifest.value, dict) else {}
+        label = f"{value.get('apiVersion')} {value.get('kind')} ?"
         try:
             key = identify(manifest.value, default_namespace, state)
         except ApplyInputError as exc:
-            value = manifest.value if isinstance(manifest.value, dict) else {}
-            label = f"{value.get('apiVersion')} {value.get('kind')} ?"
-            results.append(unidentified(manifest, label, str(exc)))
+            results.append(unidentified(manifest, label, manifest.error or str(exc)))
+            continue
+        if manifest.error is not None:
+            results.append(unidentified(manifest, describe_object(value, key), manifest.error))
             continue
         result, written = apply_one(manifest, key, state.get(key))
         results.append(result)
