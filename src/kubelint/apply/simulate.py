@@ -228,9 +228,10 @@ def modified_configuration(
     modified = applied_configuration(manifest, key)
     metadata = modified["metadata"]
     raw = metadata.get("annotations")
-    # kubectl reads annotations as a map of strings; anything else reads as none at all
-    if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
-        annotations: dict[str, JSON] = dict(raw)
+    # kubectl reads annotations as a map of strings, a null value as "" (unstructured
+    # GetAnnotations, NestedNullCoercingStringMap); any other value makes it read none
+    if isinstance(raw, dict) and all(v is None or isinstance(v, str) for v in raw.values()):
+        annotations: dict[str, JSON] = {k: "" if v is None else v for k, v in raw.items()}
     else:
         annotations = {}
     annotations.pop(LAST_APPLIED, None)
