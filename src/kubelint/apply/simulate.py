@@ -26,6 +26,7 @@ from kubelint.apply.values import (
     go_json,
     json_type,
     pretty_json,
+    prune_nulls,
     round_trip,
 )
 from kubelint.findings import Finding, ObjectRef
@@ -241,6 +242,19 @@ def modified_configuration(
     return modified, text
 
 
+def created_object(modified: dict[str, JSON]) -> dict[str, JSON]:
+    """The body kubectl POSTs for a new object: the modified configuration without its
+    nulls (``apply.go``: pruned after the annotation is made, so the annotation keeps
+    them) and without a ``resourceVersion`` (cli-runtime ``Helper.Create`` clears one)."""
+    created = copy(modified)
+    prune_nulls(created)
+    metadata = created["metadata"]
+    version = metadata.get("resourceVersion") if isinstance(metadata, dict) else None
+    if isinstance(version, str) and version:
+        metadata.pop("resourceVersion")
+    return created
+
+
 _WRITTEN_BY_THE_CLUSTER: Final = (
     "uid",
     "resourceVersion",
@@ -306,7 +320,7 @@ def simulate(
             manifest.source,
             patch_type=None,
             patch=None,
-            result=modified,
+            result=created_object(modified),
             warnings=warnings,
             notes=["created: the object does not exist in the live state"],
         )

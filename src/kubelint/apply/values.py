@@ -150,6 +150,20 @@ def _copy(value: JSON) -> JSON:
     return value
 
 
+def prune_nulls(value: JSON) -> None:
+    """Delete every null map value of ``value``, in place, at any depth (a null list item
+    stays), as evanphx/json-patch prunes added values and kubectl a created object."""
+    if isinstance(value, dict):
+        for key in list(value):
+            if value[key] is None:
+                del value[key]
+            else:
+                prune_nulls(value[key])
+    elif isinstance(value, list):
+        for item in value:
+            prune_nulls(item)
+
+
 def json_type(value: JSON) -> str:
     """The JSON type of a decoded value: ``null``, ``bool``, ``number``, ``string``,
     ``array`` or ``object`` (as Go's encoding/json decodes into ``interface{}``, an integer
