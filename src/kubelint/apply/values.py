@@ -63,9 +63,11 @@ def from_yaml(value: Any) -> JSON:
     NaN or infinity refused); kubectl decodes the JSON into its object
     (sigs.k8s.io/json ``UnmarshalCaseSensitivePreserveInts``: int64 when the text is an
     integer that fits, float64 otherwise). So a uint64 above int64's range becomes the
-    nearest float64 (18446744073709551615 -> 18446744073709552000) and an integral
-    float an int64. Raises :class:`GoJSONError` for NaN and infinities; the copy also
-    drops the loader's position-carrying container types.
+    nearest float64 (18446744073709551615 -> 18446744073709552000), and an integral
+    float an int64 when Go's text for it fits int64 (``1e3``, not -9223372036854775809,
+    which rounds to -2**63 and is written -9223372036854776000). Raises
+    :class:`GoJSONError` for NaN and infinities; the copy also drops the loader's
+    position-carrying container types.
     """
     found = unsupported_value(value)
     if found is not None:
@@ -82,8 +84,13 @@ def _from_yaml(value: Any) -> JSON:
         return value
     if isinstance(value, int):
         return value if _INT64_MIN <= value <= _INT64_MAX else _int_text_as_float(str(value))
-    if isinstance(value, float) and value.is_integer() and _INT64_MIN <= value <= _INT64_MAX:
-        return int(value)
+    if isinstance(value, float):
+        # json.Marshal writes the shortest text; kubectl's decoder reads a text without a
+        # "." (nor an exponent) as an int64 when it fits: 1e3 -> 1000, while -2**63 is
+        # written -9223372036854776000 and stays a float64
+        text = _go_json_float(value)
+        if "." not in text and "e" not in text:
+            return _go_int(text)
     return value
 
 
