@@ -38,6 +38,11 @@ class PatchError(Exception):
     """The patch cannot be computed or applied; kubectl (or the server) fails with this."""
 
 
+class KubectlPanic(PatchError):
+    """kubectl's own patch code panics (a Go runtime error): the process dies there, so
+    nothing after this object is applied."""
+
+
 @dataclass(frozen=True, slots=True)
 class MergeOptions:
     """``MergeParallelList``: apply the parallel lists; ``IgnoreUnmatchedNulls``: drop nulls."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeVar
 
 from kubelint.apply import json_merge, kubectl_scheme, rejections, three_way
-from kubelint.apply.merge import PatchError, apply_strategic_patch
+from kubelint.apply.merge import KubectlPanic, PatchError, apply_strategic_patch
 from kubelint.apply.notes import explain
 from kubelint.apply.patch_meta import SchemaType, root_type
 from kubelint.apply.values import (
@@ -89,6 +89,8 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     #: the error of the API server's merge of the patch (the request is sent, then refused)
     merge_error: str | None = None
+    #: kubectl panics computing the patch: it dies, and applies nothing after this object
+    panicked: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The entry of ``kubelint apply --output json``."""
@@ -352,6 +354,7 @@ def simulate(
     try:
         patch = _patch(original, modified, current, root)
     except PatchError as exc:
+        outcome.panicked = isinstance(exc, KubectlPanic)
         return _failed(outcome, str(exc))
     if not patch:
         outcome.operation = "unchanged"
@@ -459,16 +462,26 @@ def apply_all(
     ``enforce_namespace`` is kubectl's ``--namespace`` given explicitly: a namespaced
     object naming another namespace is then refused by kubectl itself. A request the API
     server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
-    carries findings, and changes nothing for the objects after it.
+    carries findings, and changes nothing for the objects after it. A panic of kubectl's
+    patch code on one object ends the run: the objects after it get nothing.
     """
+
+    crashed: list[str] = []  # the object kubectl panicked on, which ends the run
 
     def apply_one(
         manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
     ) -> tuple[Outcome, dict[str, JSON] | None]:
+        if crashed:
+            error = f"not applied: kubectl crashed on {crashed[0]} before it"
+            return Outcome(
+                describe_object(manifest.value, key), "error", manifest.source, error=error
+            ), None
         refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
         if refused is not None:
             return refused, None
         outcome = simulate(manifest, key, live, schemas)
+        if outcome.panicked:
+            crashed.append(outcome.object)
         outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
         applied = outcome.operation != "error" and not outcome.findings
         return outcome, outcome.result if applied else None

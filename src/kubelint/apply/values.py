@@ -220,6 +220,9 @@ def deep_equal(a: JSON, b: JSON) -> bool:
     return bool(a == b)
 
 
+_GO_NAMES: Final = {"map": "map[string]interface {}", "slice": "[]interface {}"}
+
+
 def scalar_equal(a: JSON, b: JSON) -> bool:
     """Go's ``==`` on two ``interface{}`` values holding scalars.
 
@@ -228,7 +231,7 @@ def scalar_equal(a: JSON, b: JSON) -> bool:
     ta, tb = go_type(a), go_type(b)
     if ta in ("map", "slice") or tb in ("map", "slice"):
         if ta == tb:
-            raise GoPanic(f"runtime error: comparing uncomparable type {ta}")
+            raise GoPanic(f"runtime error: comparing uncomparable type {_GO_NAMES[str(ta)]}")
         return False
     return ta == tb and bool(a == b)
 
@@ -237,7 +240,7 @@ def hash_key(value: JSON) -> tuple[str | None, Any]:
     """A key that groups values as a Go ``map[interface{}]`` does."""
     kind = go_type(value)
     if kind in ("map", "slice"):
-        raise GoPanic(f"runtime error: hash of unhashable type {kind}")
+        raise GoPanic(f"runtime error: hash of unhashable type {_GO_NAMES[kind]}")
     return (kind, value)
 
 
