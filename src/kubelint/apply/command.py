@@ -48,7 +48,7 @@ def read_manifests(paths: list[str]) -> tuple[list[SourcedObject], list[str]]:
     """Every object kubectl reads from the files and directories ``paths`` (``List`` kinds
     expanded, each with its loaded YAML node for positions), and kubectl's errors for the
     files it stops reading (see :mod:`kubelint.apply.manifests`)."""
-    from kubelint.apply.manifests import ReadError, read_file
+    from kubelint.apply.manifests import read_file
     from kubelint.loader import decode
     from kubelint.sources import STDIN, UsageError, collect
 
@@ -71,10 +71,7 @@ def read_manifests(paths: list[str]) -> tuple[list[SourcedObject], list[str]]:
         if text is None:
             message = problem.message if problem else "unreadable"
             raise InputError(f"{source.display}: {message}")
-        try:
-            read = read_file(source.display, text)
-        except ReadError as exc:
-            raise InputError(str(exc)) from exc
+        read = read_file(source.display, text)
         objects.extend(read.objects)
         if read.stopped is not None:
             stopped.append(read.stopped)

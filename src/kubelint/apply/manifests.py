@@ -7,7 +7,8 @@ separator``. Each piece goes whole to sigs.k8s.io/yaml, whose go-yaml decoder re
 first document only: after a ``...`` end marker, the rest of the piece is never read.
 The YAML becomes JSON with Go's ``json.Marshal``, which refuses NaN and infinities; a
 failure stops the file there (cli-runtime ``StreamVisitor.Visit``: ``error parsing
-FILE: ...``), while the documents before it are still applied. A key written twice in
+FILE: ...``), while the documents before it are still applied; so does a document that
+is not YAML. A key written twice in
 one mapping keeps its last value, without a word. A document whose metadata does not
 decode into ``ObjectMeta`` fails alone (see :mod:`kubelint.apply.object_meta`).
 """
@@ -26,10 +27,6 @@ from kubelint.positions import locate
 from kubelint.yaml_lines import line_of, line_starts
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
-
-
-class ReadError(Exception):
-    """A file that does not parse as YAML at all (kubelint cannot tell what it holds)."""
 
 
 @dataclass(slots=True)
@@ -98,32 +95,96 @@ def _unsupported_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str
     return path
 
 
+def _stop(display: str, mark: tuple[int, int], error: str) -> str:
+    """kubectl's message for the error that stops a file, after kubelint's position."""
+    return (
+        f"{display}:{mark[0] + 1}:{mark[1] + 1}: error parsing {display}: error converting "
+        f"YAML to JSON: {error}"
+    )
+
+
+#: the loader's messages for YAML it builds no value from, and go-yaml's for the same
+_GO_YAML_MESSAGES: Final = (
+    (re.compile(r"the alias \*(\S+) has no anchor"), "unknown anchor '{0}' referenced"),
+    (re.compile(r"the alias \*(\S+) refers to a node"), "anchor '{0}' value contains itself"),
+    (re.compile(r"a merge key"), "map merge requires map or sequence of maps as the value"),
+)
+
+
+def go_yaml_error(piece: str, problem: LoadProblem) -> str:
+    """go-yaml's error (v2, ``parser.fail``) for a piece of YAML kubelint's loader refused.
+
+    go-yaml numbers the line within the piece from 0 for a parser error and from 1 for a
+    scanner error (``problem_mark``, else ``context_mark`` without the 1), and gives the
+    problem without its context.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for _ in yaml.parse(piece, Loader=loader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        line = 0
+        if exc.problem_mark is not None and exc.problem_mark.line:
+            line = exc.problem_mark.line + isinstance(exc, yaml.scanner.ScannerError)
+        elif exc.context_mark is not None:
+            line = exc.context_mark.line
+        where = f"line {line}: " if line else ""
+        return f"yaml: {where}{exc.problem or 'unknown problem parsing YAML content'}"
+    except yaml.YAMLError as exc:
+        return f"yaml: {exc}"
+    for pattern, message in _GO_YAML_MESSAGES:
+        found = pattern.match(problem.message)
+        if found is not None:
+            return "yaml: " + message.format(*found.groups())
+    tagged = _TAG_ERROR.match(problem.message)
+    if tagged is not None:
+        text, tag = tagged.groups()
+        return f"yaml: cannot decode {_resolved_tag(text)} `{text}` as a {tag}"
+    return f"yaml: {problem.message}"
+
+
+_TAG_ERROR: Final = re.compile(r"cannot decode `(.*)` as a (!!\w+)\Z", re.DOTALL)
+
+
+def _resolved_tag(text: str) -> str:
+    """The tag go-yaml resolves a plain scalar to (``!!str``, ``!!int`` ...)."""
+    from kubelint.yaml_values import resolve_plain
+
+    value = resolve_plain(text) if text else None
+    if value is None:
+        return "!!null"
+    if isinstance(value, bool):
+        return "!!bool"
+    return {int: "!!int", float: "!!float"}.get(type(value), "!!str")
+
+
 def read_file(display: str, text: str) -> ReadFile:
     """Every object kubectl reads from ``text`` (``List`` kinds expanded), in order.
 
-    Raises :class:`ReadError` for a YAML syntax error in a document kubectl reads.
+    A document that is not YAML stops the file there, as it stops kubectl (``error
+    parsing FILE: error converting YAML to JSON: yaml: line N: ...``): the objects
+    before it are read.
     """
     read = ReadFile()
     found_pieces, bad_separator = pieces(text)
     for piece, where in found_pieces:
         found = _first_document(piece, where)
+        if isinstance(found, Document):
+            syntax = [p for p in found.problems if p.kind != "duplicate-key"]
+            found = syntax[0] if syntax else found
         if isinstance(found, LoadProblem):
-            raise ReadError(f"{display}:{found.mark[0] + 1}:{found.mark[1] + 1}: {found.message}")
+            read.stopped = _stop(display, found.mark, go_yaml_error(piece, found))
+            return read
         if found is None or found.value is None:
             continue
-        syntax = [p for p in found.problems if p.kind != "duplicate-key"]
-        if syntax:
-            first = syntax[0]
-            raise ReadError(f"{display}:{first.mark[0] + 1}:{first.mark[1] + 1}: {first.message}")
         root = found.value
         try:
             value = from_yaml(root)
         except GoJSONError as exc:
-            line, column = locate(root, _unsupported_path(root), "value", found.start_mark)
-            read.stopped = (
-                f"{display}:{line + 1}:{column + 1}: error parsing {display}: error "
-                f"converting YAML to JSON: {exc}"
-            )
+            mark = locate(root, _unsupported_path(root), "value", found.start_mark)
+            read.stopped = _stop(display, mark, str(exc))
             return read
         undecodable = decode_error(root)
         if undecodable is not None:
