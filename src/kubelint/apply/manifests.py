@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from kubelint.apply.object_meta import decode_error, go_quote
+from kubelint.apply.object_meta import decode_error, go_quote, json_kind
 from kubelint.apply.simulate import SourcedObject, list_items
 from kubelint.apply.values import GoJSONError, from_yaml, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
@@ -160,6 +160,26 @@ def _resolved_tag(text: str) -> str:
     return {int: "!!int", float: "!!float"}.get(type(value), "!!str")
 
 
+def _list_error(value: Any) -> str | None:
+    """kubectl's error decoding a document with ``items`` (a list, for its decoder) whose
+    ``items`` is no list, or holds an item that is no object (``decodeToList``)."""
+    items = value.get("items") if isinstance(value, dict) else None
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        return (
+            f"json: cannot unmarshal {json_kind(items)} into Go struct field decodeList.items "
+            "of type []json.RawMessage"
+        )
+    for item in items:
+        if item is not None and not isinstance(item, dict):
+            return (
+                f"json: cannot unmarshal {json_kind(item)} into Go value of type "
+                "map[string]interface {}"
+            )
+    return None
+
+
 def read_file(display: str, text: str) -> ReadFile:
     """Every object kubectl reads from ``text`` (``List`` kinds expanded), in order.
 
@@ -186,7 +206,7 @@ def read_file(display: str, text: str) -> ReadFile:
             mark = locate(root, _unsupported_path(root), "value", found.start_mark)
             read.stopped = _stop(display, mark, str(exc))
             return read
-        undecodable = decode_error(root)
+        undecodable = _list_error(value) or decode_error(root)
         if undecodable is not None:
             undecodable = f"unable to decode {go_quote(display)}: {undecodable}"
         duplicates = [

@@ -110,7 +110,8 @@ def decode_error(document: Any) -> str | None:
     return saved[0] if saved else None
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """The JSON type Go names in a decoding error (``number``, ``array`` ...)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int | float):
@@ -140,7 +141,7 @@ def _decode(value: Any, kind: _Type, struct: str, path: tuple[str, ...], saved: 
     first one is reported) and decoding goes on; a time that does not parse stops it."""
     if value is None or kind.shape == "any":
         return
-    found = _json_kind(value)
+    found = json_kind(value)
     if kind.shape == "time":
         if not isinstance(value, str):
             # metav1.Time unmarshals the JSON into a string first

@@ -115,25 +115,39 @@ class ApplyInputError(Exception):
 
 
 def expand_lists(value: JSON) -> list[JSON]:
-    """A ``kind: List`` (or ``*List``) as its items, as kubectl reads it; else ``[value]``."""
+    """A list document as its items, as kubectl reads it; else ``[value]``."""
     return [item for item, _ in list_items(value)]
 
 
 def list_items(
     value: JSON, path: tuple[str | int, ...] = ()
 ) -> list[tuple[JSON, tuple[str | int, ...]]]:
-    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...)."""
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("kind"), str)
-        and value["kind"].endswith("List")
-        and isinstance(value.get("items"), list)
-    ):
-        out: list[tuple[JSON, tuple[str | int, ...]]] = []
-        for index, item in enumerate(value["items"]):
-            out.extend(list_items(item, (*path, "items", index)))
-        return out
-    return [(value, path)]
+    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...).
+
+    kubectl's decoder takes any document with a list (or null) ``items`` for a list,
+    whatever its kind (apimachinery ``unstructuredJSONScheme.decode``); an item with
+    neither kind nor apiVersion gets the list's apiVersion and its kind less ``List``
+    (``decodeToList``: the items of a typed list such as a ``ConfigMapList``).
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("items", 0), list | None):
+        return [(value, path)]
+    kind = _text(value.get("kind"))
+    out: list[tuple[JSON, tuple[str | int, ...]]] = []
+    for index, item in enumerate(value["items"] or ()):
+        typed = isinstance(item, dict) and not _text(item.get("kind"))
+        if typed and not _text(item.get("apiVersion")):
+            item = {
+                **item,
+                "kind": kind.removesuffix("List"),
+                "apiVersion": _text(value.get("apiVersion")),
+            }
+        out.extend(list_items(item, (*path, "items", index)))
+    return out
+
+
+def _text(value: JSON) -> str:
+    """A string field as unstructured's getters read it: anything else is ``""``."""
+    return value if isinstance(value, str) else ""
 
 
 def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
