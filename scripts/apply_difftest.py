@@ -298,7 +298,7 @@ class Corpus:
         for path in files[:limit]:
             try:
                 read = read_file(str(path), path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except Exception:  # a file kubelint cannot read is no base object
                 continue
             for obj in read.objects:
                 value = obj.value
@@ -1595,6 +1595,14 @@ def compare(kubelint: Side, kubectl: dict[str, Any], step: Step) -> list[dict[st
     return results
 
 
+def _names(request: dict[str, Any], name: str) -> bool:
+    """Whether a request is for the object called ``name`` (a PATCH is, by its path)."""
+    if request["method"] != "POST":
+        return True
+    body = from_json_text(request["raw"])
+    return isinstance(body, dict) and get_path(body, "metadata", "name") == name
+
+
 def _unknown_scope(manifest: dict[str, Any]) -> bool:
     return is_cluster_scoped(group_of(manifest["apiVersion"]), manifest["kind"]) is None
 
@@ -1633,10 +1641,10 @@ def _compare_one(
             if (api_version, key.kind) in conformance.RESOURCES
             else []
         )
-        stray = [r for p in paths for r in by_path.get(p, [])]
+        stray = [r for p in paths for r in by_path.get(p, []) if _names(r, key.name)]
         if stray:
             for p in paths:
-                by_path.pop(p, None)
+                by_path[p] = [r for r in by_path.get(p, []) if r not in stray]
             cluster_scoped = not conformance.RESOURCES[(api_version, key.kind)][1]
             if cluster_scoped and _unknown_scope(manifest) and entry["findings"]:
                 # kubelint takes a new custom resource as namespaced (see above), so it
