@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from kubelint.apply.object_meta import decode_error, go_quote, json_kind
+from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items
-from kubelint.apply.values import GoJSONError, from_yaml, unsupported_value
+from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
 from kubelint.positions import locate
 from kubelint.yaml_lines import line_of, line_starts
@@ -168,13 +168,13 @@ def _list_error(value: Any) -> str | None:
         return None
     if not isinstance(items, list):
         return (
-            f"json: cannot unmarshal {json_kind(items)} into Go struct field decodeList.items "
+            f"json: cannot unmarshal {json_type(items)} into Go struct field decodeList.items "
             "of type []json.RawMessage"
         )
     for item in items:
         if item is not None and not isinstance(item, dict):
             return (
-                f"json: cannot unmarshal {json_kind(item)} into Go value of type "
+                f"json: cannot unmarshal {json_type(item)} into Go value of type "
                 "map[string]interface {}"
             )
     return None

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from kubelint.apply.values import go_json
+from kubelint.apply.values import go_json, json_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +110,6 @@ def decode_error(document: Any) -> str | None:
     return saved[0] if saved else None
 
 
-def json_kind(value: Any) -> str:
-    """The JSON type Go names in a decoding error (``number``, ``array`` ...)."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _type_error(value: str, struct: str, path: tuple[str, ...], type_name: str) -> str:
     field = ".".join(path)
     return (
@@ -141,7 +128,7 @@ def _decode(value: Any, kind: _Type, struct: str, path: tuple[str, ...], saved: 
     first one is reported) and decoding goes on; a time that does not parse stops it."""
     if value is None or kind.shape == "any":
         return
-    found = json_kind(value)
+    found = json_type(value)
     if kind.shape == "time":
         if not isinstance(value, str):
             # metav1.Time unmarshals the JSON into a string first
