@@ -1522,23 +1522,8 @@ class Harness:
         directory: Path,
     ) -> Any:
         work = directory / ("patch-" + request.path.strip("/").replace("/", "_"))
-        work.mkdir(exist_ok=True)
-        (work / "live.json").write_text(json.dumps(live), encoding="utf-8")
-        (work / "patch.json").write_text(request.raw, encoding="utf-8")
-        kind = "strategic" if request.content_type == conformance.STRATEGIC else "merge"
-        done = self.kubectl.run(
-            kubeconfig,
-            "patch",
-            "--local",
-            *cache,
-            "-f",
-            str(work / "live.json"),
-            "--type",
-            kind,
-            "--patch-file",
-            str(work / "patch.json"),
-            "-o",
-            "json",
+        done = conformance.patch_local(
+            self.kubectl, kubeconfig, cache, work, live, request.raw, request.content_type
         )
         if done.returncode:
             return {"error": done.stderr.strip()}

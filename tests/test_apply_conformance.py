@@ -482,29 +482,46 @@ def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) ->
         if request.method != "PATCH" or request.path not in live_by_path:
             continue
         work = scratch / name / request.path.strip("/").replace("/", "_")
-        work.mkdir(parents=True, exist_ok=True)
-        (work / "live.json").write_text(json.dumps(live_by_path[request.path]), encoding="utf-8")
-        (work / "patch.json").write_text(json.dumps(request.body), encoding="utf-8")
-        kind = "strategic" if request.content_type == STRATEGIC else "merge"
-        patched = kubectl.run(
-            kubeconfig,
-            "patch",
-            "--local",
-            *cache,
-            "-f",
-            str(work / "live.json"),
-            "--type",
-            kind,
-            "--patch-file",
-            str(work / "patch.json"),
-            "-o",
-            "json",
+        live = live_by_path[request.path]
+        patched = patch_local(
+            kubectl, kubeconfig, cache, work, live, json.dumps(request.body), request.content_type
         )
         if patched.returncode == 0:
             run.patched[request.path] = from_json_text(patched.stdout)
         else:
             run.patch_errors[request.path] = patched.stderr
     return run
+
+
+def patch_local(
+    kubectl: Kubectl,
+    kubeconfig: Path,
+    options: list[str],
+    work: Path,
+    live: Any,
+    patch: str,
+    content_type: str | None,
+) -> subprocess.CompletedProcess[str]:
+    """``kubectl patch --local`` of ``live`` with the ``patch`` kubectl sent (as JSON text)
+    with ``content_type``: the object that patch makes, merged as the API server merges."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "live.json").write_text(json.dumps(live), encoding="utf-8")
+    (work / "patch.json").write_text(patch, encoding="utf-8")
+    kind = "strategic" if content_type == STRATEGIC else "merge"
+    return kubectl.run(
+        kubeconfig,
+        "patch",
+        "--local",
+        *options,
+        "-f",
+        str(work / "live.json"),
+        "--type",
+        kind,
+        "--patch-file",
+        str(work / "patch.json"),
+        "-o",
+        "json",
+    )
 
 
 STRATEGIC = "application/strategic-merge-patch+json"
