@@ -22,6 +22,7 @@ from kubelint.apply.values import (
     go_text,
     go_type,
     hash_key,
+    prune_nulls,
     scalar_equal,
 )
 
@@ -101,7 +102,7 @@ def merge_map(
         if key not in original or go_type(original[key]) != go_type(patch_value):
             if not is_delete_list:
                 if options.ignore_unmatched_nulls:
-                    _discard_nulls(patch_value)
+                    prune_nulls(patch_value)
                 value, keep = remove_directives(patch_value)
                 if keep:
                     original[key] = value
@@ -135,18 +136,6 @@ def _directive_in_map(directive: JSON, patch: dict[str, JSON]) -> dict[str, JSON
     if _is(directive, DELETE):
         return {}
     raise PatchError(f"Unexpected patch type {directive!r}")
-
-
-def _discard_nulls(value: JSON) -> None:
-    if isinstance(value, dict):
-        for key in list(value):
-            if value[key] is None:
-                del value[key]
-            else:
-                _discard_nulls(value[key])
-    elif isinstance(value, list):
-        for item in value:
-            _discard_nulls(item)
 
 
 def remove_directives(value: JSON) -> tuple[JSON, bool]:
