@@ -180,13 +180,24 @@ def test_kubectl_failure_exits_1() -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert invoke(tmp_path / "missing.yaml").exit_code == 2
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"kind: \xff\n")
+    result = invoke(binary)
+    assert result.exit_code == 2
+    assert "binary.yaml:" in result.output
+    _, manifest = scenario("01-image-change")
+    assert invoke("--kubernetes-version", "1.2", manifest).exit_code == 2
+
+
+def test_a_file_that_is_not_yaml_stops_as_kubectl_stops(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("kind: [unclosed\n", encoding="utf-8")
     result = invoke(broken)
-    assert result.exit_code == 2
-    assert "broken.yaml:" in result.output
-    _, manifest = scenario("01-image-change")
-    assert invoke("--kubernetes-version", "1.2", manifest).exit_code == 2
+    assert result.exit_code == 1
+    assert (
+        f"broken.yaml:2:1: error parsing {broken}: error converting YAML to JSON: "
+        "yaml: line 1: did not find expected ',' or ']'"
+    ) in result.output
 
 
 def test_older_kubernetes_version_is_accepted() -> None:

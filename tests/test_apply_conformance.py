@@ -35,11 +35,21 @@ from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
-from kubelint.apply.command import read_objects
-from kubelint.apply.simulate import LAST_APPLIED, Outcome, SourcedObject, apply_all, identify
+from kubelint.apply.command import read_manifests, read_objects
+from kubelint.apply.simulate import (
+    LAST_APPLIED,
+    ObjectKey,
+    Outcome,
+    SourcedObject,
+    apply_all,
+    identify,
+    index_live,
+)
+from kubelint.apply.values import from_json_text, go_json
 from kubelint.schema_store import latest_version, schemas_for
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
@@ -65,6 +75,20 @@ RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
     ("networking.k8s.io/v1", "Ingress"): ("ingresses", True),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"): ("customresourcedefinitions", False),
     ("example.com/v1", "Widget"): ("widgets", True),
+    ("example.com/v1", "Gadget"): ("gadgets", False),
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): ("servicemonitors", True),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"): ("clusterroles", False),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): ("clusterrolebindings", False),
+    ("storage.k8s.io/v1", "StorageClass"): ("storageclasses", False),
+    # versions a 1.37 server no longer serves, which kubectl still compiles in
+    ("extensions/v1beta1", "DaemonSet"): ("daemonsets", True),
+    ("extensions/v1beta1", "Ingress"): ("ingresses", True),
+    ("apps/v1beta1", "Deployment"): ("deployments", True),
+    ("apps/v1beta2", "StatefulSet"): ("statefulsets", True),
+    ("batch/v1beta1", "CronJob"): ("cronjobs", True),
+    ("policy/v1beta1", "PodDisruptionBudget"): ("poddisruptionbudgets", True),
+    ("networking.k8s.io/v1beta1", "Ingress"): ("ingresses", True),
+    ("rbac.authorization.k8s.io/v1beta1", "Role"): ("roles", True),
 }
 
 
@@ -92,6 +116,9 @@ class Recorded:
     path: str
     content_type: str | None
     body: Any
+    query: str = ""
+    #: the body exactly as kubectl sent it
+    raw: str = ""
 
 
 @dataclass
@@ -100,6 +127,8 @@ class Cluster:
 
     objects: dict[str, Any]
     requests: list[Recorded] = field(default_factory=list)
+    #: serve OpenAPI v3 whose PATCH operations take ``fieldValidation``, as a 1.37 server's do
+    field_validation: bool = False
 
 
 def discovery(path: str) -> Any:
@@ -124,12 +153,16 @@ def discovery(path: str) -> Any:
             ],
         }
     if path == "/apis":
-        groups = []
+        by_group: dict[str, list[dict[str, str]]] = {}
         for group_version in versions:
             if "/" in group_version:
                 group, version = group_version.split("/")
                 entry = {"groupVersion": group_version, "version": version}
-                groups.append({"name": group, "versions": [entry], "preferredVersion": entry})
+                by_group.setdefault(group, []).append(entry)
+        groups = [
+            {"name": group, "versions": entries, "preferredVersion": entries[0]}
+            for group, entries in by_group.items()
+        ]
         return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
     for group_version, resources in versions.items():
         if path in (f"/api/{group_version}", f"/apis/{group_version}"):
@@ -140,6 +173,46 @@ def discovery(path: str) -> Any:
                 "resources": resources,
             }
     return None
+
+
+def openapi_v3(path: str, scenario: str) -> Any:
+    """OpenAPI v3 as far as kubectl reads it to learn that the server validates fields: the
+    index, and per group version the PATCH operations with their ``fieldValidation``
+    parameter (no schemas and no request bodies, so kubectl keeps its compiled-in types)."""
+    if path == "/openapi/v3":
+        return {
+            "paths": {
+                ("api/" if "/" not in gv else "apis/") + gv: {
+                    "serverRelativeURL": f"/s/{scenario}/openapi/v3/"
+                    + ("api/" if "/" not in gv else "apis/")
+                    + gv
+                    + "?hash=0"
+                }
+                for gv in {api_version for api_version, _ in RESOURCES}
+            }
+        }
+    paths: dict[str, Any] = {}
+    for (api_version, kind), _ in RESOURCES.items():
+        prefix = "/api/" if "/" not in api_version else "/apis/"
+        if path != "/openapi/v3" + prefix.rstrip("/") + "/" + api_version:
+            continue
+        group, _, version = api_version.rpartition("/")
+        paths[rest_path(api_version, kind, "{namespace}", "{name}")] = {
+            "patch": {
+                "x-kubernetes-group-version-kind": {
+                    "group": group,
+                    "version": version,
+                    "kind": kind,
+                },
+                "parameters": [
+                    {"name": "fieldValidation", "in": "query", "schema": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "OK"}},
+            }
+        }
+    if not paths:
+        return None
+    return {"openapi": "3.0.0", "info": {"title": "stub", "version": "v1"}, "paths": paths}
 
 
 class StubServer:
@@ -174,7 +247,7 @@ class StubServer:
                 self.wfile.write(data)
 
             def route(self) -> tuple[Cluster | None, str]:
-                path = self.path.split("?", 1)[0]
+                path = unquote(self.path.split("?", 1)[0])
                 _, marker, name, rest = [*path.split("/", 3), "", "", ""][:4]
                 if marker != "s":
                     return None, path
@@ -184,6 +257,8 @@ class StubServer:
             def do_GET(self) -> None:
                 cluster, path = self.route()
                 found = discovery(path)
+                if cluster is not None and cluster.field_validation:
+                    found = found or openapi_v3(path, self.path.split("/")[2])
                 if found is not None:
                     self.reply(200, found)
                 elif cluster is not None and path in cluster.objects:
@@ -205,12 +280,15 @@ class StubServer:
             def record(self) -> Any:
                 cluster, path = self.route()
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length))
+                raw = self.rfile.read(length).decode()
+                body = from_json_text(raw)  # numbers as Go decodes them
                 if cluster is None:
                     return body
+                query = self.path.partition("?")[2]
+                content_type = self.headers.get("Content-Type")
                 with stub.lock:
                     cluster.requests.append(
-                        Recorded(self.command, path, self.headers.get("Content-Type"), body)
+                        Recorded(self.command, path, content_type, body, query, raw)
                     )
                 return cluster.objects.get(path, body)
 
@@ -229,8 +307,8 @@ class StubServer:
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def add(self, name: str, objects: dict[str, Any]) -> Cluster:
-        cluster = Cluster(objects)
+    def add(self, name: str, objects: dict[str, Any], field_validation: bool = False) -> Cluster:
+        cluster = Cluster(objects, field_validation=field_validation)
         with self.lock:
             self.clusters[name] = cluster
         return cluster
@@ -329,17 +407,36 @@ def given_namespace(name: str) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
+def given_validate(name: str) -> str | None:
+    """The ``--validate`` a scenario is applied with, against a stub that serves OpenAPI v3
+    with field validation as a 1.37 server does (None: ``--validate=false``)."""
+    path = SCENARIOS / name / "validate"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def served_objects(directory: Path) -> dict[str, Any]:
+    """The live objects by request path, as the API server holds them (namespace set)."""
+    state, problems = index_live(_objects(directory / "live.yaml"), "default")
+    assert not problems
+    return {
+        rest_path(o.value["apiVersion"], key.kind, key.namespace, key.name): o.value
+        for key, o in state.items()
+    }
+
+
 def simulate_scenario(name: str) -> tuple[list[Outcome], list[str]]:
     """kubelint's apply of a scenario, as ``kubelint apply`` runs it."""
     directory = SCENARIOS / name
     namespace = given_namespace(name)
-    return apply_all(
-        _objects(directory / "manifest.yaml"),
+    manifests, stopped = read_manifests([str(directory / "manifest.yaml")])
+    outcomes, problems = apply_all(
+        manifests,
         _objects(directory / "live.yaml"),
         schemas_for(latest_version()),
         namespace or "default",
         enforce_namespace=namespace is not None,
     )
+    return outcomes, [*stopped, *problems]
 
 
 def object_path(value: Any, default_namespace: str = "default") -> str:
@@ -363,43 +460,68 @@ class KubectlRun:
 def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) -> KubectlRun:
     directory = SCENARIOS / name
     name = name.replace("/", "--")
-    live_by_path = {object_path(o.value): o.value for o in _objects(directory / "live.yaml")}
-    cluster = stub.add(name, json.loads(json.dumps(live_by_path)))
+    live_by_path = served_objects(directory)
+    validate = given_validate(str(directory.relative_to(SCENARIOS)))
+    cluster = stub.add(
+        name, json.loads(json.dumps(live_by_path)), field_validation=validate is not None
+    )
     kubeconfig = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/{name}", name)
     cache = ["--cache-dir", str(kubectl.home / "cache" / name)]
     namespace = given_namespace(str(directory.relative_to(SCENARIOS)))
     options = [*cache, *(["--namespace", namespace] if namespace else [])]
     done = kubectl.run(
-        kubeconfig, "apply", "--validate=false", *options, "-f", str(directory / "manifest.yaml")
+        kubeconfig,
+        "apply",
+        f"--validate={validate or 'false'}",
+        *options,
+        "-f",
+        str(directory / "manifest.yaml"),
     )
     run = KubectlRun(done.returncode, done.stderr, list(cluster.requests), live_by_path)
     for request in run.requests:
         if request.method != "PATCH" or request.path not in live_by_path:
             continue
         work = scratch / name / request.path.strip("/").replace("/", "_")
-        work.mkdir(parents=True, exist_ok=True)
-        (work / "live.json").write_text(json.dumps(live_by_path[request.path]), encoding="utf-8")
-        (work / "patch.json").write_text(json.dumps(request.body), encoding="utf-8")
-        kind = "strategic" if request.content_type == STRATEGIC else "merge"
-        patched = kubectl.run(
-            kubeconfig,
-            "patch",
-            "--local",
-            *cache,
-            "-f",
-            str(work / "live.json"),
-            "--type",
-            kind,
-            "--patch-file",
-            str(work / "patch.json"),
-            "-o",
-            "json",
+        live = live_by_path[request.path]
+        patched = patch_local(
+            kubectl, kubeconfig, cache, work, live, json.dumps(request.body), request.content_type
         )
         if patched.returncode == 0:
-            run.patched[request.path] = json.loads(patched.stdout)
+            run.patched[request.path] = from_json_text(patched.stdout)
         else:
             run.patch_errors[request.path] = patched.stderr
     return run
+
+
+def patch_local(
+    kubectl: Kubectl,
+    kubeconfig: Path,
+    options: list[str],
+    work: Path,
+    live: Any,
+    patch: str,
+    content_type: str | None,
+) -> subprocess.CompletedProcess[str]:
+    """``kubectl patch --local`` of ``live`` with the ``patch`` kubectl sent (as JSON text)
+    with ``content_type``: the object that patch makes, merged as the API server merges."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "live.json").write_text(json.dumps(live), encoding="utf-8")
+    (work / "patch.json").write_text(patch, encoding="utf-8")
+    kind = "strategic" if content_type == STRATEGIC else "merge"
+    return kubectl.run(
+        kubeconfig,
+        "patch",
+        "--local",
+        *options,
+        "-f",
+        str(work / "live.json"),
+        "--type",
+        kind,
+        "--patch-file",
+        str(work / "patch.json"),
+        "-o",
+        "json",
+    )
 
 
 STRATEGIC = "application/strategic-merge-patch+json"
@@ -461,25 +583,33 @@ def test_kubectl_is_the_test_dependency() -> None:
     assert binary.is_relative_to(Path(sys.prefix).resolve())
 
 
-@pytest.mark.parametrize("name", SCENARIO_NAMES)
-def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
-    run = kubectl_runs[name]
-    assert run.returncode == 0, run.stderr
-    manifests = _objects(SCENARIOS / name / "manifest.yaml")
-    outcomes, problems = simulate_scenario(name)
-    assert not problems
+def manifest_objects(name: str) -> list[SourcedObject]:
+    """The objects kubectl reads from a scenario's manifest (those before a stop)."""
+    return read_manifests([str(SCENARIOS / name / "manifest.yaml")])[0]
+
+
+def assert_requests_match(name: str, run: KubectlRun, outcomes: list[Outcome]) -> None:
+    """kubectl sent exactly the requests kubelint predicts, byte for byte, and the merge
+    of each patch is kubelint's result (or fails as kubelint says the server's does)."""
+    manifests = manifest_objects(name)
     assert len(outcomes) == len(manifests)
     by_path: dict[str, list[Recorded]] = {}
     for request in run.requests:
         by_path.setdefault(request.path, []).append(request)
     for manifest, outcome in zip(manifests, outcomes, strict=True):
-        assert outcome.operation != "error", outcome.error
-        key = identify(manifest.value, given_namespace(name) or "default")
+        if outcome.operation == "error":
+            continue
+        key = identify(manifest.value, given_namespace(name) or "default", state_of(name))
         api_version = manifest.value["apiVersion"]
         if outcome.operation == "create":
-            sent = by_path.pop(rest_path(api_version, key.kind, key.namespace, None))
-            assert [r.method for r in sent] == ["POST"]
-            assert canonical(sent[0].body) == canonical(outcome.result)
+            posts = by_path.get(rest_path(api_version, key.kind, key.namespace, None), [])
+            assert posts, "kubectl created nothing where kubelint predicts a create"
+            created = posts.pop(0)
+            if not posts:
+                del by_path[created.path]
+            assert created.method == "POST"
+            assert canonical(created.body) == canonical(outcome.result)
+            assert created.raw.rstrip("\n") == go_json(outcome.result)
             continue
         path = rest_path(api_version, key.kind, key.namespace, key.name)
         sent = by_path.pop(path, [])
@@ -495,10 +625,16 @@ def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]
         assert canonical(outcome.patch) == canonical(request.body), (
             f"kubelint: {canonical(outcome.patch)}\nkubectl:  {canonical(request.body)}"
         )
+        assert request.raw == go_json(outcome.patch)
         live = run.live_by_path[path]
         if LAST_APPLIED not in (live.get("metadata", {}).get("annotations") or {}):
             assert "missing the kubectl.kubernetes.io/last-applied-configuration" in run.stderr
             assert any("annotation" in w for w in outcome.warnings)
+        if outcome.merge_error is not None:
+            # the server's merge refuses the patch: so does kubectl patch --local
+            assert outcome.result is None
+            assert outcome.merge_error.strip() in run.patch_errors.get(path, "")
+            continue
         assert path not in run.patch_errors, run.patch_errors.get(path)
         reference = run.patched[path]
         assert canonical(outcome.result) == canonical(reference), (
@@ -507,11 +643,38 @@ def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]
     assert not by_path, f"requests kubelint did not predict: {sorted(by_path)}"
 
 
+def state_of(name: str) -> dict[ObjectKey, SourcedObject]:
+    return index_live(_objects(SCENARIOS / name / "live.yaml"), "default")[0]
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_scenario_matches_kubectl(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
+    run = kubectl_runs[name]
+    assert run.returncode == 0, run.stderr
+    outcomes, problems = simulate_scenario(name)
+    assert not problems
+    assert all(o.operation != "error" for o in outcomes), [o.error for o in outcomes]
+    assert_requests_match(name, run, outcomes)
+    validate = given_validate(name)
+    if validate is not None:
+        # a server with field validation: kubectl leaves the checks to it
+        assert {r.query.partition("fieldValidation=")[2] for r in run.requests} == {
+            validate.capitalize()
+        }
+
+
 @pytest.mark.parametrize("name", ERROR_NAMES)
 def test_kubectl_failures_are_predicted(name: str, kubectl_runs: dict[str, KubectlRun]) -> None:
+    """kubectl fails, and kubelint says so: for an object (nothing sent for it), or for a
+    file it stops reading (the objects before the stop are still applied)."""
     run = kubectl_runs[name]
     assert run.returncode != 0
-    assert not [r for r in run.requests if r.method in ("PATCH", "POST")]
-    outcomes, _ = simulate_scenario(name)
-    assert [o.operation for o in outcomes] == ["error"]
-    assert outcomes[0].error
+    outcomes, problems = simulate_scenario(name)
+    assert problems or any(o.operation == "error" for o in outcomes)
+    for outcome in outcomes:
+        if outcome.operation == "error":
+            assert outcome.error
+    for problem in problems:
+        said = problem[problem.index("error parsing") :]
+        assert said in run.stderr, f"kubelint: {said}\nkubectl: {run.stderr}"
+    assert_requests_match(name, run, outcomes)

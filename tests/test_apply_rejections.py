@@ -39,6 +39,17 @@ REFUSED: dict[str, list[tuple[str, int, int, str]]] = {
         ("KA003", 7, 3, "stringData.token"),
     ],
     "57-configmap-annotations-too-large": [("KA001", 7, 1, "metadata")],
+    # the server's merge fails on the patch kubectl sends: reported at the object
+    "71-env-duplicate-server-rejects": [("KA005", 1, 1, "")],
+    # kubectl compiles these versions in, a 1.37 cluster does not serve them
+    "74-extensions-v1beta1-daemonset": [("KA006", 1, 13, "apiVersion")],
+    "75-apps-v1beta1-deployment": [("KA006", 1, 13, "apiVersion")],
+    "76-batch-v1beta1-cronjob": [("KA006", 1, 13, "apiVersion")],
+    "77-policy-v1beta1-pdb-selector": [("KA006", 1, 13, "apiVersion")],
+    "78-networking-v1beta1-ingress": [("KA006", 1, 13, "apiVersion")],
+    "79-extensions-v1beta1-ingress-create": [("KA006", 1, 13, "apiVersion")],
+    "80-rbac-v1beta1-role": [("KA006", 1, 13, "apiVersion")],
+    "81-apps-v1beta2-statefulset": [("KA006", 1, 13, "apiVersion")],
 }
 
 

@@ -325,6 +325,8 @@ def test_rules_lists_the_apply_rejections_under_their_own_heading() -> None:
         ["KA002", "immutable-field"],
         ["KA003", "immutable-object"],
         ["KA004", "namespace-mismatch"],
+        ["KA005", "patch-not-mergeable"],
+        ["KA006", "api-not-served"],
     ]
 
 

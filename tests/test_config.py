@@ -163,3 +163,99 @@ doc:
     (tmp_path / ".kubelint.yaml").write_text("rules: [team-rules]\n", encoding="utf-8")
     code, payload, _ = run(tmp_path, "cm.yaml")
     assert [f["name"] for f in payload["findings"]] == ["owner-label-required"]
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    from kubelint.config import load
+
+    (tmp_path / ".kubelint.yaml").write_bytes(b"ignore: [\xff]\n")
+    with pytest.raises(ConfigError, match=r"\.kubelint\.yaml:1:10: .*not UTF-8.*0xff"):
+        load(tmp_path / ".kubelint.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_bytes("[tool]\n".encode("utf-16"))
+    found = find_config(tmp_path / "sub")  # it may configure kubelint: loading says why not
+    assert found == tmp_path / "sub" / "pyproject.toml"
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: not UTF-8 .* must be UTF-8"):
+        load(found)
+
+
+def test_pyproject_shapes_that_are_not_kubelint_s(tmp_path: Path) -> None:
+    from kubelint.config import load
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('tool = "kubelint"\n', encoding="utf-8")
+    assert find_config(tmp_path) is None  # `tool` is not a table: no [tool.kubelint]
+    pyproject.write_text("[tool.kubelint\nselect = 1\n", encoding="utf-8")
+    assert find_config(tmp_path) == pyproject  # broken, and it names kubelint
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: "):
+        load(pyproject)
+
+
+def test_finding_a_configuration_never_fails() -> None:
+    here = find_config(Path("."))  # both paths below name no folder: the search starts here
+    assert find_config(Path("a" * 5000)) == here
+    assert find_config(Path("x\0y")) == here
+
+
+def _options_problems(options: dict[str, Any]) -> list[str]:
+    from kubelint.run_options import check_options
+
+    _, problems = check_options(parse({"options": options}, "x.yaml"), Path.cwd())
+    assert all(p.setting == "options" for p in problems)
+    return [p.message for p in problems]
+
+
+def test_rule_options_are_checked_with_the_configuration() -> None:
+    assert _options_problems({"capabilities-added": {"allowed": 5}}) == [
+        "options.capabilities-added.allowed: expected a list of strings, got 5"
+    ]
+    assert _options_problems(
+        {
+            "KL034": {"mutable-tags": ["latest", 1.1]},
+            "configmap-too-large": {"max-bytes": "1k"},
+            "probe-port-unknown": {"check-numbers": "yes"},
+            "capabilities-added": {"alowed": []},
+            "capabilities-addded": {},
+            "KL046": {"x": 1},
+        }
+    ) == [
+        'options.KL034.mutable-tags: expected a list of strings, got ["latest", 1.1]',
+        'options.configmap-too-large.max-bytes: expected a whole number, got "1k"',
+        'options.probe-port-unknown.check-numbers: expected true or false, got "yes"',
+        'options.capabilities-added: rule KL043 has no option "alowed"; did you mean "allowed"?',
+        'options: "capabilities-addded" names no rule; did you mean "capabilities-added"?',
+        'options.KL046: rule KL046 has no option "x" (its options: none)',
+    ]
+
+
+def test_valid_rule_options_are_kept() -> None:
+    from kubelint.run_options import check_options
+
+    config = parse({"options": {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}}, "x")
+    built, problems = check_options(config, Path.cwd())
+    assert problems == []
+    assert built.rule_options == {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}
+
+
+def test_a_user_rule_with_an_unusable_message_or_pattern_is_refused(tmp_path: Path) -> None:
+    from kubelint.registry import RuleDefinitionError, catalogue
+
+    rule = (
+        "id: KL901\nslug: x-y\nseverity: error\nsummary: s\ntemplate: field\n"
+        "params: {{path: metadata.name, {condition}, message: {message}}}\n"
+        "doc: {{what: w, why: w, example: e, use-instead: u}}\n"
+    )
+    for condition, message, problem in [
+        ("present: true", "'{nope}'", "message"),
+        ("present: true", "'{value.x}'", "message"),
+        ("pattern: '[z-a'", "m", "pattern"),
+    ]:
+        (tmp_path / "r.yaml").write_text(
+            rule.format(condition=condition, message=message), encoding="utf-8"
+        )
+        with pytest.raises(RuleDefinitionError, match=problem):
+            catalogue([tmp_path])
+    (tmp_path / "r.yaml").unlink()
+    (tmp_path / "gone.yaml").symlink_to("nowhere")
+    with pytest.raises(RuleDefinitionError, match=r"gone\.yaml: No such file"):
+        catalogue([tmp_path])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -116,11 +117,20 @@ def change_document(
 
 
 def apply_edits(text: str, edits: Sequence[lsp.TextEdit]) -> str:
-    """The text after edits (ASCII documents: characters are UTF-16 units)."""
-    lines = text.split("\n")
+    """The text after edits, as an editor applies them.
+
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only; columns are UTF-16 code units.
+    """
+    lines = re.split("(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
 
     def offset(position: lsp.Position) -> int:
-        return sum(len(line) + 1 for line in lines[: position.line]) + position.character
+        line = lines[position.line] if position.line < len(lines) else ""
+        units = 0
+        for index, char in enumerate(line):
+            if units >= position.character:
+                return sum(len(x) for x in lines[: position.line]) + index
+            units += 2 if ord(char) > 0xFFFF else 1
+        raise AssertionError(f"{position} is not in the text")
 
     for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
         start, end = offset(edit.range.start), offset(edit.range.end)
@@ -128,12 +138,22 @@ def apply_edits(text: str, edits: Sequence[lsp.TextEdit]) -> str:
     return text
 
 
+def client_position(text: str, needle: str) -> lsp.Position:
+    """Where ``needle`` first starts in ``text``, as the client counts (``\n`` lines, UTF-16)."""
+    before = text[: text.index(needle)]
+    line = before.count("\n")
+    return lsp.Position(line, len(before[before.rfind("\n") + 1 :].encode("utf-16-le")) // 2)
+
+
 async def wait_for(
-    client: LanguageClient, uri: str, predicate: Callable[[Sequence[lsp.Diagnostic]], bool]
+    client: LanguageClient,
+    uri: str,
+    predicate: Callable[[Sequence[lsp.Diagnostic]], bool],
+    timeout: float = TIMEOUT,
 ) -> Sequence[lsp.Diagnostic]:
     """The first published diagnostics of ``uri`` that satisfy ``predicate``."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + TIMEOUT
+    deadline = loop.time() + timeout
     while True:
         found = client.diagnostics.get(uri)
         if found is not None and predicate(found):
@@ -379,3 +399,222 @@ async def test_configuration_reloads(client: LanguageClient, workspace: Path) ->
     )
     found = await wait_for(client, uri, lambda d: "KL034" not in codes(d))
     assert {"KL006", "KL008"} <= codes(found)
+
+
+# -- any position, any URI, any state -----------------------------------------------------
+
+
+def hover_at(client: LanguageClient, uri: str, line: int, character: int) -> object:
+    return client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=lsp.Position(line, character),
+        )
+    )
+
+
+def complete_at(client: LanguageClient, uri: str, line: int, character: int) -> object:
+    return client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=lsp.Position(line, character),
+        )
+    )
+
+
+def actions_for(client: LanguageClient, uri: str, selection: lsp.Range) -> object:
+    return client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=selection,
+            context=lsp.CodeActionContext(diagnostics=[]),
+        )
+    )
+
+
+async def test_completion_past_the_end(client: LanguageClient, workspace: Path) -> None:
+    """lsp-completion-past-end: line 5 of a 3-line document got -32603 (IndexError)."""
+    uri = open_document(client, workspace / "short.yaml", "apiVersion: v1\nkind: Pod\n")
+    assert await complete_at(client, uri, 5, 0) is None
+    assert await hover_at(client, uri, 5, 0) is None
+    past = lsp.Range(lsp.Position(5, 0), lsp.Position(9, 3))
+    assert await actions_for(client, uri, past) is None
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "file:///repro/never-opened.yaml",
+        "untitled:Untitled-1",
+        "file://[bad/x.yaml",
+        "file:///a%00b.yaml",
+        "https://example.com/x.yaml",
+        "",
+    ],
+)
+async def test_requests_about_documents_never_opened(client: LanguageClient, uri: str) -> None:
+    """lsp-hover-unopened-document: the server read the file and answered -32603."""
+    assert await hover_at(client, uri, 0, 0) is None
+    assert await complete_at(client, uri, 0, 0) is None
+    everything = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
+    assert await actions_for(client, uri, everything) is None
+
+
+async def test_every_position_of_an_open_document(client: LanguageClient, workspace: Path) -> None:
+    text = 'apiVersion: v1\r\nkind: Pod # é😀\u2028x\r\nspec:\n  containers:\n  - name: "😀"\n  '
+    uri = open_document(client, workspace / "anywhere.yaml", text)
+    for line in [0, 1, 2, 4, 5, 6, 7, 50, 2**31 - 1]:
+        for character in [0, 1, 9, 13, 14, 15, 16, 40, 2**31 - 1]:
+            await hover_at(client, uri, line, character)
+            await complete_at(client, uri, line, character)
+            here = lsp.Position(line, character)
+            after = lsp.Position(min(line + 1, 2**31 - 1), 0)
+            await actions_for(client, uri, lsp.Range(here, after))
+    # documents opened by odd URIs are served too, and change nothing for the others
+    for odd in ("file://[bad/x.yaml", "untitled:Untitled-2", "file:///a%00b.yaml", "x"):
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=odd, language_id="yaml", version=1, text="apiVersion: v1\nkind: Pod\n"
+                )
+            )
+        )
+        assert await hover_at(client, odd, 1, 1) is not None
+        client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=odd))
+        )
+    assert await hover_at(client, uri, 0, 1) is not None
+
+
+async def test_changes_outside_the_document(client: LanguageClient, workspace: Path) -> None:
+    """A change past the end of the document (or a line) edits at that end."""
+    uri = open_document(client, workspace / "pod-changes.yaml", VALID_POD)
+    await wait_for(client, uri, lambda d: "KL030" in codes(d))
+    far = lsp.Position(99, 7)
+    change_document(client, uri, 2, [lsp.TextEdit(lsp.Range(far, far), "  hostPID: true\n")])
+    found = await wait_for(client, uri, lambda d: "KL045" in codes(d))
+    assert lines_of(found, "KL045") == [VALID_POD.count("\n")]  # appended at the end
+    # a range the wrong way round, past the end of its line: the line's end
+    backwards = lsp.Range(lsp.Position(10, 99), lsp.Position(10, 11))
+    change_document(client, uri, 3, [lsp.TextEdit(backwards, "false")])
+    await wait_for(client, uri, lambda d: "KL045" not in codes(d))
+    # a change to a document never opened is dropped; the open one still answers
+    change_document(
+        client, "file:///never/opened.yaml", 2, [lsp.TextEdit(lsp.Range(far, far), "x")]
+    )
+    hover = await hover_at(client, uri, 5, 4)
+    assert isinstance(hover, lsp.Hover)
+
+
+async def test_a_file_name_with_a_space(client: LanguageClient, workspace: Path) -> None:
+    """The URI is percent-encoded (``%20``): the buffer is checked all the same."""
+    path = workspace / "job with space.yaml"
+    uri = open_document(client, path, (workspace / "03-job.yaml").read_text(encoding="utf-8"))
+    assert "%20" in uri
+    found = await wait_for(client, uri, lambda d: "KL006" in codes(d))
+    assert at(found, "KL006") == [lsp.Range(lsp.Position(1, 6), lsp.Position(1, 9))]
+
+
+UNICODE_POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations: {note: 😀😀}\n"
+    "spec:\n  containers:\n"
+    '  - {name: "w😀", imagePullPolicy: always, image: nginx:1.27} # \u2028\n'
+    "  restartPolicy: Sometimes\n  hostNetwork: yes\n"
+)
+
+
+async def test_positions_around_line_separators_and_emoji(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """YAML breaks lines at U+2028, the protocol does not; an emoji is two UTF-16 units.
+
+    Every range the server sends is checked against positions computed here from the text.
+    """
+    text = UNICODE_POD
+    uri = open_document(client, workspace / "unicode.yaml", text)
+    found = await wait_for(client, uri, lambda d: {"KL011", "KL044"} <= codes(d))
+    starts = sorted(d.range.start for d in found if d.code == "KL011")
+    assert starts == [client_position(text, "always"), client_position(text, "Sometimes")]
+    assert [d.range.start for d in found if d.code == "KL044"] == [client_position(text, "yes")]
+    # the quick fix after the emoji, applied as the editor applies it
+    always = next(d for d in found if d.range.start == client_position(text, "always"))
+    assert always.range.end.character - always.range.start.character == len("always")
+    actions = await actions_for(client, uri, always.range)
+    assert isinstance(actions, Sequence)
+    fix = next(a for a in actions if isinstance(a, lsp.CodeAction) and "Always" in a.title)
+    assert fix.edit is not None
+    assert fix.edit.changes is not None
+    text = apply_edits(text, fix.edit.changes[uri])
+    assert "imagePullPolicy: Always, image" in text
+    change_document(client, uri, 2, fix.edit.changes[uri])
+    found = await wait_for(client, uri, lambda d: len(lines_of(d, "KL011")) == 1)
+    # "disable for this line" below the separator goes at the end of that line
+    host = next(d for d in found if d.code == "KL044")
+    actions = await actions_for(client, uri, host.range)
+    assert isinstance(actions, Sequence)
+    disable = next(
+        a for a in actions if isinstance(a, lsp.CodeAction) and a.title.startswith("Disable")
+    )
+    assert disable.edit is not None
+    assert disable.edit.changes is not None
+    text = apply_edits(text, disable.edit.changes[uri])
+    assert "  hostNetwork: yes  # kubelint: disable=KL044\n" in text
+    change_document(client, uri, 3, disable.edit.changes[uri])
+    # the comment below the separator suppresses the finding on its own line
+    found = await wait_for(client, uri, lambda d: "KL044" not in codes(d))
+    assert lines_of(found, "KL011") == [client_position(text, "Sometimes").line]
+    # hover and completion ranges below the separator
+    hover = await hover_at(client, uri, 8, 4)
+    assert isinstance(hover, lsp.Hover)
+    assert hover.range == lsp.Range(
+        client_position(text, "restartPolicy"),
+        lsp.Position(8, client_position(text, "restartPolicy").character + 13),
+    )
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}
+spec:
+  selector:
+    matchLabels: {{app: web-{i}}}
+  template:
+    metadata:
+      labels: {{app: web-{i}}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+def big_manifest(megabytes: float) -> str:
+    """Deployments, one document each, until the text is about ``megabytes`` MB."""
+    copies = int(megabytes * 1_000_000 / len(DEPLOYMENT)) + 1
+    return "---\n".join(DEPLOYMENT.format(i=i) for i in range(copies))
+
+
+async def test_hover_on_a_big_document_while_it_is_checked(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """lsp-hover-blocks-on-big-document: each hover read the whole text on the event loop.
+
+    The hover is answered while the document's first check still runs (its diagnostics
+    come later). How long each takes is measured by ``bench/lsp_latency.py --big 5``.
+    """
+    text = big_manifest(2)
+    uri = open_document(client, workspace / "big.yaml", text)
+    middle = text.count("\n") // 2
+    line = middle + text.split("\n")[middle:].index("kind: Deployment")
+    hover = await asyncio.wait_for(hover_at(client, uri, line, 2), TIMEOUT)
+    assert isinstance(hover, lsp.Hover)
+    assert isinstance(hover.contents, lsp.MarkupContent)
+    assert "**kind**" in hover.contents.value
+    assert uri not in client.diagnostics  # still being checked
+    # checking 2 MB takes seconds, and many more on a loaded machine: not what is tested here
+    await wait_for(client, uri, lambda d: "KL030" in codes(d), timeout=10 * TIMEOUT)
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )

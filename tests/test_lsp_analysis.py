@@ -12,7 +12,8 @@ from lsprotocol import types as lsp
 from kubelint import engine, schema_store, sources
 from kubelint.findings import Finding, Severity
 from kubelint.lsp import analysis
-from kubelint.lsp.analysis import Text, path_at, siblings_at
+from kubelint.lsp.analysis import path_at, siblings_at
+from kubelint.lsp.text import Text
 from kubelint.rule_api import Fix, TextEdit
 
 
@@ -203,3 +204,85 @@ def test_a_dash_alone_is_not_a_key_to_complete(schemas: schema_store.KubernetesS
         )
     )
     assert "name" in labels
+
+
+# -- any position, any text ---------------------------------------------------------------
+
+ODD_TEXTS = [
+    "",
+    "\n\n",
+    "apiVersion: v1\nkind: Pod\n",
+    "apiVersion: v1\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - name: 😀\r\n    ",
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "a\u2028b" # c\u2029\x85\n  labels: {😀: x}\n',
+    "--- a: 1\n...\n--- |\n  text\n---\n- - [\n  {: :\n\t- x\n",
+    "kind: Pod\nspec:\n  containers:\n  - -\n    - : \n  ? complex\n  : value\n",
+    "apiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  spec: {containers: [{name: x}]}\n",
+]
+
+
+@pytest.mark.parametrize("source", ODD_TEXTS)
+def test_every_position_gets_an_answer_or_none(
+    source: str, schemas: schema_store.KubernetesSchemas
+) -> None:
+    """Hover, completion and code actions never raise, wherever the cursor is."""
+    text = Text(source)
+    findings = [_finding(line + 1, 1) for line in range(len(text.lines) + 2)]
+    for line in range(text.line_count + 2):
+        for character in [*range(12), 40, 10**6]:
+            position = lsp.Position(line, character)
+            hovered = analysis.hover(text, position, schemas)
+            completed = analysis.completions(text, position, schemas)
+            if not text.inside(position):
+                assert hovered is None
+                assert completed is None
+            analysis.code_actions("file:///x", text, findings, lsp.Range(position, position))
+    for finding in findings:
+        assert analysis.diagnostic(finding, text).range.start.line < text.line_count
+
+
+def test_ranges_after_line_separators_and_emoji(schemas: schema_store.KubernetesSchemas) -> None:
+    """YAML breaks at U+2028, the protocol does not; an emoji is two UTF-16 units."""
+    source = "apiVersion: v1 # a\u2028\nkind: Pod # 😀\u2029\nspec:\n  containers:\n  - name: x\n"
+    text = Text(source)
+    found = analysis.hover(text, lsp.Position(1, 1), schemas)  # "kind", YAML line 2
+    assert found is not None
+    assert found.range == lsp.Range(lsp.Position(1, 0), lsp.Position(1, 4))
+    assert isinstance(found.contents, lsp.MarkupContent)
+    assert "**kind**" in found.contents.value
+    # completion of the container's keys: YAML line 7 is the client's line 4
+    result = analysis.completions(Text(source + "    ima"), lsp.Position(5, 7), schemas)
+    image = next(item for item in _items(result) if item.label == "image")
+    assert isinstance(image.text_edit, lsp.TextEdit)
+    assert image.text_edit.range == lsp.Range(lsp.Position(5, 4), lsp.Position(5, 7))
+    # a finding on YAML line 3 ("kind: Pod # 😀"), at the emoji
+    diagnostic = analysis.diagnostic(_finding(3, 13), text)
+    assert diagnostic.range.start == lsp.Position(1, 12)
+
+
+def _items(result: lsp.CompletionList | None) -> list[lsp.CompletionItem]:
+    assert result is not None
+    return list(result.items)
+
+
+def test_hover_in_a_document_too_big_to_parse(schemas: schema_store.KubernetesSchemas) -> None:
+    """Past the parse limit the indentation answers, as in a half-typed document."""
+    containers = "".join(f"  - name: c{i}\n    image: nginx\n" for i in range(7000))
+    source = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n" + containers
+    assert len(source) > analysis.PARSE_LIMIT
+    text = Text(source)
+    found = analysis.hover(text, lsp.Position(len(text.lines) - 2, 5), schemas)
+    assert found is not None
+    assert isinstance(found.contents, lsp.MarkupContent)
+    assert "**image**" in found.contents.value
+
+
+def test_hover_parses_only_the_document_at_the_cursor(
+    schemas: schema_store.KubernetesSchemas,
+) -> None:
+    broken = "apiVersion: v1\nkind: Pod\nspec: [\n"
+    source = broken + "---\napiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n"
+    found = analysis.hover(Text(source), lsp.Position(7, 3), schemas)
+    assert found is not None
+    assert isinstance(found.contents, lsp.MarkupContent)
+    assert "`ClusterIP`" in found.contents.value
+    assert found.range == lsp.Range(lsp.Position(7, 2), lsp.Position(7, 6))

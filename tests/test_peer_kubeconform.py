@@ -161,8 +161,8 @@ DEVIATIONS: dict[str, Deviation] = {
     ),
     "Pass when parsing a config with duplicate properties and strict NOT set": Deviation(
         1,
-        "kubelint always rejects duplicate keys (KL002), as kubectl does (sigs.k8s.io/yaml:"
-        ' `key "containers" already set in map`)',
+        "kubelint always reports duplicate keys (KL002): kubectl silently keeps the last"
+        " value, so one of the two is a mistake",
         rule="KL002",
     ),
     "Fail when not passing data to stdin, when implicitly configured to read from stdin": (

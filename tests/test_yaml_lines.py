@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kubelint.yaml_lines import LINE_BREAK, line_starts, position, split_lines, split_lines_keepends
+from kubelint.yaml_lines import (
+    LINE_BREAK,
+    line_of,
+    line_starts,
+    position,
+    split_lines,
+    split_lines_keepends,
+    utf8_position,
+)
 
 BREAKS = ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"]
 
@@ -32,3 +40,16 @@ def test_keepends_gives_the_text_back(text: str) -> None:
     stripped = [LINE_BREAK.sub("", line) for line in kept]
     assert stripped + ([""] if ends_open else []) == split_lines(text)
     assert len(split_lines(text)) == len(line_starts(text))
+
+
+def test_byte_offsets_become_parser_positions() -> None:
+    text = 'a: "é😀\u2028b"\nc: 1\r\nd'
+    data = text.encode("utf-8")
+    for offset in range(len(text) + 1):
+        assert utf8_position(data, len(text[:offset].encode("utf-8"))) == position(text, offset)
+
+
+def test_line_of_an_offset() -> None:
+    text = "a\r\nb\rc\u2028d"
+    starts = line_starts(text)
+    assert [line_of(starts, i) for i in range(len(text))] == [0, 0, 0, 1, 1, 2, 2, 3]

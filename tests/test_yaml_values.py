@@ -113,3 +113,37 @@ def test_keys_become_json_strings() -> None:
     assert json_key(0.1) == "0.1"
     assert json_key(1e20) == "1e+20"
     assert json_key(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-9223372036854775808", -(2**63)),
+        ("0xFFFFFFFFFFFFFFFF", 2**64 - 1),
+        ("0x000000000000000000000001", 1),
+        ("-0x8000000000000000", -(2**63)),
+        ("18446744073709551616", 1.8446744073709552e19),  # ParseInt, ParseUint fail: float64
+        ("+18446744073709551615", 1.8446744073709552e19),  # ParseUint takes no sign
+        ("-9223372036854775809", -9.223372036854776e18),
+        ("9" * 25, 1e25),
+        ("0" + "7" * 23, 7.777777777777777e22),  # too big as octal, read as a decimal float
+        ("9" * 4301, "9" * 4301),  # beyond float64: the plain scalar stays a string
+        ("-" + "9" * 5000, "-" + "9" * 5000),
+        ("0x" + "F" * 17, "0x" + "F" * 17),
+        ("0b" + "1" * 65, "0b" + "1" * 65),
+        ("1e400", "1e400"),
+        (".5e999", ".5e999"),
+    ],
+)
+def test_numbers_beyond_64_bits_resolve_like_go_yaml(text: str, expected: object) -> None:
+    value = resolve_plain(text)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+def test_float_tag_refuses_what_go_yaml_holds_as_uint64() -> None:
+    assert resolve_tagged("tag:yaml.org,2002:float", "9223372036854775807") == 2.0**63
+    with pytest.raises(TagError):
+        resolve_tagged("tag:yaml.org,2002:float", "18446744073709551615")
+    with pytest.raises(TagError):
+        resolve_tagged("tag:yaml.org,2002:int", "9" * 4301)

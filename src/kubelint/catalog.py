@@ -58,8 +58,13 @@ CORE_RULES: tuple[Rule, ...] = (
         E,
         "A mapping sets the same key twice.",
         what="Reports the second occurrence of a key in the same mapping.",
-        why="Many YAML readers keep the last value silently; kubectl rejects the file "
-        '(`key "x" already set in map`). Either way one of the two was a mistake.',
+        why="kubectl keeps the last value and applies it without a word: its YAML reader "
+        "(sigs.k8s.io/yaml, go-yaml's non-strict decoding) turns the file into JSON, which "
+        "has no duplicates left. Its client-side duplicate check (`NoDoubleKeySchema`, "
+        "labels and annotations only) runs on that JSON, and only against servers without "
+        "field validation; a 1.37 API server validates the JSON kubectl sends "
+        "(`fieldValidation=Strict`), which has none either. So the first value is lost "
+        "silently, and one of the two was a mistake.",
         example="spec:\n  selector:\n    app: a\n  selector:\n    app: b",
         use_instead="spec:\n  selector:\n    app: a",
     ),

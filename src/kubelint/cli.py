@@ -1,11 +1,15 @@
 """The ``kubelint`` command. A thin shell: parse options, run the engine, print, exit.
 
-Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error.
-Heavy modules are imported inside the commands so that ``kubelint --version`` stays fast.
+Exit codes: 0 no error-level finding, 1 at least one, 2 usage or configuration error, or a
+fix that could not be written, 3 internal error (a bug: one line on stderr, the traceback
+only with ``KUBELINT_DEBUG=1``). Output is UTF-8 whatever the locale. Heavy modules are
+imported inside the commands so that ``kubelint --version`` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +23,13 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+DEBUG_VARIABLE = "KUBELINT_DEBUG"
 
 
 class _Group(click.Group):
-    """Usage errors exit with 2 and never show a traceback; big subcommands load on use."""
+    """Usage errors exit with 2, internal errors with 3, neither with a traceback; big
+    subcommands load on use."""
 
     LAZY = {  # noqa: RUF012 - a constant table
         "apply": ("kubelint.apply.command", "apply_command"),
@@ -54,6 +61,49 @@ class _Group(click.Group):
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             sys.exit(130)
+        except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
+            _silence_stdout()
+            sys.exit(EXIT_FINDINGS)
+        except Exception as exc:  # the last guard: a bug, said in one line
+            _internal_error(exc)
+            sys.exit(EXIT_INTERNAL)
+
+
+def _internal_error(exc: BaseException) -> None:
+    """One line for an unexpected exception; the traceback too with ``KUBELINT_DEBUG``."""
+    if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(exc)
+    shown = repr(exc)
+    if len(shown) > 500:
+        shown = shown[:497] + "..."
+    sys.stderr.write(
+        f"kubelint: internal error: {shown} (a bug in kubelint; run again with "
+        f"{DEBUG_VARIABLE}=1 to see the traceback)\n"
+    )
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def utf8_streams() -> None:
+    """Write UTF-8 on stdout and stderr whatever the locale, never failing on a character.
+
+    JSON and SARIF must be UTF-8; the formatters escape what UTF-8 cannot carry, and
+    ``backslashreplace`` catches anything else (a lone surrogate becomes ``\\udcff``).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed or replaced: leave it
+                reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,20 +279,26 @@ def check(
     for problem in problems:
         if problem.setting == "kubernetes-version":
             raise click.BadParameter(problem.message, param_hint="--kubernetes-version")
-        raise click.UsageError(problem.message)
+        where = f"{found}: " if found and problem.setting == "options" else ""
+        raise click.UsageError(where + problem.message)
     try:
         files = sources.collect(list(paths))
         crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths])
     except sources.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     result = engine.run(files, options, crd_files)
+    unwritten = False
     if apply_fixes or show_diff:
-        changed = _fix(result, files, options, write=apply_fixes and not show_diff)
+        changed, unwritten = _fix(result, files, options, write=apply_fixes and not show_diff)
         if show_diff:
             sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
         if changed:
             result = engine.run(files, options, crd_files)
     _render(output, result, files, show_suppressed, statistics)
+    if unwritten:  # a fix that could not be written: the run did not do what was asked
+        sys.exit(EXIT_USAGE)
+    if any(f.name == "internal-error" for f in result.findings):
+        sys.exit(EXIT_INTERNAL)  # a bug cost a file or a rule: CI must tell it from findings
     threshold = Severity.parse(fail_on or config.fail_on)
     failed = any(f.severity >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -276,37 +332,64 @@ def _render(
             stream.write(f"{count:>6}  {rule_id}  {slug}\n")
 
 
-def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> bool:
-    """Plan (and with ``write``, apply) the safe fixes of every file; True if any applies."""
-    from kubelint import engine, fixing
+def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> tuple[bool, bool]:
+    """Plan (and with ``write``, apply) the safe fixes of every file.
+
+    Returns whether any file changes (or would), and whether a fix could not be written.
+    A file reached twice (through a link, or two hard links) is fixed once.
+    """
+    import os
+
+    from kubelint import engine, fixing, rewrite
 
     context = engine.Context(options)
     by_path: dict[str, list[Any]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
-    changed = False
+    changed = failed = False
+    done: set[tuple[int, int]] = set()
     for source in files:
         findings = by_path.get(source.display)
-        if not findings or source.location == "-":
+        if not findings or source.location == "-" or source.problem is not None:
             continue
+        try:
+            info = os.stat(source.location)
+        except OSError:
+            pass
+        else:
+            if (info.st_dev, info.st_ino) in done:
+                continue
+            done.add((info.st_dev, info.st_ino))
 
         def recheck(text: str, source: Any = source) -> list[Any]:
-            return engine.check_source(source, context, text.encode("utf-8")).findings
+            checked = engine.check_source(source, context, text.encode("utf-8"))
+            return [*checked.findings, *engine.across_objects([checked], options)[0]]
 
         planned = fixing.plan(source.display, source.location, findings, recheck)
+        for fix, reason in planned.skipped:
+            edit = fix.edits[0]
+            sys.stderr.write(
+                f"{source.display}:{edit.line + 1}:{edit.column + 1}: "
+                f"fix left out ({fix.title}): {reason}\n"
+            )
         if planned.refused:
             sys.stderr.write(f"{source.display}: {planned.refused}\n")
             continue
         if not planned.changed:
             continue
         changed = True
-        if write:
-            fixing.write(planned, source.location)
-            titles = "; ".join(fix.title for fix in planned.applied)
-            sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
-        else:
+        if not write:
             sys.stdout.write(planned.diff())
-    return changed
+            continue
+        try:
+            rewrite.replace_content(source.location, planned.raw, planned.encoded())
+        except rewrite.WriteError as exc:
+            sys.stderr.write(f"{source.display}: not fixed, the file is unchanged: {exc}\n")
+            failed = True
+            continue
+        titles = "; ".join(fix.title for fix in planned.applied)
+        sys.stderr.write(f"{source.display}: fixed {len(planned.applied)}: {titles}\n")
+    return changed, failed
 
 
 @cli.command("rules")
@@ -371,5 +454,6 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    utf8_streams()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
     cli.main(prog_name="kubelint")

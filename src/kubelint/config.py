@@ -6,10 +6,12 @@ error that names the nearest valid one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from kubelint.sources import shown_path
 from kubelint.suggest import closest
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -73,49 +75,75 @@ def parse(data: Any, source: str) -> Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start``."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory.resolve(), *directory.resolve().parents):
+    """The nearest configuration file at or above ``start``; never raises.
+
+    A folder that cannot be examined holds no configuration. A ``pyproject.toml`` that
+    cannot be read, decoded or parsed while it may configure kubelint is returned all
+    the same: :func:`load` then says what is wrong with it.
+    """
+    try:
+        directory = start if os.path.isdir(start) else start.parent
+        resolved = Path(os.path.realpath(directory))
+    except (OSError, ValueError):
+        return None
+    for folder in (resolved, *resolved.parents):
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            if os.path.isfile(folder / name):
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
+        if os.path.isfile(pyproject) and _may_configure(pyproject):
             return pyproject
     return None
 
 
-def _has_tool_section(path: Path) -> bool:
+def _text(path: Path, data: bytes) -> str:
+    """A TOML file's text: UTF-8, as TOML requires."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return False
-    if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
-        return False
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "TOML files must be UTF-8"
+        ) from exc
+
+
+def _tool_table(path: Path, text: str) -> Any:
+    """``[tool.kubelint]`` of a pyproject.toml's text (None when absent)."""
     import tomllib
 
     try:
-        return "kubelint" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
-        return False
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return tool.get("kubelint") if isinstance(tool, dict) else None
+
+
+def _may_configure(path: Path) -> bool:
+    """Whether a pyproject.toml configures kubelint, or cannot be read well enough to tell."""
+    try:
+        text = _text(path, path.read_bytes())
+        if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
+            return False
+        return _tool_table(path, text) is not None
+    except (OSError, ConfigError):
+        return True
 
 
 def load(path: Path) -> Config:
     """Read a configuration file (YAML, or pyproject.toml's ``[tool.kubelint]``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{shown_path(str(path))}: {exc.strerror or exc}") from exc
     if path.name == "pyproject.toml":
-        import tomllib
+        return parse(_tool_table(path, _text(path, data)), f"{path} [tool.kubelint]")
+    from kubelint.loader import decode, load_text
 
-        try:
-            data = tomllib.loads(text).get("tool", {}).get("kubelint")
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from exc
-        return parse(data, f"{path} [tool.kubelint]")
-    from kubelint.loader import load_text
-
+    text, problem = decode(data)
+    if text is None:
+        assert problem is not None
+        line, column = problem.mark
+        raise ConfigError(f"{path}:{line + 1}:{column + 1}: {problem.message}")
     loaded = load_text(text)
     problems = loaded.problems + [p for d in loaded.documents for p in d.problems]
     if problems:

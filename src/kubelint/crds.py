@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from kubelint import shapes
+
 
 class CrdVersion(NamedTuple):
     """One served version of a custom resource: its schema (as JSON text) and scope.
@@ -62,27 +64,27 @@ class CrdRegistry:
 
 
 def versions_of_crd(obj: dict[str, Any]) -> list[CrdVersion]:
-    """The versions an ``apiextensions.k8s.io/v1`` CRD object defines (empty if malformed)."""
-    spec = obj.get("spec")
-    if not isinstance(spec, dict):
+    """The versions an ``apiextensions.k8s.io/v1`` CRD object defines.
+
+    Parts of another shape than the CRD schema's (which the schema check reports) are
+    passed over: a malformed CRD defines the versions that can be read, or none.
+    """
+    group = shapes.string(obj, "spec", "group")
+    kind = shapes.string(obj, "spec", "names", "kind")
+    if group is None or kind is None:
         return []
-    group = spec.get("group")
-    names = spec.get("names")
-    kind = names.get("kind") if isinstance(names, dict) else None
-    if not isinstance(group, str) or not isinstance(kind, str):
-        return []
-    namespaced = spec.get("scope", "Namespaced") != "Cluster"
+    namespaced = shapes.at(obj, "spec", "scope") != "Cluster"
+    shared = shapes.at(obj, "spec", "validation")  # only in v1beta1; kept for tolerance
     found: list[CrdVersion] = []
-    shared = spec.get("validation")  # only in v1beta1; kept for tolerance
-    for entry in spec.get("versions") or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+    for _, entry in shapes.mappings(obj, "spec", "versions"):
+        name = shapes.string(entry, "name")
+        if name is None:
             continue
-        schema_holder = entry.get("schema") or shared
-        schema = schema_holder.get("openAPIV3Schema") if isinstance(schema_holder, dict) else None
+        schema = shapes.at(entry.get("schema") or shared, "openAPIV3Schema")
         found.append(
             CrdVersion(
                 group,
-                entry["name"],
+                name,
                 kind,
                 namespaced,
                 _text(schema) if isinstance(schema, dict) else None,

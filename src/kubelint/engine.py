@@ -45,6 +45,8 @@ from kubelint.rule_api import Fix as RuleFix
 from kubelint.sources import STDIN, SourceFile
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
+from kubelint.yaml_lines import split_lines
+from kubelint.yaml_tokens import NodeText, node_at
 
 if TYPE_CHECKING:
     from kubelint.workers import WorkerPool
@@ -261,10 +263,11 @@ class _DocumentChecker:
 
     @property
     def lines(self) -> Sequence[str]:
-        """The file's lines (split on first use: most files need none); for a part of a
-        file, by the file's line numbers (the lines before the part are empty)."""
+        """The file's lines as the parser counts them (split on first use: most files need
+        none); for a part of a file, by the file's line numbers (the lines before the part
+        are empty)."""
         if self._lines is None:
-            self._lines = self.loaded.text.split("\n")
+            self._lines = split_lines(self.loaded.text)
             if self.loaded.first_line:
                 self._lines = _LinesFrom(self.loaded.first_line, self._lines)
         return self._lines
@@ -312,41 +315,37 @@ class _DocumentChecker:
             self.result.findings.append(finding)
 
     def _text_fix(self, fix: FixSpec, mark: Mark) -> RuleFix | None:
-        """A fix as exact text edits; None when the token is not where the fix expects it."""
-        old = self.token(mark)
-        if not old:
+        """A fix as exact text edits; None when the token is not where the fix expects it.
+
+        Only the scalar is replaced: an anchor or tag before it stays outside the new
+        text. A fix that quotes a plain scalar means it as a string, which a tag would
+        override, so it drops the tags (``!!bool yes`` becomes ``"yes"``).
+        """
+        node = self._node(mark)
+        old = node.text
+        if not old or not node.closed or old[0] == "*":  # an alias: fix it at its anchor
             return None
         new = fix.new_text
+        edits = [TextEdit(mark[0], node.scalar, old, new)]
         if old[0] in "\"'" and new[:1] not in ("'", '"'):
-            new = old[0] + new + old[0]  # keep the user's quoting
-        return RuleFix(fix.title, (TextEdit(mark[0], mark[1], old, new),), fix.safety)
+            edits[0] = edits[0]._replace(new=old[0] + new + old[0])  # keep the user's quoting
+        elif old[0] not in "\"'" and new[:1] in ("'", '"'):
+            line = self.lines[mark[0]]
+            edits[:0] = [TextEdit(mark[0], a, line[a:b], "") for a, b in node.tags]
+        return RuleFix(fix.title, tuple(edits), fix.safety)
 
-    _TOKEN_PART = r"(?:[^\s:#,\]\}]|:(?=[^\s,\]\}])|(?<=\S)#)+"
-    _TOKEN = re.compile(f"{_TOKEN_PART}(?:[ \\t]+{_TOKEN_PART})*")
+    def _node(self, mark: Mark) -> NodeText:
+        line, column = mark
+        if not 0 <= line < len(self.lines):
+            return NodeText(column, (), column, "", True)
+        return node_at(self.lines[line], column)
 
     def _token_length(self, mark: Mark) -> int:
-        line, column = mark
-        if not 0 <= line < len(self.lines):
-            return 1
-        text = self.lines[line][column:]
-        if not text:
-            return 1
-        if text[0] in "\"'":
-            end = text.find(text[0], 1)
-            while end > 0 and text[0] == "'" and text[end + 1 : end + 2] == "'":
-                end = text.find("'", end + 2)
-            return end + 1 if end > 0 else len(text)
-        match = self._TOKEN.match(text)
-        if match is None:
-            return 1
-        return max(1, len(match.group(0)))
+        return max(1, self._node(mark).end - mark[1])
 
     def token(self, mark: Mark) -> str:
-        """The source text of the scalar at ``mark``."""
-        line, column = mark
-        if not 0 <= line < len(self.lines):
-            return ""
-        return self.lines[line][column : column + self._token_length(mark)].rstrip()
+        """The source text of the scalar at ``mark`` (past its anchor and tag)."""
+        return self._node(mark).text
 
     # -- documents ---------------------------------------------------------------------
     def check(self, document: Document, is_manifest_file: bool) -> None:
@@ -498,6 +497,9 @@ class _DocumentChecker:
         """Schema and API-server validation; returns the misspelt keys and what they meant."""
         validator = self.ctx.partial_validator if self.source.partial else self.ctx.validator
         issues = validator.validate(node, obj)
+        if self._is_cluster_scoped(group, kind):
+            # kubectl drops the namespace of a cluster-scoped object, and so does the server
+            issues = [i for i in issues if i.path[:2] != ("metadata", "namespace")]
         if not self.source.partial and name is None and not metadata.get("generateName"):
             if isinstance(obj.get("metadata"), dict):
                 issues.append(
@@ -536,8 +538,11 @@ class _DocumentChecker:
                 token = self.token(mark)
                 if token and token[0] not in "\"'":
                     message = f"`{token}` is read by kubectl as {message.split(' as ', 1)[1]}"
-                    suggestion = f'quote it: "{token}"'
-                    fix = FixSpec(f'Quote the value: "{token}"', path, "value", f'"{token}"')
+                    if token[0] == "*":  # an alias: the value to quote is at its anchor
+                        suggestion = f"quote the value of its anchor &{token[1:]}"
+                    else:
+                        suggestion = f'quote it: "{token}"'
+                        fix = FixSpec(f'Quote the value: "{token}"', path, "value", f'"{token}"')
                 else:
                     slug = "invalid-type"
             elif slug == "invalid-enum-value" and issue.meant is not None:
@@ -1043,6 +1048,9 @@ def _check_source(
     source: SourceFile, ctx: Context, data: bytes | None, result: FileResult
 ) -> str | None:
     """The body of :func:`check_source`; returns the file's text when it could be read."""
+    if source.problem is not None:  # a folder the walk could not read
+        result.findings.append(_file_finding(source, "yaml-syntax", source.problem))
+        return None
     try:
         if data is None:
             data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)

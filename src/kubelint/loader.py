@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+from kubelint.yaml_lines import line_of, line_starts, position, split_lines, utf8_position
 from kubelint.yaml_values import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
 
 
@@ -182,8 +183,8 @@ class LoadedFile:
 
     @property
     def lines(self) -> list[str]:
-        """The file's lines, for source excerpts."""
-        return self.text.splitlines()
+        """The file's lines as the parser counts them, for source excerpts."""
+        return split_lines(self.text)
 
 
 class _BuildError(Exception):
@@ -194,7 +195,10 @@ class _BuildError(Exception):
         self.suggestion = suggestion
 
 
-_DOC_SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r]|$)", re.MULTILINE)
+_DOC_SEPARATOR = re.compile(
+    r"(?:^|(?<=[\r\x85\u2028\u2029]))(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|\Z)", re.MULTILINE
+)
+"""A document marker at the start of a line (after any YAML line break)."""
 
 
 def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
@@ -211,21 +215,17 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n")
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
         return None, LoadProblem(
             "syntax",
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            (line, column),
+            utf8_position(data, exc.start),
             "save the file as UTF-8; binary files are not manifests",
         )
     if "\x00" in text:
-        index = text.index("\x00")
-        line = text.count("\n", 0, index)
-        column = index - (text.rfind("\n", 0, index) + 1)
         return None, LoadProblem(
-            "syntax", "the file contains NUL bytes: it is binary, not YAML", (line, column)
+            "syntax",
+            "the file contains NUL bytes: it is binary, not YAML",
+            position(text, text.index("\x00")),
         )
     return text, None
 
@@ -263,16 +263,13 @@ def _split_documents(text: str) -> Iterator[tuple[str, int, int]]:
     """Cut the text at document markers so that one broken document spares the others;
     yields each chunk with the line it begins at and its index."""
     starts = [0] + [m.start() for m in _DOC_SEPARATOR.finditer(text)]
+    lines = line_starts(text)
     index = 0
-    line = 0  # of ``begin``, counted as the chunks go by: linear in the text
-    counted = 0
     for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        line += text.count("\n", counted, begin)
-        counted = begin
         chunk = text[begin:end]
         if not chunk.strip():
             continue
-        yield chunk, line, index
+        yield chunk, line_of(lines, begin), index
         index += 1
 
 
@@ -289,18 +286,21 @@ def _syntax_problem(
         hint = _syntax_hint(problem, text, mark[0])
         return LoadProblem("syntax", message, (mark[0] + line_offset, mark[1]), hint)
     if isinstance(exc, backend.reader_error):
-        position = getattr(exc, "position", 0) or 0
-        line = text.count("\n", 0, position)
-        column = position - (text.rfind("\n", 0, position) + 1)
+        offset = getattr(exc, "position", 0) or 0
+        mark = (  # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+            utf8_position(text.encode("utf-8", "surrogatepass"), offset)
+            if backend.name == "libyaml"
+            else position(text, offset)
+        )
         reason = getattr(exc, "reason", str(exc))
         return LoadProblem(
-            "syntax", f"unreadable character: {reason}", (line + line_offset, column)
+            "syntax", f"unreadable character: {reason}", (mark[0] + line_offset, mark[1])
         )
     return LoadProblem("syntax", f"YAML syntax error: {exc}", (0, 0))
 
 
 def _syntax_hint(problem: str, text: str, line: int) -> str | None:
-    lines = text.splitlines()
+    lines = split_lines(text)
     source = lines[line] if 0 <= line < len(lines) else ""
     if "\t" in source and ("cannot start any token" in problem or "tab" in problem):
         return "YAML does not allow tabs for indentation: indent with spaces"
@@ -528,7 +528,7 @@ class _Builder:
                             "duplicate-key",
                             f'duplicate key "{key}" '
                             f"(first set at line {mark_of(marks[key][0])[0] + 1}); "
-                            "kubectl rejects the file",
+                            "kubectl keeps this last value and drops the first without a word",
                             mark_of(parent[2]),
                             "remove one of the two, or merge their contents",
                         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from kubelint.findings import Finding, Severity
 from kubelint.rule_api import RuleSpec
 from kubelint.suggest import closest
+from kubelint.yaml_lines import split_lines
 
 IGNORE_ANNOTATION = "kubelint.io/ignore"
 _COMMENT = re.compile(
@@ -140,7 +141,7 @@ class Suppressions:
             return _NONE
         lines: dict[int, list[str]] = {}
         file: list[str] = []
-        for number, line in enumerate(text.split("\n"), 1):
+        for number, line in enumerate(split_lines(text), 1):
             for match in _COMMENT.finditer(line):
                 entries = [e.strip() for e in match.group(2).split(",") if e.strip()]
                 kind = match.group(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import pkgutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,7 +65,11 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
     from kubelint.loader import decode, load_text
     from kubelint.templates import all_templates
 
-    text, problem = decode(path.read_bytes())
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleDefinitionError(f"{path}: {exc.strerror or exc}") from exc
+    text, problem = decode(raw)
     if text is None:
         raise RuleDefinitionError(f"{path}: {problem.message if problem else 'unreadable'}")
     loaded = load_text(text)
@@ -81,6 +86,7 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
                 f"{path}: unknown template {data['template']!r} (known: {known})"
             )
         params = template.parse(data.get("params"), trusted=trusted)
+        check = template.build(params)
         doc = data["doc"]
         rule = Rule(
             data["id"],
@@ -97,7 +103,7 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
         rule,
         expand_kinds((data.get("scope") or {}).get("kinds") or []),
         {},
-        check=template.build(params),
+        check=check,
         source=source,
         enabled_by_default=data.get("enabled", True),
         whole_object=getattr(params, "present", None) is True,
@@ -126,7 +132,11 @@ def _python_rules() -> list[RuleSpec]:
 
 
 def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[RuleSpec]:
-    return [load_data_rule(p, source, trusted=trusted) for p in sorted(directory.glob("*.yaml"))]
+    try:
+        names = sorted(name for name in os.listdir(directory) if name.endswith(".yaml"))
+    except OSError as exc:
+        raise RuleDefinitionError(f"{directory}: cannot read the folder: {exc.strerror}") from exc
+    return [load_data_rule(directory / name, source, trusted=trusted) for name in names]
 
 
 @functools.cache
@@ -143,7 +153,7 @@ def catalogue(extra_dirs: Iterable[Path] = ()) -> tuple[RuleSpec, ...]:
     """The built-in rules plus users' rule directories."""
     specs = list(builtin_rules())
     for directory in extra_dirs:
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             raise RuleDefinitionError(f"{directory}: not a directory of rules")
         specs.extend(_data_rules(directory, str(directory)))
     _check_unique(specs)

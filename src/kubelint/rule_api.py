@@ -140,6 +140,33 @@ class RuleSpec:
         return self.rule.slug
 
 
+def option_problem(default: Any, value: Any) -> str | None:
+    """What is wrong with ``value`` for an option whose default is ``default`` (None: fine).
+
+    An option's type is its default's: true or false, a whole number, a string, or a
+    list of strings.
+    """
+    if isinstance(default, bool):
+        wanted, fits = "true or false", isinstance(value, bool)
+    elif isinstance(default, int):
+        wanted, fits = "a whole number", isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        wanted, fits = "a string", isinstance(value, str)
+    elif isinstance(default, list | tuple):
+        wanted = "a list of strings"
+        fits = isinstance(value, list) and all(isinstance(item, str) for item in value)
+    else:
+        return None
+    return None if fits else f"expected {wanted}, got {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def doc(what: str, why: str, example: str, use_instead: str) -> RuleDoc:
     """A rule's documentation, in the catalogue's headings."""
     return RuleDoc(what=what, why=why, example=example, use_instead=use_instead)

@@ -6,11 +6,14 @@ here, so that an editor shows exactly what the command line reports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kubelint import engine, policy, registry, schema_store
 from kubelint.config import Config
+from kubelint.rule_api import RuleSpec, option_problem
+from kubelint.suggest import closest
 
 
 def normalise_version(text: str) -> str:
@@ -69,6 +72,7 @@ def check_options(
             )
     rule_dirs = (*(str(base / d) for d in config.rules), *given.rule_dirs)
     chosen: policy.Policy | None = None
+    specs = registry.builtin_rules()  # what runs when the user's rules cannot be read
     try:
         specs = registry.catalogue(Path(d) for d in rule_dirs)
         chosen = policy.Policy.build(
@@ -86,6 +90,7 @@ def check_options(
     max_file_mb = _limit("max-file-size", size, default.max_file_mb, problems)
     count = given.max_documents or config.max_documents
     max_documents = _limit("max-documents", count, default.max_documents, problems)
+    rule_options = _rule_options(config.options, specs, problems)
     options = engine.CheckOptions(
         version,
         given.namespace or config.namespace,
@@ -95,7 +100,7 @@ def check_options(
         given.jobs,
         chosen,
         rule_dirs,
-        {key: dict(value) for key, value in config.options.items()},
+        rule_options,
         config.strict_refs if given.strict_refs is None else given.strict_refs,
         max_file_mb,
         max_documents,
@@ -111,3 +116,34 @@ def _limit(setting: str, value: int | None, default: int, problems: list[Options
         problems.append(OptionsProblem(setting, f"{setting} must be at least 1, not {value}"))
         return default
     return value
+
+
+def _rule_options(
+    configured: Mapping[str, Mapping[str, Any]],
+    specs: tuple[RuleSpec, ...],
+    problems: list[OptionsProblem],
+) -> dict[str, dict[str, Any]]:
+    """The configured rule options that fit their rules; a problem for each other one."""
+    kept: dict[str, dict[str, Any]] = {}
+    for key, values in configured.items():
+        spec = registry.find(specs, key)
+        if spec is None:
+            guess = closest(key, [s.slug for s in specs] + [s.id for s in specs])
+            hint = f'; did you mean "{guess}"?' if guess else ""
+            problems.append(OptionsProblem("options", f'options: "{key}" names no rule{hint}'))
+            continue
+        kept[key] = {}
+        for name, value in values.items():
+            if name not in spec.options:
+                guess = closest(name, list(spec.options))
+                known = ", ".join(sorted(spec.options)) or "none"
+                hint = f'; did you mean "{guess}"?' if guess else f" (its options: {known})"
+                message = f'options.{key}: rule {spec.id} has no option "{name}"{hint}'
+                problems.append(OptionsProblem("options", message))
+                continue
+            wrong = option_problem(spec.options[name], value)
+            if wrong is not None:
+                problems.append(OptionsProblem("options", f"options.{key}.{name}: {wrong}"))
+                continue
+            kept[key][name] = value
+    return kept

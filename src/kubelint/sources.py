@@ -1,12 +1,19 @@
-"""Which files a run reads: arguments, directory walks, .gitignore, kustomize patches."""
+"""Which files a run reads: arguments, directory walks, .gitignore, kustomize patches.
+
+A path that cannot be used (missing, unreadable, a name too long, a pipe or a device) is
+a usage error naming it. A walk follows directory symlinks but enters each directory
+once (a symlink loop ends there), and a folder it cannot read becomes a source whose
+``problem`` the run reports. ``/dev/stdin`` is read as ``-``.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
-import re
-from pathlib import Path
+import stat
 from typing import NamedTuple
+
+from kubelint.gitignore import GitIgnore
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -19,147 +26,96 @@ class SourceFile(NamedTuple):
     display: str
     location: str  # a filesystem path, or "-" for standard input
     partial: bool = False  # a kustomize patch: a fragment of an object
+    problem: str | None = None  # why a folder met in a walk could not be read
 
 
 class UsageError(Exception):
     """A command-line input that cannot be used (exit code 2)."""
 
 
-class _IgnoreRule(NamedTuple):
-    regex: re.Pattern[str]
-    negate: bool
-    dir_only: bool
+#: Paths that name this process's standard input: read as ``-``.
+STDIN_PATHS = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+#: (shown, path, resolved path, problem) of a walked entry
+_Walked = tuple[str, str, str, str | None]
 
 
-def _glob_to_regex(pattern: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("/**", i) and i + 3 == len(pattern):
-            out.append("/.*")
-            i += 3
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
-        elif char == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
+def shown_path(path: str) -> str:
+    """A path for a message: very long ones are cut."""
+    return path if len(path) <= 200 else f"{path[:80]}...({len(path)} characters)"
 
 
-@functools.cache
-def _read_ignore_file(path: str) -> tuple[_IgnoreRule, ...]:
+def _stat(argument: str) -> os.stat_result:
+    """``os.stat`` of a command-line path; failures are usage errors naming it."""
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ()
-    rules: list[_IgnoreRule] = []
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        if negate:
-            line = line[1:]
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if not line:
-            continue
-        anchored = "/" in line
-        body = _glob_to_regex(line.lstrip("/"))
-        regex = re.compile(("" if anchored else "(?:.*/)?") + body + r"\Z")
-        rules.append(_IgnoreRule(regex, negate, dir_only))
-    return tuple(rules)
+        return os.stat(argument)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{shown_path(argument)}: no such file or directory") from exc
+    except OSError as exc:
+        raise UsageError(f"{shown_path(argument)}: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # an embedded NUL
+        raise UsageError(f"{shown_path(argument)}: {exc}") from exc
 
 
-class GitIgnore:
-    """The .gitignore files that apply below a directory (nested ones included)."""
-
-    def __init__(self, start: Path) -> None:
-        self._layers: list[tuple[str, tuple[_IgnoreRule, ...]]] = []
-        root = start.resolve()
-        chain = [root, *root.parents]
-        for directory in chain:
-            if (directory / ".gitignore").is_file():
-                self._layers.append(
-                    (str(directory), _read_ignore_file(str(directory / ".gitignore")))
-                )
-            if (directory / ".git").exists():
-                break
-        self._layers.reverse()
-
-    def child(self, directory: str) -> GitIgnore:
-        """The rules for a subdirectory, given resolved (adds its own .gitignore)."""
-        ignore_file = os.path.join(directory, ".gitignore")
-        if not os.path.isfile(ignore_file):
-            return self
-        clone = GitIgnore.__new__(GitIgnore)
-        clone._layers = [*self._layers, (directory, _read_ignore_file(ignore_file))]
-        return clone
-
-    def ignores(self, resolved: str, is_dir: bool) -> bool:
-        """Whether git would ignore the resolved path ``resolved``."""
-        verdict = False
-        for base, rules in self._layers:
-            if resolved.startswith(base.rstrip("/") + "/"):
-                relative = resolved[len(base.rstrip("/")) + 1 :]
-            elif resolved == base:
-                relative = "."
-            else:
-                continue
-            for rule in rules:
-                if rule.dir_only and not is_dir:
-                    continue
-                if rule.regex.match(relative):
-                    verdict = not rule.negate
-        return verdict
+def _not_regular(argument: str, mode: int) -> UsageError:
+    what = next((name for test, name in _KINDS if test(mode)), "not a file")
+    hint = "; feed a pipe to standard input instead: kubelint check - < PIPE"
+    tail = hint if stat.S_ISFIFO(mode) else ""
+    return UsageError(f"{shown_path(argument)}: not a regular file ({what}){tail}")
 
 
 def _walk(
-    directory: Path, display: str, ignore: GitIgnore, resolved: str | None = None
-) -> list[tuple[str, Path, str]]:
-    """(shown, path, resolved path) of the manifest files below ``directory``."""
-    found: list[tuple[str, Path, str]] = []
-    here = resolved if resolved is not None else str(directory.resolve())
+    directory: str, display: str, ignore: GitIgnore, here: str, visited: set[tuple[int, int]]
+) -> list[_Walked]:
+    """The manifest files below ``directory`` (resolved as ``here``), in name order."""
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return found
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        return [(display, directory, here, f"cannot read the folder: {exc.strerror or exc}")]
+    found: list[_Walked] = []
     for entry in entries:
         if entry.name == ".git":
             continue
         shown = f"{display.rstrip('/')}/{entry.name}" if display else entry.name
-        real = (
-            os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(here, entry.name)
-        )
-        is_dir = entry.is_dir()
+        try:
+            real = (
+                os.path.realpath(entry.path)
+                if entry.is_symlink()
+                else os.path.join(here, entry.name)
+            )
+            is_dir = entry.is_dir()
+            identity = (entry.stat().st_dev, entry.stat().st_ino) if is_dir else None
+        except OSError:
+            # a dangling or looping symlink, or a name the system refuses: a manifest name
+            # is kept, so that reading it reports why; anything else is not ours
+            if entry.name.endswith(MANIFEST_SUFFIXES):
+                found.append((shown, entry.path, os.path.join(here, entry.name), None))
+            continue
         if ignore.ignores(real, is_dir):
             continue
-        if is_dir:
-            found.extend(_walk(Path(entry.path), shown, ignore.child(real), real))
-        elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
-            found.append((shown, Path(entry.path), real))
+        if identity is not None:
+            if identity in visited:
+                continue  # entered already (a symlink loop, or a second link to it)
+            visited.add(identity)
+            found.extend(_walk(entry.path, shown, ignore.child(real), real, visited))
+        elif entry.name.endswith(MANIFEST_SUFFIXES) and _is_file(entry):
+            found.append((shown, entry.path, real, None))
     return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return True  # let reading it say what is wrong
 
 
 @functools.cache
@@ -168,10 +124,13 @@ def _kustomize_patches(directory: str) -> frozenset[str]:
     from kubelint.loader import decode, load_text
 
     for name in KUSTOMIZATION_NAMES:
-        candidate = Path(directory) / name
-        if not candidate.is_file():
+        candidate = os.path.join(directory, name)
+        try:
+            with open(candidate, "rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError):
             continue
-        text, problem = decode(candidate.read_bytes())
+        text, problem = decode(data)
         if text is None or problem is not None:
             return frozenset()
         patches: set[str] = set()
@@ -186,31 +145,37 @@ def _kustomize_patches(directory: str) -> frozenset[str]:
                     entries.extend(listed)
             for entry in entries:
                 target = entry.get("path") if isinstance(entry, dict) else entry
-                if isinstance(target, str) and "\n" not in target:
-                    patches.add(str((Path(directory) / target).resolve()))
+                if isinstance(target, str) and "\n" not in target and "\0" not in target:
+                    patches.add(os.path.realpath(os.path.join(directory, target)))
         return frozenset(patches)
     return frozenset()
 
 
 def collect(paths: list[str]) -> list[SourceFile]:
-    """The files to check for the command-line ``paths``, in a deterministic order."""
+    """The files to check for the command-line ``paths``, in a deterministic order.
+
+    Raises :class:`UsageError` for a path that cannot be checked.
+    """
     files: list[SourceFile] = []
     seen: set[str] = set()
     for argument in paths:
-        if argument == STDIN:
-            files.append(SourceFile(STDIN, STDIN))
+        if argument == STDIN or argument in STDIN_PATHS:
+            files.append(SourceFile(argument, STDIN))
             continue
-        path = Path(argument)
-        if path.is_dir():
-            walked = _walk(path, argument.rstrip("/") or "/", GitIgnore(path))
-        elif path.is_file():
-            walked = [(argument, path, str(path.resolve()))]
+        status = _stat(argument)
+        if stat.S_ISDIR(status.st_mode):
+            root = os.path.realpath(argument)
+            visited = {(status.st_dev, status.st_ino)}
+            shown = argument.rstrip("/") or "/"
+            walked = _walk(argument, shown, GitIgnore(root), root, visited)
+        elif stat.S_ISREG(status.st_mode):
+            walked = [(argument, argument, os.path.realpath(argument), None)]
         else:
-            raise UsageError(f"{argument}: no such file or directory")
-        for shown, where, key in walked:
+            raise _not_regular(argument, status.st_mode)
+        for shown, where, key, problem in walked:
             if key in seen:
                 continue
             seen.add(key)
-            partial = key in _kustomize_patches(os.path.dirname(key))
-            files.append(SourceFile(shown, str(where), partial))
+            partial = problem is None and key in _kustomize_patches(os.path.dirname(key))
+            files.append(SourceFile(shown, where, partial, problem))
     return files

@@ -250,7 +250,7 @@ class Compiler:
         if isinstance(types, str):
             node.types = frozenset((types,))
         elif isinstance(types, list):
-            node.types = frozenset(t for t in types if t != "null") or None
+            node.types = frozenset(t for t in types if isinstance(t, str) and t != "null") or None
         node.fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
         node.preserve = bool(schema.get("x-kubernetes-preserve-unknown-fields")) or bool(
             schema.get("x-kubernetes-embedded-resource") and not schema.get("properties")

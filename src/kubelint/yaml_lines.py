@@ -8,6 +8,7 @@ marks.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Final
 
@@ -51,6 +52,11 @@ def line_starts(text: str) -> list[int]:
     return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
 
+def line_of(starts: list[int], offset: int) -> int:
+    """The 0-based line of a character offset, given the text's :func:`line_starts`."""
+    return bisect.bisect_right(starts, offset) - 1
+
+
 def position(text: str, offset: int) -> tuple[int, int]:
     """The 0-based (line, column) of a character offset, counted as the parser counts."""
     before = text[:offset]
@@ -58,3 +64,13 @@ def position(text: str, offset: int) -> tuple[int, int]:
     if not breaks:
         return 0, offset
     return len(breaks), offset - breaks[-1].end()
+
+
+def utf8_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 0-based (line, column) of a byte offset into UTF-8 ``data``.
+
+    libyaml's reader errors and Python's decode errors give byte offsets; marks count
+    code points. Bytes before ``offset`` that are not UTF-8 count one column each.
+    """
+    before = data[:offset].decode("utf-8", errors="replace")
+    return position(before, len(before))

@@ -5,6 +5,17 @@ boolean for ``y/yes/on`` (and their negatives), a number for anything Go's
 ``strconv.ParseInt(s, 0, 64)`` accepts (so ``0777`` is octal and ``0x1F`` hex), and
 stays a string for timestamps and YAML 1.1 sexagesimals (``1:30``). Map keys are
 turned into JSON strings. This module is that mapping, nothing else.
+
+Numbers follow go-yaml v2's ``resolve`` (the decoder sigs.k8s.io/yaml uses, v2.4 as
+released: the big-integer branch of an unmerged fork was never shipped): underscores
+are dropped, then ``ParseInt(s, 0, 64)``, then ``ParseUint(s, 0, 64)`` (no sign
+allowed), then, for decimal-looking text only, ``ParseFloat(s, 64)`` if it succeeds;
+anything else stays the string it was written as. So an integer within int64 or uint64
+is a Python ``int`` (what Go makes an int), a longer one is a ``float`` while float64
+holds it (``99999999999999999999`` is 1e20 to kubectl), and beyond that, like
+``1e400``, the plain scalar is a string. The range is judged on the digits before any
+conversion, so a 5,000-digit number costs nothing and never meets Python's limit on
+converting long digit strings.
 """
 
 from __future__ import annotations
@@ -45,30 +56,29 @@ MERGE_KEY: Final = "<<"
 YAML_TAG_PREFIX: Final = "tag:yaml.org,2002:"
 
 
+#: The most digits, leading zeros aside, of a magnitude within uint64, by base.
+_MAX_DIGITS: Final = {2: 64, 8: 22, 10: 20, 16: 16}
+_INT64_MAX: Final = 2**63 - 1
+
+
 def _go_int(text: str) -> int | None:
     """Parse like ``strconv.ParseInt(text, 0, 64)`` then ``ParseUint``; None when Go fails."""
     if not _GO_INT.match(text):
         return None
-    sign = -1 if text[0] == "-" else 1
     digits = text.lstrip("+-")
+    base, body = 10, digits
     if len(digits) > 1 and digits[0] == "0":
-        prefix = digits[1]
-        if prefix in "xX":
-            number = int(digits[2:], 16)
-        elif prefix in "oO":
-            number = int(digits[2:], 8)
-        elif prefix in "bB":
-            number = int(digits[2:], 2)
-        else:
-            number = int(digits[1:], 8)
-    else:
-        number = int(digits)
-    number *= sign
-    if number < _INT64_MIN or number > _UINT64_MAX or (sign < 0 and number < _INT64_MIN):
-        return None
-    if text[0] in "+-" and number > 2**63 - 1:
-        return None  # ParseUint does not take a sign
-    return number
+        base = {"x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2}.get(digits[1], 8)
+        body = digits[1:] if base == 8 and digits[1] not in "oO" else digits[2:]
+    body = body.lstrip("0") or "0"
+    if len(body) > _MAX_DIGITS[base]:
+        return None  # beyond uint64: both parsers fail
+    number = int(body, base)
+    if text[0] == "-":
+        return -number if -number >= _INT64_MIN else None
+    if number <= _INT64_MAX:
+        return number
+    return number if text[0] != "+" and number <= _UINT64_MAX else None  # ParseUint: no sign
 
 
 def resolve_plain(text: str) -> object:
@@ -88,7 +98,8 @@ def resolve_plain(text: str) -> object:
                 return as_float
         return text
     if first == "." and _DOT_FLOAT.match(text):
-        return float(text)
+        as_float = float(text)
+        return text if math.isinf(as_float) else as_float  # ParseFloat's range error
     return text
 
 
@@ -111,6 +122,8 @@ def resolve_tagged(tag: str, text: str) -> object:
         return raw.decode("utf-8", errors="surrogateescape")
     value = resolve_plain(text) if text else None
     if short == "float" and isinstance(value, int) and not isinstance(value, bool):
+        if value > _INT64_MAX:  # go-yaml turns only int and int64 into a !!float
+            raise TagError(f"cannot decode `{text}` as a !!float")
         return float(value)
     expected: dict[str, tuple[type, ...]] = {
         "int": (int,),

@@ -23,6 +23,7 @@ from typing import Any, Final, TextIO
 import click
 from click.core import ParameterSource
 
+from kubelint.apply.rejections import KUBECTL_REFUSALS
 from kubelint.apply.simulate import (
     DEFAULT_NAMESPACE,
     LAST_APPLIED,
@@ -30,10 +31,9 @@ from kubelint.apply.simulate import (
     SourcedObject,
     apply_all,
     dumps,
-    list_items,
 )
-from kubelint.apply.values import from_yaml
 from kubelint.findings import Finding
+from kubelint.yaml_lines import split_lines
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -44,11 +44,12 @@ class InputError(click.UsageError):
     """A file that cannot be read or parsed the way kubectl would read it."""
 
 
-def read_objects(paths: list[str]) -> list[SourcedObject]:
-    """Every object of the files and directories ``paths``, ``List`` kinds expanded, each
-    with its loaded YAML node for positions."""
-    from kubelint.loader import decode, load_text
-    from kubelint.positions import locate
+def read_manifests(paths: list[str]) -> tuple[list[SourcedObject], list[str]]:
+    """Every object kubectl reads from the files and directories ``paths`` (``List`` kinds
+    expanded, each with its loaded YAML node for positions), and kubectl's errors for the
+    files it stops reading (see :mod:`kubelint.apply.manifests`)."""
+    from kubelint.apply.manifests import read_file
+    from kubelint.loader import decode
     from kubelint.sources import STDIN, UsageError, collect
 
     try:
@@ -56,6 +57,7 @@ def read_objects(paths: list[str]) -> list[SourcedObject]:
     except UsageError as exc:
         raise InputError(str(exc)) from exc
     objects: list[SourcedObject] = []
+    stopped: list[str] = []
     for source in files:
         try:
             data = (
@@ -69,31 +71,19 @@ def read_objects(paths: list[str]) -> list[SourcedObject]:
         if text is None:
             message = problem.message if problem else "unreadable"
             raise InputError(f"{source.display}: {message}")
-        loaded = load_text(text)
-        problems = list(loaded.problems) + [p for d in loaded.documents for p in d.problems]
-        if problems:
-            first = problems[0]
-            raise InputError(
-                f"{source.display}:{first.mark[0] + 1}:{first.mark[1] + 1}: {first.message}"
-            )
-        for document in loaded.documents:
-            root = document.value
-            if root is None:
-                continue
-            for value, where in list_items(from_yaml(root)):
-                node = root
-                for step in where:
-                    node = node[step]
-                start = locate(root, where, "value", document.start_mark) if where else None
-                objects.append(
-                    SourcedObject(
-                        value,
-                        f"{source.display}:{document.start_line + 1}",
-                        source.display,
-                        node,
-                        start or document.start_mark,
-                    )
-                )
+        read = read_file(source.display, text)
+        objects.extend(read.objects)
+        if read.stopped is not None:
+            stopped.append(read.stopped)
+    return objects, stopped
+
+
+def read_objects(paths: list[str]) -> list[SourcedObject]:
+    """:func:`read_manifests` for files that must be read whole (the live state): a file
+    kubectl would stop reading is an input error."""
+    objects, stopped = read_manifests(paths)
+    if stopped:
+        raise InputError(stopped[0])
     return objects
 
 
@@ -166,7 +156,7 @@ def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | 
             text, _ = decode(Path(path).read_bytes()) if path != "-" else (None, None)
         except OSError:
             text = None
-        cache[path] = text.split("\n") if text is not None else None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
 
 
@@ -201,6 +191,9 @@ _VERBS: Final = {
 }
 
 
+_PATCH_NAMES: Final = {"strategic": "strategic merge patch", "merge": "JSON merge patch"}
+
+
 def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -> None:
     """Per object: a headline, what would be refused (with positions in the manifest), the
     diff of live to result, warnings and notes."""
@@ -218,7 +211,9 @@ def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -
         verb = _VERBS[outcome.operation]
         if outcome.findings and outcome.operation in ("create", "patch"):
             verb = f"the API server would reject the {outcome.operation}"
-        how = f" ({outcome.patch_type} merge patch)" if outcome.operation == "patch" else ""
+            if any(f.rule in KUBECTL_REFUSALS for f in outcome.findings):
+                verb = f"kubectl would stop before the {outcome.operation}"
+        how = f" ({_PATCH_NAMES[outcome.patch_type]})" if outcome.patch_type else ""
         stream.write(style(f"{outcome.object}: {verb}{how}", bold=True) + f"  [{outcome.source}]\n")
         for finding in outcome.findings:
             stream.write(render_finding(finding, style, cache))
@@ -228,7 +223,7 @@ def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -
             stream.write(style("  warning", fg="yellow", bold=True) + f": {warning}\n")
         for note in outcome.notes:
             stream.write(f"  - {note}\n")
-        if outcome.operation in ("create", "patch"):
+        if outcome.operation in ("create", "patch") and outcome.result is not None:
             if outcome.operation == "patch":
                 stream.write("  - updates the last-applied-configuration annotation\n")
             diff = render_diff(outcome, colour)
@@ -309,7 +304,7 @@ def apply_command(
             f"{kubernetes_version!r} is not a bundled version; choose one of {', '.join(versions)}",
             param_hint="--kubernetes-version",
         )
-    manifest_objects = read_objects(list(manifests))
+    manifest_objects, stopped = read_manifests(list(manifests))
     live_objects = read_objects(list(live_paths)) if live_paths else []
     if force_conflicts and not server_side:
         raise click.UsageError("--force-conflicts only works with --server-side")
@@ -325,6 +320,7 @@ def apply_command(
                 field_manager,
                 force_conflicts,
                 output,
+                stopped,
             )
         )
     given = click.get_current_context().get_parameter_source("namespace")
@@ -335,6 +331,7 @@ def apply_command(
         namespace,
         enforce_namespace=given is not ParameterSource.DEFAULT,
     )
+    problems = [*stopped, *problems]
     if output == "json":
         sys.stdout.write(dumps(outcomes))
         for problem in problems:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from kubelint.apply.merge import PatchError
-from kubelint.apply.values import JSON, copy, json_type
+from kubelint.apply.values import JSON, copy, json_type, prune_nulls
 
 _PRECONDITION: Final = "At least one of apiVersion, kind and name was changed"
 
@@ -112,7 +112,7 @@ def _merge_into(document: dict[str, JSON], patch: dict[str, JSON]) -> None:
         if value is None:
             document.pop(key, None)
         elif document.get(key) is None:
-            _prune_nulls(value)
+            prune_nulls(value)
             document[key] = value
         else:
             document[key] = _merge_value(document[key], value)
@@ -120,22 +120,9 @@ def _merge_into(document: dict[str, JSON], patch: dict[str, JSON]) -> None:
 
 def _merge_value(current: JSON, patch: JSON) -> JSON:
     if not isinstance(current, dict):
-        _prune_nulls(patch)
+        prune_nulls(patch)
         return patch
     if not isinstance(patch, dict):
         return patch
     _merge_into(current, patch)
     return current
-
-
-def _prune_nulls(value: JSON) -> None:
-    if isinstance(value, dict):
-        for key in list(value):
-            if value[key] is None:
-                del value[key]
-            else:
-                _prune_nulls(value[key])
-    elif isinstance(value, list):
-        for item in value:
-            if item is not None:
-                _prune_nulls(item)

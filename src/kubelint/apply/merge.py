@@ -14,7 +14,17 @@ from typing import Any, Final
 
 from kubelint.apply.gosort import slice_stable
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
-from kubelint.apply.values import JSON, GoPanic, copy, deep_equal, go_type, hash_key, scalar_equal
+from kubelint.apply.values import (
+    JSON,
+    GoPanic,
+    copy,
+    deep_equal,
+    go_text,
+    go_type,
+    hash_key,
+    prune_nulls,
+    scalar_equal,
+)
 
 DIRECTIVE: Final = "$patch"
 DELETE: Final = "delete"
@@ -27,6 +37,11 @@ SET_ELEMENT_ORDER: Final = "$setElementOrder"
 
 class PatchError(Exception):
     """The patch cannot be computed or applied; kubectl (or the server) fails with this."""
+
+
+class KubectlPanic(PatchError):
+    """kubectl's own patch code panics (a Go runtime error): the process dies there, so
+    nothing after this object is applied."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +102,7 @@ def merge_map(
         if key not in original or go_type(original[key]) != go_type(patch_value):
             if not is_delete_list:
                 if options.ignore_unmatched_nulls:
-                    _discard_nulls(patch_value)
+                    prune_nulls(patch_value)
                 value, keep = remove_directives(patch_value)
                 if keep:
                     original[key] = value
@@ -121,18 +136,6 @@ def _directive_in_map(directive: JSON, patch: dict[str, JSON]) -> dict[str, JSON
     if _is(directive, DELETE):
         return {}
     raise PatchError(f"Unexpected patch type {directive!r}")
-
-
-def _discard_nulls(value: JSON) -> None:
-    if isinstance(value, dict):
-        for key in list(value):
-            if value[key] is None:
-                del value[key]
-            else:
-                _discard_nulls(value[key])
-    elif isinstance(value, list):
-        for item in value:
-            _discard_nulls(item)
 
 
 def remove_directives(value: JSON) -> tuple[JSON, bool]:
@@ -526,7 +529,10 @@ def _validate_with_order(patch_list: JSON, order: JSON, merge_key: str) -> None:
             pi += 1
         si += 1
     if pi < len(plain) and si >= len(order):
-        raise PatchError(f"the order in patch list {patch_list} doesn't match {order}")
+        raise PatchError(
+            f"The order in patch list:\n{go_text(patch_list)}\n doesn't match "
+            f"{SET_ELEMENT_ORDER} list:\n{go_text(order)}\n"
+        )
 
 
 def _merge_patch_into_original(

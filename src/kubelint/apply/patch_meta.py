@@ -14,13 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from kubelint.schema_store import KubernetesSchemas, group_of
+from kubelint.apply import kubectl_scheme
+from kubelint.schema_store import KubernetesSchemas
 
 Shape = Literal["struct", "map", "slice", "scalar"]
-
-#: API groups that kubectl's scheme does not know: it applies them with a JSON merge
-#: patch, as it does for custom resources.
-MERGE_PATCH_GROUPS: Final = frozenset({"apiextensions.k8s.io", "apiregistration.k8s.io"})
 
 
 class PatchMetaError(Exception):
@@ -41,10 +38,18 @@ NO_META: Final = PatchMeta()
 class SchemaType:
     """One type of the schema, resolved through ``$ref``; it answers lookups as Go does."""
 
-    __slots__ = ("_node", "_schemas", "name", "shape")
+    __slots__ = ("_node", "_overlay", "_schemas", "name", "shape")
 
-    def __init__(self, schemas: KubernetesSchemas, node: dict[str, Any], name: str) -> None:
+    def __init__(
+        self,
+        schemas: KubernetesSchemas,
+        node: dict[str, Any],
+        name: str,
+        overlay: dict[str, Any] | None = None,
+    ) -> None:
         self._schemas = schemas
+        #: where an older Go type differs: properties to add, patch tags to replace
+        self._overlay = overlay or {}
         resolved = node
         seen: set[str] = set()
         while isinstance(resolved.get("$ref"), str):
@@ -70,15 +75,19 @@ class SchemaType:
                 "merging an object in json but data type is not map or struct, instead is: "
                 + ("slice" if self.shape == "slice" else "scalar")
             )
-        node = self._node.get("properties", {}).get(key)
+        base = self._node.get("properties", {}).get(key)
+        extra = self._overlay.get("properties", {}).get(key)
+        node = base if isinstance(base, dict) else extra
         if not isinstance(node, dict):
             raise PatchMetaError(
                 f'unable to find api field in struct {self.name} for the json field "{key}"'
             )
-        raw = node.get("x-kubernetes-patch-strategy")
+        tags = {**node, **(extra if isinstance(extra, dict) and node is base else {})}
+        raw = tags.get("x-kubernetes-patch-strategy")
         strategies = tuple(s for s in raw.split(",") if s) if isinstance(raw, str) else ()
-        merge_key = node.get("x-kubernetes-patch-merge-key")
-        return self._child(node, key), PatchMeta(
+        merge_key = tags.get("x-kubernetes-patch-merge-key")
+        overlay = extra if isinstance(extra, dict) and node is base else None
+        return self._child(node, key, overlay), PatchMeta(
             strategies, merge_key if isinstance(merge_key, str) else ""
         )
 
@@ -97,8 +106,8 @@ class SchemaType:
         items = self._node.get("items")
         return self._child(items if isinstance(items, dict) else {}, "items")
 
-    def _child(self, node: Any, name: str) -> SchemaType:
-        return SchemaType(self._schemas, node if isinstance(node, dict) else {}, name)
+    def _child(self, node: Any, name: str, overlay: dict[str, Any] | None = None) -> SchemaType:
+        return SchemaType(self._schemas, node if isinstance(node, dict) else {}, name, overlay)
 
     def _go_kind(self) -> str:
         return {"struct": "struct", "map": "map", "slice": "slice"}.get(self.shape, "string")
@@ -145,10 +154,20 @@ def extract_retain_keys(strategies: tuple[str, ...]) -> tuple[bool, str]:
 
 
 def root_type(schemas: KubernetesSchemas, api_version: str, kind: str) -> SchemaType | None:
-    """The schema type of a kind kubectl patches strategically, or None (JSON merge patch)."""
-    if group_of(api_version) in MERGE_PATCH_GROUPS:
+    """The Go type kubectl patches ``kind`` with strategically, or None: a kind outside
+    kubectl's scheme gets a JSON merge patch (see :mod:`kubelint.apply.kubectl_scheme`).
+
+    A compiled-in kind the bundled schemas do not serve (``extensions/v1beta1``) is
+    looked up in a served version with the same patch tags, with its differences.
+    """
+    if not kubectl_scheme.compiled_in(api_version, kind):
         return None
     name = schemas.kind_definition(api_version, kind)
+    overlay = None
+    if name is None:
+        served = kubectl_scheme.stand_in(api_version, kind)
+        name = schemas.kind_definition(served, kind) if served is not None else None
+        overlay = kubectl_scheme.overrides(api_version, kind)
     if name is None:
         return None
-    return SchemaType(schemas, {"$ref": name}, name)
+    return SchemaType(schemas, {"$ref": name}, name, overlay)

@@ -14,6 +14,8 @@ KA001     annotations-too-large    annotations over 262144 bytes in total (creat
 KA002     immutable-field          a change to a field that cannot change after creation
 KA003     immutable-object         a change to a ConfigMap or Secret marked ``immutable: true``
 KA004     namespace-mismatch       kubectl itself: ``--namespace`` differs from the manifest's
+KA005     patch-not-mergeable      the server's strategic merge cannot apply kubectl's patch
+KA006     api-not-served           kubectl itself: the cluster does not serve the apiVersion
 ========  =======================  ===========================================================
 
 A check names paths of the object; :func:`to_finding` places them in the manifest file.
@@ -50,6 +52,11 @@ ANNOTATIONS_TOO_LARGE: Final = "KA001"
 IMMUTABLE_FIELD: Final = "KA002"
 IMMUTABLE_OBJECT: Final = "KA003"
 NAMESPACE_MISMATCH: Final = "KA004"
+PATCH_NOT_MERGEABLE: Final = "KA005"
+API_NOT_SERVED: Final = "KA006"
+
+#: Refusals by kubectl itself: nothing is sent for the object.
+KUBECTL_REFUSALS: Final = frozenset({NAMESPACE_MISMATCH, API_NOT_SERVED})
 
 #: The refusals as catalogue entries (``kubelint explain KA002``, ``docs/rules.md``). They
 #: are not ``kubelint check`` rules: only ``kubelint apply`` reports them, always, as errors.
@@ -205,6 +212,62 @@ RULES: Final[tuple[Rule, ...]] = (
             "kind: ConfigMap\n"
             "metadata:\n"
             "  name: web-config",
+        ),
+    ),
+    Rule(
+        PATCH_NOT_MERGEABLE,
+        "patch-not-mergeable",
+        Severity.ERROR,
+        "The API server cannot merge the patch kubectl sends into the live object.",
+        RuleDoc(
+            what="Applies the patch kubectl computes to the live object with the API "
+            "server's own strategic merge (k8s.io/apimachinery `StrategicMergeMapPatch`) and "
+            "reports the patch when that merge fails. kubectl computes its patch without "
+            "applying it, so a patch can be sent that the server cannot merge: a merge list "
+            "whose manifest repeats a key (two env vars of the same name) together with "
+            "another change to the list makes a `$setElementOrder` list that does not match "
+            "the patch's own items.",
+            why="kubectl sends the patch and the API server refuses the whole request (`The "
+            "order in patch list: ... doesn't match $setElementOrder list: ...`), so none of "
+            "the manifest's changes to the object land. The same manifest applies once the "
+            "duplicate is gone.",
+            example="# live: env has SERVICE_NAME only\n"
+            "# manifest\n"
+            "env:\n"
+            "- name: UDP_ECHO_SERVER\n"
+            "- name: SERVICE_NAME\n"
+            "  value: v2            # another change to the list\n"
+            "- name: UDP_ECHO_SERVER  # the same name again: refused",
+            use_instead="# manifest: each name once (the last value is the one a Pod sees)\n"
+            "env:\n"
+            "- name: SERVICE_NAME\n"
+            "  value: v2\n"
+            "- name: UDP_ECHO_SERVER",
+        ),
+    ),
+    Rule(
+        API_NOT_SERVED,
+        "api-not-served",
+        Severity.ERROR,
+        "The cluster does not serve the manifest's apiVersion for this kind.",
+        RuleDoc(
+            what="Reports an object whose apiVersion and kind the target Kubernetes version "
+            "(`--kubernetes-version`, the newest bundled by default) no longer serves, such "
+            "as `extensions/v1beta1` Deployments or `batch/v1beta1` CronJobs. kubectl still "
+            "compiles many of these versions in and would send a strategic merge patch to a "
+            "cluster that serves them; the report shows that request, and this finding says "
+            "that the target cluster gets none.",
+            why="kubectl maps every object to a resource of the cluster before it sends "
+            "anything; for a version the cluster does not serve it stops on that object "
+            '(`resource mapping not found for name: "web" namespace: "" from "web.yaml": no '
+            'matches for kind "Deployment" in version "extensions/v1beta1"`), and the '
+            "command fails.",
+            example="# live: none, or the object as the cluster serves it\n"
+            "apiVersion: extensions/v1beta1   # removed in Kubernetes 1.16\n"
+            "kind: Deployment\n"
+            "metadata:\n"
+            "  name: web",
+            use_instead="apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web",
         ),
     ),
 )
@@ -1064,4 +1127,42 @@ def to_finding(
         suggestion=rejection.suggestion,
         field=_dotted(rejection.where[0]),
         object_ref=object_ref,
+    )
+
+
+def patch_not_mergeable(message: str) -> Rejection:
+    """The API server's refusal of a patch its strategic merge cannot apply: its handler
+    (apiserver ``strategicPatchObject``) returns the merge's error, a 500 for most merge
+    errors (``interpretStrategicMergePatchError`` maps only a few to 400 or 422)."""
+    return Rejection(
+        PATCH_NOT_MERGEABLE,
+        f"{_refused('patch')}: the server's strategic merge fails: {message.strip()}",
+        "remove the duplicate items of the list (two items with the same merge key) from "
+        "the manifest, or make the change in two applies",
+        ((),),
+    )
+
+
+def api_not_served(
+    api_version: str,
+    kind: str,
+    name: str,
+    namespace: str,
+    source: str,
+    version: str,
+    replacement: str | None,
+) -> Rejection:
+    """kubectl's own refusal (cli-runtime ``mapper.infoForData``) of a kind the cluster does
+    not serve: its REST mapping fails with a ``NoKindMatchError``, nothing is sent for the
+    object and the command fails. ``namespace`` is the manifest's own (``""`` if none)."""
+    instead = f"use {replacement}" if replacement else f"find the API that replaces {kind}"
+    return Rejection(
+        API_NOT_SERVED,
+        f"kubectl would stop before sending anything: resource mapping not found for name: "
+        f'"{name}" namespace: "{namespace}" from "{source}": no matches for kind "{kind}" in '
+        f'version "{api_version}" (Kubernetes {version} does not serve {api_version} {kind})',
+        f"{instead}; the request shown is the one kubectl sends to a cluster that still "
+        f"serves {api_version}",
+        (("apiVersion",),),
+        AT_VALUE,
     )

@@ -39,9 +39,13 @@ def run(
     manager: str,
     force: bool,
     output: str,
+    stopped: list[str] | None = None,
 ) -> int:
-    """Preview every object, write the report, return the exit code (1: kubectl fails)."""
+    """Preview every object, write the report, return the exit code (1: kubectl fails).
+
+    ``stopped`` holds kubectl's errors for manifest files it stopped reading."""
     previews, problems = preview_all(manifests, lives, schemas, namespace, manager, force)
+    problems = [*(stopped or []), *problems]
     if output == "json":
         sys.stdout.write(dumps(previews))
         for problem in problems:

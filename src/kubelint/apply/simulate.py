@@ -14,13 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeVar
 
-from kubelint.apply import json_merge, rejections, three_way
-from kubelint.apply.merge import PatchError, apply_strategic_patch
+from kubelint.apply import json_merge, kubectl_scheme, rejections, three_way
+from kubelint.apply.merge import KubectlPanic, PatchError, apply_strategic_patch
 from kubelint.apply.notes import explain
 from kubelint.apply.patch_meta import SchemaType, root_type
-from kubelint.apply.values import JSON, copy, from_json_text, go_json
+from kubelint.apply.values import (
+    JSON,
+    as_float64,
+    copy,
+    from_json_text,
+    go_json,
+    json_type,
+    pretty_json,
+    prune_nulls,
+    round_trip,
+)
 from kubelint.findings import Finding, ObjectRef
-from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped
+from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
 
 LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_NAMESPACE: Final = "default"
@@ -42,7 +52,8 @@ class ObjectKey:
 class SourcedObject:
     """A decoded object and where it was read.
 
-    ``source`` (``file:line``) names the object in headlines. ``path`` (the file as
+    ``source`` (``file:line``) names the object in headlines; ``warnings`` go with
+    its outcome. ``path`` (the file as
     displayed), ``node`` (the loaded YAML mapping, whose marks locate its fields, see
     :func:`kubelint.positions.locate`) and ``start`` (the 0-based mark of the object)
     place findings in the file; an object not read from a file has none of them.
@@ -53,6 +64,11 @@ class SourcedObject:
     path: str | None = None
     node: Any = None
     start: tuple[int, int] = (0, 0)
+    #: what kubectl reads silently and a reader should know (a key written twice)
+    warnings: list[str] = field(default_factory=list)
+    #: kubectl's error for the document before it looks at the object (its metadata does
+    #: not decode, see :mod:`kubelint.apply.object_meta`): nothing is sent for it
+    error: str | None = None
 
 
 @dataclass(slots=True)
@@ -71,6 +87,10 @@ class Outcome:
     error: str | None = None
     #: what the API server (or kubectl) would refuse, at positions in the manifest
     findings: list[Finding] = field(default_factory=list)
+    #: the error of the API server's merge of the patch (the request is sent, then refused)
+    merge_error: str | None = None
+    #: kubectl panics computing the patch: it dies, and applies nothing after this object
+    panicked: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The entry of ``kubelint apply --output json``."""
@@ -95,25 +115,39 @@ class ApplyInputError(Exception):
 
 
 def expand_lists(value: JSON) -> list[JSON]:
-    """A ``kind: List`` (or ``*List``) as its items, as kubectl reads it; else ``[value]``."""
+    """A list document as its items, as kubectl reads it; else ``[value]``."""
     return [item for item, _ in list_items(value)]
 
 
 def list_items(
     value: JSON, path: tuple[str | int, ...] = ()
 ) -> list[tuple[JSON, tuple[str | int, ...]]]:
-    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...)."""
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("kind"), str)
-        and value["kind"].endswith("List")
-        and isinstance(value.get("items"), list)
-    ):
-        out: list[tuple[JSON, tuple[str | int, ...]]] = []
-        for index, item in enumerate(value["items"]):
-            out.extend(list_items(item, (*path, "items", index)))
-        return out
-    return [(value, path)]
+    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...).
+
+    kubectl's decoder takes any document with a list (or null) ``items`` for a list,
+    whatever its kind (apimachinery ``unstructuredJSONScheme.decode``); an item with
+    neither kind nor apiVersion gets the list's apiVersion and its kind less ``List``
+    (``decodeToList``: the items of a typed list such as a ``ConfigMapList``).
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("items", 0), list | None):
+        return [(value, path)]
+    kind = _text(value.get("kind"))
+    out: list[tuple[JSON, tuple[str | int, ...]]] = []
+    for index, item in enumerate(value["items"] or ()):
+        typed = isinstance(item, dict) and not _text(item.get("kind"))
+        if typed and not _text(item.get("apiVersion")):
+            item = {
+                **item,
+                "kind": kind.removesuffix("List"),
+                "apiVersion": _text(value.get("apiVersion")),
+            }
+        out.extend(list_items(item, (*path, "items", index)))
+    return out
+
+
+def _text(value: JSON) -> str:
+    """A string field as unstructured's getters read it: anything else is ``""``."""
+    return value if isinstance(value, str) else ""
 
 
 def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
@@ -121,16 +155,16 @@ def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
     return metadata if isinstance(metadata, dict) else {}
 
 
-def _namespaced(
-    group: str, kind: str, name: str, namespace: Any, lives: dict[ObjectKey, SourcedObject]
-) -> bool:
+def _namespaced(group: str, kind: str, name: str, lives: dict[ObjectKey, SourcedObject]) -> bool:
     scoped = is_cluster_scoped(group, kind)
     if scoped is not None:
         return not scoped
-    if isinstance(namespace, str) and namespace:
-        return True
-    # a custom resource: cluster-scoped when a live object of that name has no namespace
-    return ObjectKey(group, kind, None, name) not in lives
+    # a custom resource: kubectl learns its scope from discovery; here a live object of
+    # that name without a namespace, or live objects of the kind that all lack one, tell
+    if ObjectKey(group, kind, None, name) in lives:
+        return False
+    found = [k for k in lives if k.group == group and k.kind == kind]
+    return not found or any(k.namespace is not None for k in found)
 
 
 def identify(
@@ -152,7 +186,7 @@ def identify(
         raise ApplyInputError("metadata.name is required")
     group = group_of(api_version)
     namespace = metadata.get("namespace")
-    if not _namespaced(group, kind, name, namespace, lives or {}):
+    if not _namespaced(group, kind, name, lives or {}):
         return ObjectKey(group, kind, None, name)
     if not isinstance(namespace, str) or not namespace:
         namespace = default_namespace
@@ -166,15 +200,37 @@ def describe_object(value: dict[str, JSON], key: ObjectKey) -> str:
 
 
 def applied_configuration(manifest: dict[str, JSON], key: ObjectKey) -> dict[str, JSON]:
-    """The manifest with ``metadata.namespace`` filled in: what kubectl sends for a
-    server-side apply, and what client-side apply adds its annotation to."""
+    """The manifest with ``metadata.namespace`` as kubectl's resource builder leaves it:
+    what kubectl sends for a server-side apply, and what client-side apply adds its
+    annotation to.
+
+    A namespaced object without a namespace gets the default one (cli-runtime
+    ``SetNamespace``); a cluster-scoped object loses any namespace it names
+    (``FilterNamespace``, which runs before the annotation, the patch or the create body
+    is computed).
+    """
     config = copy(manifest)
     metadata = config.get("metadata")
     if not isinstance(metadata, dict):
         raise ApplyInputError("metadata must be a mapping")
-    if key.namespace is not None and not metadata.get("namespace"):
+    if key.namespace is None:
+        metadata.pop("namespace", None)
+    elif not isinstance(metadata.get("namespace"), str) or not metadata["namespace"]:
         metadata["namespace"] = key.namespace
     return config
+
+
+def ignored_namespace_note(manifest: dict[str, JSON], key: ObjectKey) -> str | None:
+    """The note for a cluster-scoped object that names a namespace, which kubectl drops."""
+    named = _metadata(manifest).get("namespace")
+    if key.namespace is not None or named is None:
+        return None
+    return (
+        f"ignores metadata.namespace {json.dumps(named, ensure_ascii=False)}: a {key.kind} is "
+        "cluster-scoped, and kubectl drops the namespace before it computes the "
+        "last-applied annotation, the patch or the created object (the API server would "
+        "discard it too)"
+    )
 
 
 def modified_configuration(
@@ -189,9 +245,10 @@ def modified_configuration(
     modified = applied_configuration(manifest, key)
     metadata = modified["metadata"]
     raw = metadata.get("annotations")
-    # kubectl reads annotations as a map of strings; anything else reads as none at all
-    if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
-        annotations: dict[str, JSON] = dict(raw)
+    # kubectl reads annotations as a map of strings, a null value as "" (unstructured
+    # GetAnnotations, NestedNullCoercingStringMap); any other value makes it read none
+    if isinstance(raw, dict) and all(v is None or isinstance(v, str) for v in raw.values()):
+        annotations: dict[str, JSON] = {k: "" if v is None else v for k, v in raw.items()}
     else:
         annotations = {}
     annotations.pop(LAST_APPLIED, None)
@@ -199,6 +256,19 @@ def modified_configuration(
     text = go_json(modified) + "\n"
     metadata["annotations"] = {**annotations, LAST_APPLIED: text}
     return modified, text
+
+
+def created_object(modified: dict[str, JSON]) -> dict[str, JSON]:
+    """The body kubectl POSTs for a new object: the modified configuration without its
+    nulls (``apply.go``: pruned after the annotation is made, so the annotation keeps
+    them) and without a ``resourceVersion`` (cli-runtime ``Helper.Create`` clears one)."""
+    created = copy(modified)
+    prune_nulls(created)
+    metadata = created["metadata"]
+    version = metadata.get("resourceVersion") if isinstance(metadata, dict) else None
+    if isinstance(version, str) and version:
+        metadata.pop("resourceVersion")
+    return created
 
 
 _WRITTEN_BY_THE_CLUSTER: Final = (
@@ -256,7 +326,9 @@ def simulate(
         modified, _ = modified_configuration(value, key)
     except ApplyInputError as exc:
         return Outcome(name, "error", manifest.source, error=str(exc))
-    exported = exported_fields(value)
+    exported = [exported_warning(f)] if (f := exported_fields(value)) else []
+    warnings = [*manifest.warnings, *exported]
+    ignored = ignored_namespace_note(value, key)
     if live is None:
         outcome = Outcome(
             name,
@@ -264,16 +336,19 @@ def simulate(
             manifest.source,
             patch_type=None,
             patch=None,
-            result=modified,
+            result=created_object(modified),
+            warnings=warnings,
             notes=["created: the object does not exist in the live state"],
         )
-        if exported:
-            outcome.warnings.append(exported_warning(exported))
+        if ignored:
+            outcome.notes.append(ignored)
         return outcome
     current = live.value
-    outcome = Outcome(name, "patch", manifest.source, patch_type=patch_type, live=current)
-    if exported:
-        outcome.warnings.append(exported_warning(exported))
+    outcome = Outcome(
+        name, "patch", manifest.source, patch_type=patch_type, live=current, warnings=warnings
+    )
+    if ignored:
+        outcome.notes.append(ignored)
     annotations = _metadata(current).get("annotations")
     text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
     original: dict[str, JSON] = {}
@@ -286,25 +361,32 @@ def simulate(
             parsed = from_json_text(text)
         except ValueError as exc:
             return _failed(outcome, f"the {LAST_APPLIED} annotation is not JSON: {exc}")
-        if not isinstance(parsed, dict):
+        # kubectl decodes it into a map: JSON null leaves the map empty, anything else fails
+        if parsed is not None and not isinstance(parsed, dict):
             return _failed(outcome, f"the {LAST_APPLIED} annotation is not a JSON object")
-        original = parsed
+        original = parsed or {}
     try:
         patch = _patch(original, modified, current, root)
-        if not patch:
-            outcome.operation = "unchanged"
-            outcome.patch = {}
-            outcome.result = copy(current)
-            outcome.notes.append("unchanged: kubectl sends no patch")
-            return outcome
+    except PatchError as exc:
+        outcome.panicked = isinstance(exc, KubectlPanic)
+        return _failed(outcome, str(exc))
+    if not patch:
+        outcome.operation = "unchanged"
+        outcome.patch = {}
+        outcome.result = copy(current)
+        outcome.notes.append("unchanged: kubectl sends no patch")
+        return outcome
+    outcome.patch = patch
+    try:
         result = (
             apply_strategic_patch(current, patch, root)
             if root is not None
             else json_merge.apply_merge_patch(current, patch)
         )
     except PatchError as exc:
-        return _failed(outcome, str(exc))
-    outcome.patch = patch
+        # kubectl has sent the patch: the API server's merge is what fails
+        outcome.merge_error = str(exc)
+        return outcome
     outcome.result = result
     notes, warnings = explain(current, result, original, modified, patch, root)
     outcome.notes.extend(notes)
@@ -324,8 +406,18 @@ def _patch(
     current: dict[str, JSON],
     root: SchemaType | None,
 ) -> dict[str, JSON]:
+    """The patch kubectl sends, as the server decodes it.
+
+    A JSON merge patch is computed by evanphx/json-patch on documents decoded with every
+    number a float64 (``CreateMergePatch``), so numbers compare and travel as float64:
+    an integer above 2**53 arrives rounded.
+    """
     if root is None:
-        return json_merge.create_three_way_merge_patch(original, modified, current)
+        patch = json_merge.create_three_way_merge_patch(
+            as_float64(original), as_float64(modified), as_float64(current)
+        )
+        rounded: dict[str, JSON] = round_trip(patch)
+        return rounded
     return three_way.create_three_way_merge_patch(original, modified, current, root)
 
 
@@ -336,6 +428,13 @@ def index_live(
     found: dict[ObjectKey, SourcedObject] = {}
     problems: list[str] = []
     for item in objects:
+        if not isinstance(item.value, dict):
+            line, column = item.start
+            where = f"{item.path}:{line + 1}:{column + 1}" if item.path else item.source
+            problems.append(
+                f"{where}: a live object must be a mapping, not {_json_kind(item.value)}"
+            )
+            continue
         try:
             metadata = _metadata(item.value)
             namespace = metadata.get("namespace")
@@ -345,8 +444,19 @@ def index_live(
         except ApplyInputError as exc:
             problems.append(f"{item.source}: {exc}")
             continue
+        if key.namespace is not None and metadata.get("namespace") != key.namespace:
+            # the API server stores a namespaced object with its namespace, always
+            value = copy(item.value)
+            value.setdefault("metadata", {})["namespace"] = key.namespace
+            item = SourcedObject(value, item.source, item.path, item.node, item.start)
         found[key] = item
     return found, problems
+
+
+def _json_kind(value: JSON) -> str:
+    """``a number``, ``a list`` ...: what a value is, for messages."""
+    names = {"null": "null", "bool": "a boolean", "number": "a number", "string": "a string"}
+    return names.get(json_type(value), "a list")
 
 
 def _unknown_kind(key: ObjectKey) -> bool:
@@ -366,16 +476,26 @@ def apply_all(
     ``enforce_namespace`` is kubectl's ``--namespace`` given explicitly: a namespaced
     object naming another namespace is then refused by kubectl itself. A request the API
     server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
-    carries findings, and changes nothing for the objects after it.
+    carries findings, and changes nothing for the objects after it. A panic of kubectl's
+    patch code on one object ends the run: the objects after it get nothing.
     """
+
+    crashed: list[str] = []  # the object kubectl panicked on, which ends the run
 
     def apply_one(
         manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
     ) -> tuple[Outcome, dict[str, JSON] | None]:
+        if crashed:
+            error = f"not applied: kubectl crashed on {crashed[0]} before it"
+            return Outcome(
+                describe_object(manifest.value, key), "error", manifest.source, error=error
+            ), None
         refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
         if refused is not None:
             return refused, None
         outcome = simulate(manifest, key, live, schemas)
+        if outcome.panicked:
+            crashed.append(outcome.object)
         outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
         applied = outcome.operation != "error" and not outcome.findings
         return outcome, outcome.result if applied else None
@@ -409,12 +529,15 @@ def apply_in_order(
     state, problems = index_live(lives, default_namespace)
     results: list[_R] = []
     for manifest in manifests:
+        value = manifest.value if isinstance(manifest.value, dict) else {}
+        label = f"{value.get('apiVersion')} {value.get('kind')} ?"
         try:
             key = identify(manifest.value, default_namespace, state)
         except ApplyInputError as exc:
-            value = manifest.value if isinstance(manifest.value, dict) else {}
-            label = f"{value.get('apiVersion')} {value.get('kind')} ?"
-            results.append(unidentified(manifest, label, str(exc)))
+            results.append(unidentified(manifest, label, manifest.error or str(exc)))
+            continue
+        if manifest.error is not None:
+            results.append(unidentified(manifest, describe_object(value, key), manifest.error))
             continue
         result, written = apply_one(manifest, key, state.get(key))
         results.append(result)
@@ -436,8 +559,37 @@ def _rejected(
     found = rejections.rejections(
         key.group, key.kind, outcome.operation, outcome.live, outcome.result, root
     )
+    if outcome.merge_error is not None:
+        found.insert(0, rejections.patch_not_mergeable(outcome.merge_error))
+    unserved = _not_served(manifest, key, schemas)
+    if unserved is not None:
+        found.insert(0, unserved)
     ref = _object_ref(value, key)
     return [rejections.to_finding(manifest, r, outcome.result, root, ref) for r in found]
+
+
+def _not_served(
+    manifest: SourcedObject, key: ObjectKey, schemas: KubernetesSchemas
+) -> rejections.Rejection | None:
+    """kubectl's refusal of a built-in apiVersion and kind the target version does not serve
+    (one kubectl compiles in, or one the API removed): its REST mapping finds no match."""
+    api_version = str(manifest.value.get("apiVersion"))
+    if schemas.kind_definition(api_version, key.kind) is not None:
+        return None
+    removed = removed_apis().get((api_version, key.kind))
+    if removed is None and not kubectl_scheme.compiled_in(api_version, key.kind):
+        return None
+    metadata = _metadata(manifest.value)
+    named = metadata.get("namespace")
+    return rejections.api_not_served(
+        api_version,
+        key.kind,
+        key.name,
+        named if isinstance(named, str) else "",
+        manifest.path or manifest.source,
+        schemas.version,
+        removed.replacement if removed is not None else None,
+    )
 
 
 def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:
@@ -456,4 +608,4 @@ def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) ->
 
 def dumps(outcomes: list[Outcome]) -> str:
     """The ``--output json`` document."""
-    return json.dumps([o.as_json() for o in outcomes], indent=2, ensure_ascii=False) + "\n"
+    return pretty_json([o.as_json() for o in outcomes]) + "\n"

@@ -29,6 +29,7 @@ from kubelint.apply.merge import (
     DIRECTIVE,
     RETAIN_KEYS,
     SET_ELEMENT_ORDER,
+    KubectlPanic,
     PatchError,
     dedupe_scalars,
     merge_map,
@@ -65,7 +66,9 @@ def create_three_way_merge_patch(
         delta = diff_maps(current, modified, root, DELTA)
         deletions = diff_maps(original, modified, root, DELETIONS)
         return copy(merge_map(deletions, delta, root, CLIENT))
-    except (PatchMetaError, GoPanic) as exc:
+    except GoPanic as exc:
+        raise KubectlPanic(f"panic: {exc}") from exc
+    except PatchMetaError as exc:
         raise PatchError(str(exc)) from exc
 
 

@@ -27,24 +27,121 @@ class GoPanic(Exception):
     """An input that makes kubectl's Go code fail (a panic or an error), with its message."""
 
 
-def from_yaml(value: Any) -> JSON:
-    """A loaded YAML value as kubectl holds it after its YAML-to-JSON step.
+class GoJSONError(ValueError):
+    """A value Go's encoding/json refuses (``json: unsupported value: NaN``), or JSON text
+    it cannot decode; the message is Go's."""
 
-    sigs.k8s.io/yaml writes a float such as ``1.0`` as ``1``, which then decodes as an
-    integer; the copy also drops the loader's position-carrying container types.
-    """
+
+def unsupported_value(value: Any) -> str | None:
+    """Go's text for the first NaN or infinity ``json.Marshal`` meets in ``value`` (keys in
+    sorted order, as it walks a map), or None when there is none."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        return None
     if isinstance(value, dict):
-        return {str(k): from_yaml(v) for k, v in value.items()}
+        items: list[Any] = [value[k] for k in sorted(value)]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = unsupported_value(item)
+        if found is not None:
+            return found
+    return None
+
+
+def from_yaml(value: Any) -> JSON:
+    """A loaded YAML value as kubectl holds it once it has read the manifest.
+
+    Three steps, each Go's: go-yaml resolves a plain number as ``int`` (int64), else
+    ``uint64``, else ``float64`` (goyaml.v2 ``resolve``); sigs.k8s.io/yaml writes that
+    as JSON (``json.Marshal``: a uint64 exactly, a float64 such as ``1.0`` as ``1``, a
+    NaN or infinity refused); kubectl decodes the JSON into its object
+    (sigs.k8s.io/json ``UnmarshalCaseSensitivePreserveInts``: int64 when the text is an
+    integer that fits, float64 otherwise). So a uint64 above int64's range becomes the
+    nearest float64 (18446744073709551615 -> 18446744073709552000), and an integral
+    float an int64 when Go's text for it fits int64 (``1e3``, not -9223372036854775809,
+    which rounds to -2**63 and is written -9223372036854776000). Raises
+    :class:`GoJSONError` for NaN and infinities; the copy also drops the loader's
+    position-carrying container types.
+    """
+    found = unsupported_value(value)
+    if found is not None:
+        raise GoJSONError(f"json: unsupported value: {found}")
+    return _from_yaml(value)
+
+
+def _from_yaml(value: Any) -> JSON:
+    if isinstance(value, dict):
+        return {str(k): _from_yaml(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [from_yaml(v) for v in value]
-    if isinstance(value, float) and value.is_integer() and _INT64_MIN <= value <= _INT64_MAX:
-        return int(value)
+        return [_from_yaml(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if _INT64_MIN <= value <= _INT64_MAX else _int_text_as_float(str(value))
+    if isinstance(value, float):
+        # json.Marshal writes the shortest text; kubectl's decoder reads a text without a
+        # "." (nor an exponent) as an int64 when it fits: 1e3 -> 1000, while -2**63 is
+        # written -9223372036854776000 and stays a float64
+        text = _go_json_float(value)
+        if "." not in text and "e" not in text:
+            return _go_int(text)
     return value
 
 
+def _int_text_as_float(text: str) -> JSON:
+    """An integer too large for int64, decoded as Go decodes it: the nearest float64
+    (beyond float64's range go-yaml keeps the text as a string)."""
+    value = float(text)
+    return text if math.isinf(value) else value
+
+
+def _go_int(text: str) -> JSON:
+    value = int(text)
+    return value if _INT64_MIN <= value <= _INT64_MAX else _go_float(text)
+
+
+def _go_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise GoJSONError(f"json: cannot unmarshal number {text} into Go value of type float64")
+    return value
+
+
+def _no_constant(text: str) -> JSON:
+    raise GoJSONError(f"invalid character {text[0]!r} looking for beginning of value")
+
+
 def from_json_text(text: str) -> JSON:
-    """Decode JSON as k8s.io/apimachinery's json package does (int64 when integral text)."""
-    return json.loads(text)
+    """Decode JSON as kubectl does (sigs.k8s.io/json ``UnmarshalCaseSensitivePreserveInts``):
+    an integer that fits is an int64, any other number the nearest float64.
+
+    Raises ValueError (:class:`GoJSONError` included) where Go fails.
+    """
+    return json.loads(text, parse_int=_go_int, parse_float=_go_float, parse_constant=_no_constant)
+
+
+def as_float64(value: JSON) -> JSON:
+    """``value`` with every number a float64, as encoding/json decodes into ``interface{}``
+    (evanphx/json-patch, which computes the JSON merge patch of a custom resource)."""
+    if isinstance(value, dict):
+        return {k: as_float64(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_float64(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def round_trip(value: JSON) -> JSON:
+    """``value`` written by Go's ``json.Marshal`` and decoded again by kubectl: what a
+    receiver of the JSON text holds (float64 text that is integral becomes an int64)."""
+    return from_json_text(go_json(value))
 
 
 def copy(value: _T) -> _T:
@@ -58,6 +155,20 @@ def _copy(value: JSON) -> JSON:
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
+
+
+def prune_nulls(value: JSON) -> None:
+    """Delete every null map value of ``value``, in place, at any depth (a null list item
+    stays), as evanphx/json-patch prunes added values and kubectl a created object."""
+    if isinstance(value, dict):
+        for key in list(value):
+            if value[key] is None:
+                del value[key]
+            else:
+                prune_nulls(value[key])
+    elif isinstance(value, list):
+        for item in value:
+            prune_nulls(item)
 
 
 def json_type(value: JSON) -> str:
@@ -109,6 +220,9 @@ def deep_equal(a: JSON, b: JSON) -> bool:
     return bool(a == b)
 
 
+_GO_NAMES: Final = {"map": "map[string]interface {}", "slice": "[]interface {}"}
+
+
 def scalar_equal(a: JSON, b: JSON) -> bool:
     """Go's ``==`` on two ``interface{}`` values holding scalars.
 
@@ -117,7 +231,7 @@ def scalar_equal(a: JSON, b: JSON) -> bool:
     ta, tb = go_type(a), go_type(b)
     if ta in ("map", "slice") or tb in ("map", "slice"):
         if ta == tb:
-            raise GoPanic(f"runtime error: comparing uncomparable type {ta}")
+            raise GoPanic(f"runtime error: comparing uncomparable type {_GO_NAMES[str(ta)]}")
         return False
     return ta == tb and bool(a == b)
 
@@ -126,7 +240,7 @@ def hash_key(value: JSON) -> tuple[str | None, Any]:
     """A key that groups values as a Go ``map[interface{}]`` does."""
     kind = go_type(value)
     if kind in ("map", "slice"):
-        raise GoPanic(f"runtime error: hash of unhashable type {kind}")
+        raise GoPanic(f"runtime error: hash of unhashable type {_GO_NAMES[kind]}")
     return (kind, value)
 
 
@@ -189,8 +303,9 @@ def _fixed_form(digits: str, point: int) -> str:
 
 def _go_json_float(value: float) -> str:
     """A float64 as Go's encoding/json writes it."""
-    if math.isnan(value) or math.isinf(value):
-        raise GoPanic(f"json: unsupported value: {value}")
+    found = unsupported_value(value)
+    if found is not None:
+        raise GoJSONError(f"json: unsupported value: {found}")
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
     digits, point = _shortest_digits(value)
@@ -257,3 +372,32 @@ def _encode(value: JSON, out: Callable[[str], Any]) -> None:
         out("}")
     else:
         raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def pretty_json(value: JSON, indent: int = 2) -> str:
+    """``json.dumps(value, indent=indent, ensure_ascii=False)``, but with numbers written
+    as Go writes them (``1.5e-7``, ``18446744073709552000``), as kubectl sends them."""
+    parts: list[str] = []
+    _pretty(value, parts.append, indent, 0)
+    return "".join(parts)
+
+
+def _pretty(value: JSON, out: Callable[[str], Any], indent: int, depth: int) -> None:
+    if isinstance(value, float) and not isinstance(value, bool):
+        out(_go_json_float(value))
+    elif isinstance(value, dict) and value:
+        inner = "\n" + " " * (indent * (depth + 1))
+        out("{")
+        for i, (key, item) in enumerate(value.items()):
+            out(("," if i else "") + inner + json.dumps(str(key), ensure_ascii=False) + ": ")
+            _pretty(item, out, indent, depth + 1)
+        out("\n" + " " * (indent * depth) + "}")
+    elif isinstance(value, list) and value:
+        inner = "\n" + " " * (indent * (depth + 1))
+        out("[")
+        for i, item in enumerate(value):
+            out(("," if i else "") + inner)
+            _pretty(item, out, indent, depth + 1)
+        out("\n" + " " * (indent * depth) + "]")
+    else:
+        out(json.dumps(value, ensure_ascii=False))

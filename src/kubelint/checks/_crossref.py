@@ -343,6 +343,7 @@ def label_selector(value: Any, path: Path) -> tuple[Selector, dict[str, Path]] |
         )
         if (
             not isinstance(key, str)
+            or not isinstance(operator, str)
             or operator not in _OPERATORS
             or not isinstance(raw_values, list)
         ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -49,7 +50,7 @@ def capabilities_added(
         added = capabilities.get("add") if isinstance(capabilities, dict) else None
         if not isinstance(added, list):
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         for index, capability in enumerate(added):
             if not isinstance(capability, str) or _normal(capability) in allowed:
                 continue

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -61,7 +62,7 @@ def command_line_continuation(
                     continue
                 yield Violation(
                     (*base, field, index),
-                    f'container "{container.get("name", "?")}": {field}[{index}] was written '
+                    f'container "{shapes.name(container)}": {field}[{index}] was written '
                     'over lines ending in "\\", but YAML joins them with spaces: a shell reads '
                     f'"\\ {found.group(1)}" as the word " {found.group(1)}" (an escaped space), '
                     f"not {found.group(1)}",

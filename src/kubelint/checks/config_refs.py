@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kubelint import shapes
 from kubelint.catalog import RuleDoc
 from kubelint.checks._crossref import Named, elsewhere, fields_of, typo_of
 from kubelint.findings import Severity
@@ -132,7 +133,7 @@ def _references(obj: KubeObject, kind: _Kind) -> tuple[list[Ref], dict[str, Path
 
 def _keys(obj: KubeObject, kind: _Kind) -> tuple[str, ...] | None:
     """The keys of a ConfigMap or Secret; None when something else fills them in."""
-    if kind is SECRET and obj.get(("type",)) in _FILLED_BY_CONTROLLER:
+    if kind is SECRET and shapes.string(obj.body, "type") in _FILLED_BY_CONTROLLER:
         return None
     keys: set[str] = set()
     for data_field in kind.data_fields:

@@ -12,6 +12,7 @@ from kubelint.loader import LoadProblem, YamlMap, YamlSeq, load_text, mark_of
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
 from kubelint.validation import AT_KEY, AT_VALUE
+from kubelint.yaml_lines import position, split_lines
 
 _DUPLICATE = re.compile(r'^duplicate key "(?P<key>.*)" \(first set at line (?P<line>\d+)\)')
 _SYNTAX_PREFIX = "YAML syntax error: "
@@ -82,9 +83,9 @@ Problem = tuple[int, str, int | None]
 def _json_problem(text: str) -> Problem | None:
     """The first JSON error, or None."""
     try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return exc.lineno, exc.msg, None
+        json.loads(text, parse_int=str)  # numbers stay text: any length is valid JSON
+    except json.JSONDecodeError as exc:  # its lineno counts only \n; the file counts as YAML
+        return position(text, exc.pos)[0] + 1, exc.msg, None
     except RecursionError:
         return 1, "nested too deeply", None
     return None
@@ -117,8 +118,8 @@ def _file_lines(obj: KubeObject, key: str, value: str) -> Callable[[int], int] |
     """
     value_line = obj.mark(("data", key), AT_VALUE)[0]
     following = _next_line(obj.root, value_line)
-    content_lines = value.rstrip("\n").count("\n") + 1
-    if "\n" in value:
+    content_lines = len(split_lines(value.rstrip("\n")))
+    if len(split_lines(value)) > 1:
         if following is not None and following < value_line + content_lines + 1:
             return None
         return lambda line: value_line + line + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -41,7 +42,7 @@ def duplicate_container_port(
         ports = container.get("ports")
         if not isinstance(ports, list):
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         for index, port in enumerate(ports):
             if not isinstance(port, dict):
                 continue

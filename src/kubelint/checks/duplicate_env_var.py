@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject, repeated_names
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -35,7 +36,7 @@ def duplicate_env_var(
         for index, name, first in repeated_names(container.get("env")):
             yield Violation(
                 (*base, "env", index, "name"),
-                f'container "{container.get("name", "?")}" sets {name} again (first in '
+                f'container "{shapes.name(container)}" sets {name} again (first in '
                 f"env[{first}]): this later value wins, the first is ignored",
                 "remove one of the two definitions",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -65,7 +66,7 @@ def host_path_volume(
         shown = f" {path}" if isinstance(path, str) else ""
         yield Violation(
             (*spec_path, "volumes", index, "hostPath"),
-            f'volume "{volume.get("name", "?")}" mounts the node\'s path{shown} (hostPath)',
+            f'volume "{shapes.name(volume)}" mounts the node\'s path{shown} (hostPath)',
             "use an emptyDir, a ConfigMap or a PersistentVolumeClaim; if the pod must see "
             "the node, keep the path narrow and mount it readOnly",
             AT_KEY,

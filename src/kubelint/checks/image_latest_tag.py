@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.k8s_formats import image_reference, split_image
 from kubelint.objects import KubeObject
@@ -44,7 +45,7 @@ def image_latest_tag(
         name, tag, digest = split_image(image)
         if digest:
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         if tag is None:
             yield Violation(
                 (*base, "image"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.k8s_formats import image_reference, split_image
 from kubelint.objects import KubeObject
@@ -49,7 +50,7 @@ def image_pull_policy_mismatch(
         if image_reference(image):
             continue  # a malformed image or a placeholder: not this rule's finding
         _, tag, digest = split_image(image)
-        who = container.get("name", "?")
+        who = shapes.name(container)
         where = (*base, "imagePullPolicy")
         if policy in ("IfNotPresent", "Never") and not digest and tag in (None, "latest"):
             yield Violation(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kubelint import shapes
 from kubelint.checks._crossref import elsewhere, fields_of, typo_of
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
@@ -54,10 +55,7 @@ def _backend(value: Any, path: Path, index: int, paths: dict[str, Path]) -> Back
         port, port_path = value.get("servicePort"), (*path, "servicePort")
     if not isinstance(name, str) or not name:
         return None
-    if isinstance(port, str) and port.isdigit():
-        port = int(port)
-    if not isinstance(port, int | str) or isinstance(port, bool):
-        port = None
+    port = shapes.int_or_string(port)
     paths[f"name{index}"] = name_path
     paths[f"port{index}"] = port_path
     return Backend(name, port, f"name{index}", f"port{index}")
@@ -68,15 +66,13 @@ def collect(
 ) -> Iterator[tuple[Any, dict[str, Path], dict[str, str]]]:
     """Ingress backends, and the ports of every Service."""
     if obj.kind == "Service" and obj.group == "":
-        raw = obj.get(("spec", "ports"))
         ports = tuple(
             (
-                p.get("name") if isinstance(p.get("name"), str) else None,
-                p.get("port") if isinstance(p.get("port"), int) else None,
-                p.get("targetPort") if isinstance(p.get("targetPort"), int | str) else None,
+                shapes.string(p, "name"),
+                shapes.integer(p, "port"),
+                shapes.int_or_string(p.get("targetPort")),
             )
-            for p in (raw if isinstance(raw, list) else [])
-            if isinstance(p, dict)
+            for _, p in shapes.mappings(obj.body, "spec", "ports")
         )
         yield ServicePorts(ports), {}, {}
         return
@@ -88,15 +84,10 @@ def collect(
         (obj.get(("spec", "defaultBackend")), ("spec", "defaultBackend")),
         (obj.get(("spec", "backend")), ("spec", "backend")),
     ]
-    rules = obj.get(("spec", "rules"))
-    for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        http_paths = rule.get("http", {}).get("paths") if isinstance(rule, dict) else None
-        if not isinstance(http_paths, list) or not isinstance(rule.get("http"), dict):
-            continue
-        for j, entry in enumerate(http_paths):
-            if isinstance(entry, dict):
-                backend_path: Path = ("spec", "rules", i, "http", "paths", j, "backend")
-                candidates.append((entry.get("backend"), backend_path))
+    for i, rule in enumerate(shapes.items(obj.body, "spec", "rules")):
+        for j, entry in shapes.mappings(rule, "http", "paths"):
+            backend_path: Path = ("spec", "rules", i, "http", "paths", j, "backend")
+            candidates.append((entry.get("backend"), backend_path))
     for value, path in candidates:
         backend = _backend(value, path, len(found), paths)
         if backend is not None:

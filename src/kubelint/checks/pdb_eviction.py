@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kubelint import shapes
 from kubelint.checks._crossref import (
     PodIndex,
     Pods,
@@ -46,17 +47,12 @@ class Scaler(NamedTuple):
 
 
 def _int_or_percent(value: Any) -> int | str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
-            return int(text)
-        if text.endswith("%") and text[:-1].isdigit():
-            return text
-    return None
+        if text.endswith("%"):
+            return text if shapes.digits(text[:-1]) is not None else None
+        return shapes.digits(text)
+    return shapes.integer(value)
 
 
 def _scaled(value: int | str, total: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -46,7 +47,7 @@ def privilege_escalation_allowed(
         allowed = context.get("allowPrivilegeEscalation")
         if allowed is False:
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         if allowed is True:
             path = (*base, "securityContext", "allowPrivilegeEscalation")
             message = f'container "{who}" allows privilege escalation'

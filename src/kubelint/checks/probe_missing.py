@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
@@ -28,7 +29,7 @@ def _missing(field: str, what: str, suggestion: str) -> ObjectCheck:
                 continue
             yield Violation(
                 base,
-                f'container "{container.get("name", "?")}" has no {what}',
+                f'container "{shapes.name(container)}" has no {what}',
                 suggestion,
             )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -45,16 +46,15 @@ def probe_port_unknown(
     """Yield a violation at each probe port that the container does not declare."""
     check_numbers = bool(options.get("check-numbers", False))
     for base, container in obj.containers():
-        ports = container.get("ports")
-        ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
-        names = [p["name"] for p in ports if isinstance(p.get("name"), str)]
-        numbers = {p.get("containerPort") for p in ports}
-        who = container.get("name", "?")
+        ports = [p for _, p in shapes.mappings(container, "ports")]
+        names = [name for p in ports if (name := shapes.string(p, "name")) is not None]
+        numbers = {shapes.integer(p, "containerPort") for p in ports}
+        who = shapes.name(container)
         for probe in _PROBES:
             for handler in _HANDLERS:
-                port = _value(container, probe, handler)
+                port = shapes.at(container, probe, handler, "port")
                 path = (*base, probe, handler, "port")
-                if isinstance(port, str) and port and not port.isdigit():
+                if isinstance(port, str) and port and not (port.isascii() and port.isdigit()):
                     if "$" in port or "{" in port:
                         continue  # a placeholder, substituted before apply
                     if port in names:
@@ -88,11 +88,3 @@ def probe_port_unknown(
                         "container's declared ports",
                         "declare it in ports, or probe a declared port",
                     )
-
-
-def _value(container: dict[str, Any], probe: str, handler: str) -> Any:
-    section = container.get(probe)
-    if not isinstance(section, dict):
-        return None
-    action = section.get(handler)
-    return action.get("port") if isinstance(action, dict) else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
@@ -34,7 +35,7 @@ def _missing(kind: _Kind, resource: _Resource) -> ObjectCheck:
                 continue
             if kind == "requests" and _set(resources, "limits", resource):
                 continue  # the API server defaults the request to the limit
-            name = container.get("name", "?")
+            name = shapes.name(container)
             yield Violation(
                 base,
                 f'container "{name}" has no {_WORD[resource]} {noun}',

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -51,7 +52,7 @@ def run_as_root(
         non_root = own.get("runAsNonRoot", pod.get("runAsNonRoot"))
         if isinstance(user, int) and not isinstance(user, bool) and user > 0:
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         if user == 0 and not isinstance(user, bool):
             if "runAsUser" in own:
                 yield Violation(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kubelint import shapes
 from kubelint.checks._crossref import (
     PodIndex,
     PodPort,
@@ -51,21 +52,13 @@ def _service(obj: KubeObject) -> tuple[ServiceFact, dict[str, Path]] | None:
         return None  # no selector: the endpoints are managed by hand (or by a controller)
     selector, paths = parsed
     ports: list[ServicePort] = []
-    raw_ports = obj.get(("spec", "ports"))
-    for index, entry in enumerate(raw_ports if isinstance(raw_ports, list) else []):
-        if not isinstance(entry, dict):
-            continue
-        port = entry.get("port")
-        target = entry.get("targetPort")
-        protocol = entry.get("protocol")
-        if isinstance(target, str) and target.isdigit():
-            target = int(target)
+    for index, entry in shapes.mappings(obj.body, "spec", "ports"):
         ports.append(
             ServicePort(
                 index,
-                port if isinstance(port, int) and not isinstance(port, bool) else None,
-                target if isinstance(target, int | str) and not isinstance(target, bool) else None,
-                protocol if isinstance(protocol, str) else "TCP",
+                shapes.integer(entry, "port"),
+                shapes.int_or_string(entry.get("targetPort")),
+                shapes.string(entry, "protocol") or "TCP",
             )
         )
         base: Path = ("spec", "ports", index)

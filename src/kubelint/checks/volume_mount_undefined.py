@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -67,7 +68,7 @@ def volume_mount_undefined(
                     hint = f"add a volume named {name} to the pod's volumes"
                 yield Violation(
                     (*base, field, index, "name"),
-                    f'container "{container.get("name", "?")}" mounts volume "{name}", which '
+                    f'container "{shapes.name(container)}" mounts volume "{name}", which '
                     "the pod does not define",
                     hint,
                 )

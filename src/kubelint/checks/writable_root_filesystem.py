@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint import shapes
 from kubelint.findings import Severity
 from kubelint.objects import KubeObject
 from kubelint.rule_api import RuleContext, Violation, doc, object_rule
@@ -46,7 +47,7 @@ def writable_root_filesystem(
         read_only = context.get("readOnlyRootFilesystem")
         if read_only is True:
             continue
-        who = container.get("name", "?")
+        who = shapes.name(container)
         suggestion = (
             "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
             "the container writes"

@@ -6,7 +6,8 @@ One line per finding::
 
 ``error``, ``warning`` or ``notice`` after the severity. Values are escaped as the Actions
 toolkit escapes them: in the message ``%``, ``\\r`` and ``\\n``; in properties also ``:`` and
-``,``. The suggestion follows the message on a second line. A last plain line gives the
+``,``; control characters and undecodable bytes are shown as escapes, as in the human
+format. The suggestion follows the message on a second line. A last plain line gives the
 counts (GitHub shows only the first annotations of each kind per step; the log has all).
 """
 
@@ -18,6 +19,7 @@ from typing import TextIO
 from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
 from kubelint.formatters.json_format import summary
+from kubelint.formatters.text import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -41,10 +43,12 @@ def command(finding: Finding) -> str:
         if finding.end_line is not None and finding.end_column is not None:
             properties += [("endLine", finding.end_line), ("endColumn", finding.end_column)]
     properties.append(("title", f"{finding.rule} {finding.name}"))
-    text = finding.message
+    text = printable(finding.message)
     if finding.suggestion:
-        text = f"{text}\n{finding.suggestion}"
-    joined = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties)
+        text = f"{text}\n{printable(finding.suggestion)}"
+    joined = ",".join(
+        f"{name}={escape_property(printable(str(value)))}" for name, value in properties
+    )
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text)}"
 
 

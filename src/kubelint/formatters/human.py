@@ -7,13 +7,16 @@ written without importing rich at all.
 from __future__ import annotations
 
 import os
-import re
 from itertools import groupby
 from typing import TextIO
 
 from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
 from kubelint.formatters.json_format import summary
+from kubelint.formatters.text import printable
+from kubelint.yaml_lines import split_lines
+
+__all__ = ["printable", "render", "use_colour"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -45,16 +48,8 @@ def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | No
                 text, _ = decode(handle.read())
         except OSError:
             text = None
-        cache[path] = text.split("\n") if text is not None else None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def printable(text: str) -> str:
-    """Text safe for a terminal: control characters shown as escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def _summary_line(result: RunResult) -> str:

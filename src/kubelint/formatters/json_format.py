@@ -7,6 +7,7 @@ from typing import TextIO
 
 from kubelint.engine import RunResult
 from kubelint.findings import Severity
+from kubelint.formatters.text import json_safe
 
 
 def summary(result: RunResult) -> dict[str, object]:
@@ -41,7 +42,7 @@ def render(result: RunResult, stream: TextIO, *, show_suppressed: bool = False) 
         stream.write(f'"{name}":[')
         separator = ""
         for finding in findings:
-            stream.write(separator + encode(finding.to_json()))
+            stream.write(separator + json_safe(encode(finding.to_json())))
             separator = ","
         stream.write("],")
     stream.write('"summary":' + encode(summary(result)) + "}\n")

@@ -20,6 +20,7 @@ from typing import TextIO
 from kubelint import __version__
 from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
+from kubelint.formatters.text import unicode_safe
 
 #: Characters XML 1.0 cannot carry at all (even escaped); shown as \\xNN instead.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -27,7 +28,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def clean(text: str) -> str:
     """Text that XML 1.0 can carry."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", unicode_safe(text))
 
 
 def _detail(finding: Finding) -> str:

@@ -15,11 +15,12 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
-from urllib.parse import quote
+from urllib.parse import quote_from_bytes
 
 from kubelint import __version__
 from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
+from kubelint.formatters.text import json_safe
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -34,7 +35,8 @@ def artifact_location(path: str) -> dict[str, str]:
     posix = path.replace(os.sep, "/") if os.sep != "/" else path
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(str(PurePosixPath(posix)), safe="/"), "uriBaseId": SRCROOT}
+    encoded = os.fsencode(str(PurePosixPath(posix)))  # undecodable bytes as they were
+    return {"uri": quote_from_bytes(encoded, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _rule_descriptor(spec: Any) -> dict[str, Any]:
@@ -149,4 +151,4 @@ def sarif_log(result: RunResult) -> dict[str, Any]:
 
 def render(result: RunResult, stream: TextIO) -> None:
     """Write the run as a SARIF log."""
-    stream.write(json.dumps(sarif_log(result), ensure_ascii=False, indent=1) + "\n")
+    stream.write(json_safe(json.dumps(sarif_log(result), ensure_ascii=False, indent=1)) + "\n")

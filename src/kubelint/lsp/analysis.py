@@ -5,9 +5,10 @@ completions. Nothing here knows about the protocol's transport or the server's s
 every function takes the text (and the findings the engine gave for it) and returns
 ``lsprotocol`` values, so each one is tested without a client.
 
-Positions: the engine and the YAML loader count columns in characters (code points); the
-client counts in the units it negotiated (UTF-16 unless told otherwise). :class:`Text`
-converts both ways, so every range leaving this module is in the client's units.
+Positions: every function here counts lines and columns as the YAML parser and the engine
+do (YAML lines, code points) and meets the client's count only through
+:class:`~kubelint.lsp.text.Text`, so every range leaving this module is in the client's
+units. A position outside the document gets no hover and no completion.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.workspace import PositionCodec
 
 from kubelint.findings import Finding, Severity
 from kubelint.loader import YamlMap, YamlSeq, load_text, mark_of
+from kubelint.lsp.text import Text
 from kubelint.schema_store import KubernetesSchemas
 
 SOURCE = "kubelint"
@@ -39,42 +40,6 @@ _SEVERITY = {
 _KEY = re.compile(r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[{][^#]*?)\s*:(?:[ \t]|$)""")
 #: A document marker line (``---`` or ``...``).
 _DOC_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
-
-
-class Text:
-    """A document's lines, with column conversions between characters and client units."""
-
-    def __init__(self, text: str, codec: PositionCodec | None = None) -> None:
-        self.text = text
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
-        self.codec = codec or PositionCodec()
-
-    def line(self, number: int) -> str:
-        """The line (0-based), without its line break; "" past the end."""
-        return self.lines[number] if 0 <= number < len(self.lines) else ""
-
-    def position(self, line: int, column: int) -> lsp.Position:
-        """A 0-based (line, character column) as the client counts it."""
-        if line >= len(self.lines):
-            return lsp.Position(len(self.lines), 0)
-        text = self.lines[max(line, 0)]
-        return lsp.Position(max(line, 0), self.codec.client_num_units(text[: max(column, 0)]))
-
-    def range(self, line: int, column: int, end_line: int, end_column: int) -> lsp.Range:
-        """A range from 0-based character positions."""
-        return lsp.Range(self.position(line, column), self.position(end_line, end_column))
-
-    def column(self, position: lsp.Position) -> tuple[int, int]:
-        """A client position as a 0-based (line, character column)."""
-        if not 0 <= position.line < len(self.lines):
-            return position.line, 0
-        text = self.lines[position.line]
-        units = 0
-        for index, char in enumerate(text):
-            if units >= position.character:
-                return position.line, index
-            units += self.codec.client_num_units(char)
-        return position.line, len(text)
 
 
 # -- diagnostics --------------------------------------------------------------------------
@@ -338,22 +303,39 @@ def _walk(node: Any, path: Path) -> Iterator[tuple[Path, Any, Any]]:
             yield from _walk(value, (*path, index))
 
 
+#: A YAML document longer than this (characters) is not parsed for a hover: its indentation
+#: answers, as for a half-typed document, so that the answer never waits seconds.
+PARSE_LIMIT = 200_000
+
+
 def key_at(text: Text, line: int, column: int) -> KeyAt | None:
-    """The mapping key at (or whose value is at) the cursor, from the parsed YAML."""
-    loaded = load_text(text.text)
+    """The mapping key at (or whose value is at) the cursor, from the parsed YAML.
+
+    Only the YAML document holding the line is parsed (the text between its ``---``
+    markers), and not when it is longer than :data:`PARSE_LIMIT`.
+    """
+    if not 0 <= line < len(text.lines):
+        return None
+    start, end = _document_bounds(text.lines, line)
+    if start > 0 and _DOC_MARK.match(text.lines[start - 1]):
+        start -= 1  # the marker line may hold the document's first node ("--- a: 1")
+    size = sum(len(text.lines[number]) + 1 for number in range(start, end + 1))
+    if size > PARSE_LIMIT:
+        return None
+    loaded = load_text("\n".join(text.lines[start : end + 1]))
     best: KeyAt | None = None
     for document in loaded.documents:
         if document.value is None:
             continue
         for path, key_mark, _ in _walk(document.value, ()):
             key_line, key_column = mark_of(key_mark)
-            if key_line != line or key_column > column:
+            if key_line + start != line or key_column > column:
                 continue
             if best is not None and best.column >= key_column:
                 continue
             source = text.line(line)
-            end = _token_end(source, key_column)
-            best = KeyAt(path, key_line, key_column, end, document.value)
+            end_column = _token_end(source, key_column)
+            best = KeyAt(path, line, key_column, end_column, document.value)
     return best
 
 
@@ -427,9 +409,10 @@ def parse_line(line: str) -> Entry | None:
 
 def _document_bounds(lines: Sequence[str], line: int) -> tuple[int, int]:
     """First and last line (inclusive) of the YAML document holding ``line``."""
+    line = min(max(line, 0), len(lines) - 1)
     start = 0
-    for number in range(min(line, len(lines) - 1), -1, -1):
-        if _DOC_MARK.match(lines[number]) and number != line:
+    for number in range(line - 1, -1, -1):
+        if _DOC_MARK.match(lines[number]):
             start = number + 1
             break
     end = len(lines) - 1
@@ -446,11 +429,13 @@ def path_at(lines: Sequence[str], line: int, column: int) -> Path:
     ``column`` is where the key starts. Works on documents that do not parse (the user is
     typing): every line above is read for its indentation, dash and key only.
     """
+    if not 0 <= line < len(lines):
+        return ()
     start, _ = _document_bounds(lines, line)
     path: list[str | int] = []
     k = column
     in_item = False  # True: we are a sequence item at dash column k; False: a key at k
-    own = parse_line(lines[line]) if 0 <= line < len(lines) else None
+    own = parse_line(lines[line])
     if own is not None and own.dash is not None and own.key_column <= column:
         path.insert(0, 0)
         in_item, k = True, own.dash
@@ -488,9 +473,11 @@ def path_at(lines: Sequence[str], line: int, column: int) -> Path:
 
 def siblings_at(lines: Sequence[str], line: int, column: int) -> set[str]:
     """The keys already present in the mapping that a key at (line, column) would join."""
+    if not 0 <= line < len(lines):
+        return set()
     start, end = _document_bounds(lines, line)
     found: set[str] = set()
-    own = parse_line(lines[line]) if 0 <= line < len(lines) else None
+    own = parse_line(lines[line])
     starts_item = own is not None and own.dash is not None and own.key_column == column
     if not starts_item:
         for number in range(line - 1, start - 1, -1):
@@ -522,15 +509,21 @@ def siblings_at(lines: Sequence[str], line: int, column: int) -> set[str]:
 
 def _type_meta(lines: Sequence[str], line: int) -> tuple[str | None, str | None]:
     """apiVersion and kind written at the top level of the document holding ``line``."""
+    if not lines:
+        return None, None
     start, end = _document_bounds(lines, line)
     found: dict[str, str] = {}
     for number in range(start, end + 1):
+        if lines[number][:1] in ("", " ", "\t", "#"):
+            continue  # not a key at the top level (the quick test: most lines are indented)
         entry = parse_line(lines[number])
         if entry is None or entry.indent != 0 or entry.dash is not None:
             continue
         if entry.key in ("apiVersion", "kind") and entry.value:
             value = entry.value.split(" #", 1)[0].strip().strip("\"'")
             found.setdefault(entry.key, value)
+            if len(found) == 2:
+                break
     return found.get("apiVersion"), found.get("kind")
 
 
@@ -539,6 +532,8 @@ def _type_meta(lines: Sequence[str], line: int) -> tuple[str | None, str | None]
 
 def hover(text: Text, position: lsp.Position, schemas: KubernetesSchemas) -> lsp.Hover | None:
     """The schema's description, type and allowed values of the key under the cursor."""
+    if not text.inside(position):
+        return None
     line, column = text.column(position)
     found = key_at(text, line, column)
     if found is not None:
@@ -646,6 +641,8 @@ def completions(
     text: Text, position: lsp.Position, schemas: KubernetesSchemas
 ) -> lsp.CompletionList | None:
     """Keys valid at the cursor (not yet present), enum values, apiVersion and kind values."""
+    if not text.inside(position):
+        return None
     line, column = text.column(position)
     before = text.line(line)[:column]
     value = _VALUE_CONTEXT.match(before)

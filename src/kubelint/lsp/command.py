@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
@@ -22,11 +23,11 @@ import click
 @click.option("--verbose", "-v", is_flag=True, help="Log the time each check takes.")
 def lsp_command(stdio: bool, log_file: str | None, verbose: bool) -> None:
     """Run the language server (for editors): diagnostics, fixes, hover, completion."""
-    main(log_file=log_file, verbose=verbose)
+    sys.exit(main(log_file=log_file, verbose=verbose))
 
 
-def main(log_file: str | None = None, *, verbose: bool = False) -> None:
-    """Start the server on stdio and serve until the client exits."""
+def main(log_file: str | None = None, *, verbose: bool = False) -> int:
+    """Serve on stdio until the client exits; returns the exit status (0 after shutdown)."""
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.WARNING)
     else:  # stdout is the protocol channel: log to stderr only
@@ -34,5 +35,6 @@ def main(log_file: str | None = None, *, verbose: bool = False) -> None:
     if verbose:  # kubelint's own timings; pygls' message dumps stay off
         logging.getLogger("kubelint").setLevel(logging.DEBUG)
     from kubelint.lsp.server import create_server
+    from kubelint.lsp.stdio import serve
 
-    create_server().start_io()
+    return serve(create_server())

@@ -1,9 +1,14 @@
 """The language server: protocol handlers only.
 
 Each handler fetches the document, calls :mod:`kubelint.lsp.analysis` (or the project in
-:mod:`kubelint.lsp.workspace`) and publishes the answer. Checks run off the event loop, on
-one analysis thread (open buffers, debounced while the user types) and one index thread
-(the workspace folders), so hovers and completions stay instant while a folder is indexed.
+:mod:`kubelint.lsp.workspace`) and publishes the answer. Nothing slow runs on the event
+loop: checks run on one analysis thread (open buffers, debounced while the user types) and
+one index thread (the workspace folders); hovers, completions and code actions on a third,
+the cursor thread, so they are answered while a big document or a folder is checked.
+
+Every handler is guarded (:mod:`kubelint.lsp.guard`): whatever the position, the URI or the
+state of the document, a failure answers ``null``. Requests about a document the client has
+not opened get ``null`` too: the server never reads it from disk for them.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -26,9 +32,16 @@ from kubelint import __version__, schema_store
 from kubelint.config import CONFIG_NAMES
 from kubelint.findings import Finding
 from kubelint.lsp import analysis
+from kubelint.lsp.documents import Document
+from kubelint.lsp.guard import guarded, report
+from kubelint.lsp.protocol import KubelintProtocol
+from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
 
 log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: Quiet time after the last change before a buffer is checked again (seconds). Short: the
 #: check itself takes some tens of milliseconds on a 1,000-line file, and diagnostics should
@@ -53,7 +66,7 @@ class Publication:
 class Checked:
     """The findings of one buffer text (what code actions are computed from)."""
 
-    text: str
+    text: Text
     findings: list[Finding]
 
 
@@ -62,7 +75,9 @@ class Debouncer:
 
     A request while the key's job waits replaces it (the quiet time starts again); a request
     while it runs makes it run once more afterwards. Cancelling a running check would lose
-    the diagnostics it was about to publish for other files (findings across files).
+    the diagnostics it was about to publish for other files (findings across files). Each
+    request gets a future: the result of the run that serves it (None if the job failed or
+    was cancelled), so a request that needs the result shares the run instead of adding one.
     """
 
     def __init__(self, what: str) -> None:
@@ -70,30 +85,40 @@ class Debouncer:
         self._waiting: dict[Hashable, asyncio.Task[None]] = {}
         self._running: set[Hashable] = set()
         self._again: dict[Hashable, tuple[float, Callable[[], Awaitable[object]]]] = {}
+        self._next: dict[Hashable, asyncio.Future[object]] = {}  # result of the coming run
 
-    def request(self, key: Hashable, delay: float, job: Callable[[], Awaitable[object]]) -> None:
+    def request(
+        self, key: Hashable, delay: float, job: Callable[[], Awaitable[object]]
+    ) -> asyncio.Future[object]:
         """Run ``job`` for ``key`` after ``delay`` seconds without a newer request."""
+        served = self._next.get(key)
+        if served is None:
+            served = self._next[key] = asyncio.get_running_loop().create_future()
         if key in self._running:
             previous = self._again.get(key)
             self._again[key] = (min(delay, previous[0]) if previous else delay, job)
-            return
+            return served
         waiting = self._waiting.pop(key, None)
         if waiting is not None:
             waiting.cancel()
         self._waiting[key] = asyncio.ensure_future(self._run(key, delay, job))
+        return served
 
     async def _run(self, key: Hashable, delay: float, job: Callable[[], Awaitable[object]]) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         if self._waiting.get(key) is asyncio.current_task():
             del self._waiting[key]
+        served = self._next.pop(key, None)
         self._running.add(key)
+        result: object = None
         try:
-            await job()
-        except Exception:  # a bug costs this one job, never the session
-            log.exception("%s %s failed", self.what, key)
+            result = await job()
+        except Exception as exc:  # a bug costs this one job, never the session
+            report(f"{self.what} {key}", exc)
         finally:
             self._running.discard(key)
+            _resolve(served, result)
         again = self._again.pop(key, None)
         if again is not None:
             self.request(key, again[0], again[1])
@@ -104,30 +129,44 @@ class Debouncer:
         if waiting is not None:
             waiting.cancel()
         self._again.pop(key, None)
+        _resolve(self._next.pop(key, None), None)
 
     def cancel_all(self) -> None:
         """Forget every waiting job."""
-        for key in list(self._waiting):
+        for key in [*self._waiting, *self._again, *self._next]:
             self.cancel(key)
-        self._again.clear()
+
+
+def _resolve(future: asyncio.Future[object] | None, result: object) -> None:
+    if future is not None and not future.done():
+        future.set_result(result)
 
 
 def location_of(uri: str) -> str:
     """The file a URI names (an absolute path), or the URI itself when it is no file."""
-    path = to_fs_path(uri)
+    try:
+        path = to_fs_path(uri)
+    except ValueError:  # "file://[x": not a URI pygls can read
+        return uri
     return os.path.abspath(path) if path and uri.startswith("file:") else uri
 
 
 class KubelintServer(LanguageServer):
     """A kubelint session: the projects, the threads, what was published."""
 
+    protocol: KubelintProtocol
+
     def __init__(self) -> None:
         super().__init__(
-            "kubelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "kubelint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=KubelintProtocol,
         )
         self.projects = Projects()
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-analysis")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-index")
+        self.cursor_pool = ThreadPoolExecutor(1, thread_name_prefix="kubelint-cursor")
         self.checks = Debouncer("checking")
         self.indexes = Debouncer("indexing")
         self.checked: dict[str, Checked] = {}  # uri -> the last checked text and its findings
@@ -136,7 +175,47 @@ class KubelintServer(LanguageServer):
         self.uris: dict[str, str] = {}  # location -> the URI the client opened it by
         self.warned: set[str] = set()
 
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[F], F]:
+        """Register a handler, guarded: if it fails, the answer is null and the log one line."""
+        register = super().feature(feature_name, options)
+
+        def decorator(handler: F) -> F:
+            register(guarded(feature_name, handler))
+            return handler
+
+        return decorator
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls' own failures: one line in the log (no message box in the editor).
+
+        A request that failed was answered with its error, and logged, already.
+        """
+        if source is not FeatureRequestError:
+            report("the protocol", error)
+
     # -- helpers -----------------------------------------------------------------------
+    def document(self, uri: str) -> Document | None:
+        """The open document at ``uri``, or None (not open, or not initialized yet)."""
+        documents = self.protocol.documents
+        return documents.document(uri) if documents is not None else None
+
+    def text_of(self, uri: str) -> Text | None:
+        """The text of an open document, with its position conversions; None if not open."""
+        document = self.document(uri)
+        return document.text() if document is not None else None
+
+    async def answer(self, work: Callable[[], T]) -> T:
+        """Run a request's work on the cursor thread (so the loop keeps reading)."""
+        return await asyncio.get_running_loop().run_in_executor(self.cursor_pool, work)
+
+    def stop(self) -> None:
+        """Stop every job: the session ends, nothing waits for a check still running."""
+        self.checks.cancel_all()
+        self.indexes.cancel_all()
+        self.projects.reset()  # stops indexing: the process exits without waiting for it
+        for pool in (self.analysis_pool, self.index_pool, self.cursor_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
+
     def uri_for(self, location: str) -> str:
         """The URI to publish a file's diagnostics under."""
         known = self.uris.get(location)
@@ -146,7 +225,8 @@ class KubelintServer(LanguageServer):
 
     def open_uris(self) -> list[str]:
         """Every open document."""
-        return list(self.workspace.text_documents)
+        documents = self.protocol.documents
+        return documents.uris() if documents is not None else []
 
     def codec(self) -> Any:
         """The position codec negotiated with the client."""
@@ -164,26 +244,26 @@ class KubelintServer(LanguageServer):
             text = project.text_of(location)
             if text is None:
                 try:
-                    with open(location, encoding="utf-8", errors="replace") as handle:
-                        text = handle.read()
-                except OSError:
+                    with open(location, encoding="utf-8-sig", errors="replace") as handle:
+                        text = handle.read()  # without its BOM, as editors show it
+                except (OSError, ValueError):  # ValueError: a NUL in the path
                     text = ""
             findings = project.findings(location)
-            diagnostics = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+            diagnostics = analysis.diagnostics(findings, Text(text, self.codec()))
             out.append(Publication(self.uri_for(location), None, diagnostics))
         return out
 
     def _check_buffer(
-        self, uri: str, text: str, version: int | None
+        self, uri: str, text: Text, version: int | None
     ) -> tuple[Project, bool, list[Publication], list[Finding]]:
         """Check one buffer (runs on the analysis thread)."""
         cpu = time.thread_time()
         location = location_of(uri)
         project, fresh = self.projects.project_for(location)
-        changed = project.update_buffer(location, text)
+        changed = project.update_buffer(location, text.text)
         findings = project.findings(location)
         others = self._publications(project, changed - {location})
-        own = analysis.diagnostics(findings, analysis.Text(text, self.codec()))
+        own = analysis.diagnostics(findings, text)
         log.debug("checking %s took %.0f ms of CPU", uri, (time.thread_time() - cpu) * 1000)
         return project, fresh, [Publication(uri, version, own), *others], findings
 
@@ -191,7 +271,7 @@ class KubelintServer(LanguageServer):
         """Send diagnostics; files never shown with any are not sent an empty list."""
         for item in publications:
             unseen = not item.diagnostics and not self.shown.get(item.uri)
-            if unseen and item.uri not in self.workspace.text_documents:
+            if unseen and self.document(item.uri) is None:
                 continue
             self.shown[item.uri] = len(item.diagnostics)
             self.text_document_publish_diagnostics(
@@ -209,19 +289,16 @@ class KubelintServer(LanguageServer):
             )
 
     # -- scheduling --------------------------------------------------------------------
-    def schedule(self, uri: str, delay: float) -> None:
-        """Check a buffer after ``delay`` seconds of quiet."""
-        self.checks.request(uri, delay, lambda: self.analyse(uri))
+    def schedule(self, uri: str, delay: float) -> asyncio.Future[object]:
+        """Check a buffer after ``delay`` seconds of quiet; the future gets the check."""
+        return self.checks.request(uri, delay, lambda: self.analyse(uri))
 
     async def analyse(self, uri: str) -> Checked | None:
         """Check an open buffer now and publish its diagnostics (and those it changed)."""
-        try:
-            document = self.workspace.get_text_document(uri)
-        except KeyError:
+        document = self.document(uri)
+        if document is None:
             return None
-        if uri not in self.workspace.text_documents:
-            return None
-        text, version = document.source, document.version
+        text, version = document.text(), document.version
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         project, fresh, publications, findings = await loop.run_in_executor(
@@ -284,8 +361,9 @@ class KubelintServer(LanguageServer):
 
 
 def folders_of(server: KubelintServer) -> list[Path]:
-    """The workspace folders the client named (or its root)."""
-    found = [to_fs_path(f.uri) for f in server.workspace.folders.values()]
+    """The workspace folders the client named (or its root); URIs of no folder left out."""
+    found = [location_of(f.uri) for f in server.workspace.folders.values()]
+    found = [f for f in found if os.path.isabs(f)]
     if not found and server.workspace.root_path:
         found = [server.workspace.root_path]
     return [Path(os.path.abspath(f)) for f in found if f]
@@ -382,16 +460,24 @@ def create_server() -> KubelintServer:
                 ls.schedule_index(folder, REINDEX_DELAY / 4)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: KubelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        text = analysis.Text(document.source, ls.codec())
-        return analysis.hover(text, params.position, ls.schemas_for(document.uri))
+    async def hover(ls: KubelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        text = ls.text_of(uri)
+        if text is None:
+            return None
+        return await ls.answer(lambda: analysis.hover(text, params.position, ls.schemas_for(uri)))
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
-    def completion(ls: KubelintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        text = analysis.Text(document.source, ls.codec())
-        return analysis.completions(text, params.position, ls.schemas_for(document.uri))
+    async def completion(
+        ls: KubelintServer, params: lsp.CompletionParams
+    ) -> lsp.CompletionList | None:
+        uri = params.text_document.uri
+        text = ls.text_of(uri)
+        if text is None:
+            return None
+        return await ls.answer(
+            lambda: analysis.completions(text, params.position, ls.schemas_for(uri))
+        )
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -404,21 +490,21 @@ def create_server() -> KubelintServer:
         if only and not any(lsp.CodeActionKind.QuickFix.startswith(kind) for kind in only):
             return None  # the client asked for other kinds of action (e.g. source.*)
         uri = params.text_document.uri
-        document = ls.workspace.get_text_document(uri)
+        document = ls.document(uri)
+        if document is None:
+            return None
         checked = ls.checked.get(uri)
-        if checked is None or checked.text != document.source:
-            checked = await ls.analyse(uri)
+        if checked is None or checked.text.text != document.source:
+            done = await ls.schedule(uri, 0)  # shares a check under way, adds none
+            checked = done if isinstance(done, Checked) else None
         if checked is None:
             return None
-        text = analysis.Text(checked.text, ls.codec())
-        return analysis.code_actions(uri, text, checked.findings, params.range) or None
+        text, findings = checked.text, checked.findings
+        actions = await ls.answer(lambda: analysis.code_actions(uri, text, findings, params.range))
+        return actions or None
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: KubelintServer, params: None) -> None:
-        ls.checks.cancel_all()
-        ls.indexes.cancel_all()
-        ls.projects.reset()  # stops indexing: the process exits without waiting for it
-        ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
-        ls.index_pool.shutdown(wait=False, cancel_futures=True)
+        ls.stop()
 
     return server

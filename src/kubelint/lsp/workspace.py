@@ -36,7 +36,7 @@ def _stamp(path: Path | str | None) -> Stamp | None:
         return None
     try:
         stat = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path (from an odd URI)
         return None
     return (stat.st_mtime_ns, stat.st_size)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kubelint import shapes
 from kubelint.objects import KubeObject, value_at
 from kubelint.rule_api import ObjectCheck, RuleContext, Violation
 from kubelint.templates import Template
@@ -48,6 +49,17 @@ class FieldParams:
         ]
         if len(chosen) != 1:
             raise ValueError("give exactly one of: present, absent, forbid, allow, pattern")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern: {exc}") from exc
+        try:
+            self.message.format(container="", value="", path="")
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise ValueError(
+                f"message: {exc!r}; it may use only {{container}}, {{value}} and {{path}}"
+            ) from exc
 
 
 def _split(path: str) -> Path:
@@ -56,6 +68,13 @@ def _split(path: str) -> Path:
 
 def _lookup(node: Any, path: Path) -> Any:
     return value_at(node, path, _ABSENT)
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """Equality as in JSON: ``true`` is not ``1``, and ``1`` is ``1.0``."""
+    if isinstance(value, bool) or isinstance(wanted, bool):
+        return value is wanted
+    return bool(value == wanted)
 
 
 def build(params: FieldParams) -> ObjectCheck:
@@ -72,9 +91,9 @@ def build(params: FieldParams) -> ObjectCheck:
         if value is _ABSENT or value is None:
             return False
         if params.forbid is not None:
-            return value in params.forbid
+            return any(_same(value, wanted) for wanted in params.forbid)
         if params.allow is not None:
-            return value not in params.allow
+            return not any(_same(value, wanted) for wanted in params.allow)
         return pattern is not None and not (isinstance(value, str) and pattern.search(value))
 
     def violation(base: Path, value: Any, container: str) -> Violation:
@@ -88,7 +107,7 @@ def build(params: FieldParams) -> ObjectCheck:
             # point at the deepest part of the path that exists
             where = base if not base else (*base, "")
         text = params.message.format(
-            container=container, value=value if value is not _ABSENT else "", path=params.path
+            container=container, value=str(value) if value is not _ABSENT else "", path=params.path
         )
         return Violation(where, text, params.suggestion, at)
 
@@ -113,7 +132,7 @@ def build(params: FieldParams) -> ObjectCheck:
             if (value is _ABSENT or value is None) and pod_value is not _ABSENT:
                 value = pod_value
             if failing(value):
-                yield violation(base, value, str(container.get("name", "?")))
+                yield violation(base, value, shapes.name(container))
 
     return check
 
