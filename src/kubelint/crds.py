@@ -38,26 +38,44 @@ class CrdRegistry:
     """Custom resource schemas by (apiVersion, kind), and the kinds each group has."""
 
     versions: dict[tuple[str, str], CrdVersion] = field(default_factory=dict)
+    #: group -> kind -> its versions, built on first use (every custom resource asks for
+    #: its scope, and every object without a schema for its group's kinds: a scan of all
+    #: versions per object would grow as objects x CRDs)
+    _groups: dict[str, dict[str, list[CrdVersion]]] | None = field(default=None, repr=False)
 
     def add(self, crd: CrdVersion) -> None:
         """Register one version of a custom resource."""
         self.versions[(f"{crd.group}/{crd.version}", crd.kind)] = crd
+        self._groups = None
 
     def merge(self, other: CrdRegistry) -> None:
         """Add every version of another registry."""
         self.versions.update(other.versions)
+        self._groups = None
 
     def get(self, api_version: str, kind: str) -> CrdVersion | None:
         """The custom resource version for apiVersion/kind, or None."""
         return self.versions.get((api_version, kind))
 
+    def _by_group(self) -> dict[str, dict[str, list[CrdVersion]]]:
+        if self._groups is None:
+            groups: dict[str, dict[str, list[CrdVersion]]] = {}
+            for (_, kind), crd in self.versions.items():
+                groups.setdefault(crd.group, {}).setdefault(kind, []).append(crd)
+            self._groups = groups
+        return self._groups
+
     def kinds_in_group(self, group: str) -> dict[str, list[str]]:
         """Kind -> apiVersions registered for ``group``."""
-        found: dict[str, list[str]] = {}
-        for (api_version, kind), crd in self.versions.items():
-            if crd.group == group:
-                found.setdefault(kind, []).append(api_version)
-        return found
+        return {
+            kind: [f"{crd.group}/{crd.version}" for crd in crds]
+            for kind, crds in self._by_group().get(group, {}).items()
+        }
+
+    def namespaced(self, group: str, kind: str) -> bool | None:
+        """Whether the CRD of ``kind`` in ``group`` makes it namespaced (None: no such CRD)."""
+        crds = self._by_group().get(group, {}).get(kind)
+        return crds[0].namespaced if crds else None
 
     def __len__(self) -> int:
         return len(self.versions)

@@ -560,15 +560,7 @@ class _DocumentChecker:
     def _is_cluster_scoped(self, group: str, kind: str) -> bool:
         cluster = schema_store.is_cluster_scoped(group, kind)
         if cluster is None:
-            crd = next(
-                (
-                    c
-                    for (_, k), c in self.ctx.crds.versions.items()
-                    if k == kind and c.group == group
-                ),
-                None,
-            )
-            cluster = crd is not None and not crd.namespaced
+            cluster = self.ctx.crds.namespaced(group, kind) is False
         return cluster
 
     def _run_rules(self, kube: KubeObject, ref: ObjectRef) -> None:
