@@ -141,7 +141,8 @@ def _exists(reference: str) -> bool:
 def test_every_reproduction_has_its_tests(shared_dir: Path) -> None:
     fuzz = sorted(p.name for p in (shared_dir / "repros" / "fuzz").iterdir() if p.is_dir())
     apply = sorted(p.name for p in (shared_dir / "repros" / "apply").iterdir() if p.is_dir())
-    assert fuzz and apply
+    assert fuzz
+    assert apply
     missing = [name for name in fuzz if name not in COVERED]
     assert not missing, f"reproductions without tests: {missing}"
     assert _exists(APPLY)
