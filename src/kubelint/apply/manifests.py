@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from kubelint.apply.object_meta import decode_error, go_quote
-from kubelint.apply.simulate import SourcedObject, list_items
+from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
 from kubelint.positions import locate
@@ -209,6 +209,8 @@ def read_file(display: str, text: str) -> ReadFile:
         undecodable = _list_error(value) or decode_error(root)
         if undecodable is not None:
             undecodable = f"unable to decode {go_quote(display)}: {undecodable}"
+        else:
+            undecodable = nested_list_error(value)
         duplicates = [
             f"{display}:{p.mark[0] + 1}:{p.mark[1] + 1}: {p.message}"
             for p in found.problems
