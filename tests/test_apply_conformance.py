@@ -40,6 +40,7 @@ from urllib.parse import unquote
 import pytest
 
 from kubelint.apply.command import read_manifests, read_objects
+from kubelint.apply.scopes import Scopes
 from kubelint.apply.simulate import (
     LAST_APPLIED,
     ObjectKey,
@@ -48,6 +49,7 @@ from kubelint.apply.simulate import (
     apply_all,
     identify,
     index_live,
+    scope_of_run,
 )
 from kubelint.apply.values import from_json_text, go_json
 from kubelint.schema_store import latest_version, schemas_for
@@ -97,8 +99,17 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def rest_path(api_version: str, kind: str, namespace: str | None, name: str | None) -> str:
-    resource, namespaced = RESOURCES[(api_version, kind)]
+Resources = dict[tuple[str, str], tuple[str, bool]]
+
+
+def rest_path(
+    api_version: str,
+    kind: str,
+    namespace: str | None,
+    name: str | None,
+    resources: Resources | None = None,
+) -> str:
+    resource, namespaced = {**RESOURCES, **(resources or {})}[(api_version, kind)]
     base = f"/api/{api_version}" if "/" not in api_version else f"/apis/{api_version}"
     if namespaced and namespace:
         base += f"/namespaces/{namespace}"
@@ -129,12 +140,34 @@ class Cluster:
     requests: list[Recorded] = field(default_factory=list)
     #: serve OpenAPI v3 whose PATCH operations take ``fieldValidation``, as a 1.37 server's do
     field_validation: bool = False
+    #: the custom resources its CRDs define, served besides :data:`RESOURCES`
+    resources: Resources = field(default_factory=dict)
 
 
-def discovery(path: str) -> Any:
-    """The legacy (non-aggregated) discovery documents of :data:`RESOURCES`."""
+def crd_resources(objects: list[Any]) -> Resources:
+    """What a cluster with these CustomResourceDefinitions serves: each version of each
+    CRD, with its plural and scope (read here as the API server reads them)."""
+    found: Resources = {}
+    for value in objects:
+        if not isinstance(value, dict) or value.get("kind") != "CustomResourceDefinition":
+            continue
+        spec = value.get("spec") or {}
+        names = spec.get("names") or {}
+        versions = [v.get("name") for v in spec.get("versions") or [] if isinstance(v, dict)]
+        if spec.get("version"):
+            versions.append(spec["version"])
+        for version in versions:
+            found[(f"{spec['group']}/{version}", names["kind"])] = (
+                names.get("plural") or names["kind"].lower(),
+                spec.get("scope") != "Cluster",
+            )
+    return found
+
+
+def discovery(path: str, extra: Resources | None = None) -> Any:
+    """The legacy (non-aggregated) discovery documents of :data:`RESOURCES` and ``extra``."""
     versions: dict[str, list[dict[str, Any]]] = {}
-    for (api_version, kind), (resource, namespaced) in RESOURCES.items():
+    for (api_version, kind), (resource, namespaced) in {**RESOURCES, **(extra or {})}.items():
         versions.setdefault(api_version, []).append(
             {
                 "name": resource,
@@ -256,7 +289,7 @@ class StubServer:
 
             def do_GET(self) -> None:
                 cluster, path = self.route()
-                found = discovery(path)
+                found = discovery(path, cluster.resources if cluster is not None else None)
                 if cluster is not None and cluster.field_validation:
                     found = found or openapi_v3(path, self.path.split("/")[2])
                 if found is not None:
@@ -307,8 +340,14 @@ class StubServer:
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def add(self, name: str, objects: dict[str, Any], field_validation: bool = False) -> Cluster:
-        cluster = Cluster(objects, field_validation=field_validation)
+    def add(
+        self,
+        name: str,
+        objects: dict[str, Any],
+        field_validation: bool = False,
+        resources: Resources | None = None,
+    ) -> Cluster:
+        cluster = Cluster(objects, field_validation=field_validation, resources=resources or {})
         with self.lock:
             self.clusters[name] = cluster
         return cluster
@@ -414,12 +453,47 @@ def given_validate(name: str) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
+def scenario_crds(name: str) -> list[SourcedObject]:
+    """The CRDs a scenario gives kubelint with ``--crd`` (its ``crd.yaml``)."""
+    return _objects(SCENARIOS / name / "crd.yaml")
+
+
+def scenario_scopes(name: str) -> Scopes:
+    """The custom resources' scopes kubelint takes for a scenario."""
+    directory = SCENARIOS / name
+    return scope_of_run(
+        read_manifests([str(directory / "manifest.yaml")])[0],
+        _objects(directory / "live.yaml"),
+        scenario_crds(name),
+    )
+
+
+def scenario_resources(name: str) -> Resources:
+    """What the stub serves besides :data:`RESOURCES` for a scenario: the custom resources
+    of the CRDs in its manifest, live objects and ``crd.yaml``, as a cluster that has
+    them installed serves them."""
+    directory = SCENARIOS / name
+    objects = [
+        o.value
+        for o in [
+            *scenario_crds(name),
+            *_objects(directory / "live.yaml"),
+            *read_manifests([str(directory / "manifest.yaml")])[0],
+        ]
+    ]
+    return crd_resources(objects)
+
+
 def served_objects(directory: Path) -> dict[str, Any]:
     """The live objects by request path, as the API server holds them (namespace set)."""
-    state, problems = index_live(_objects(directory / "live.yaml"), "default")
+    name = str(directory.relative_to(SCENARIOS))
+    state, problems = index_live(
+        _objects(directory / "live.yaml"), "default", scenario_scopes(name)
+    )
     assert not problems
+    resources = scenario_resources(name)
     return {
-        rest_path(o.value["apiVersion"], key.kind, key.namespace, key.name): o.value
+        rest_path(o.value["apiVersion"], key.kind, key.namespace, key.name, resources): o.value
         for key, o in state.items()
     }
 
@@ -435,6 +509,7 @@ def simulate_scenario(name: str) -> tuple[list[Outcome], list[str]]:
         schemas_for(latest_version()),
         namespace or "default",
         enforce_namespace=namespace is not None,
+        scopes=scenario_scopes(name),
     )
     return outcomes, [*stopped, *problems]
 
@@ -463,7 +538,10 @@ def run_kubectl(name: str, stub: StubServer, kubectl: Kubectl, scratch: Path) ->
     live_by_path = served_objects(directory)
     validate = given_validate(str(directory.relative_to(SCENARIOS)))
     cluster = stub.add(
-        name, json.loads(json.dumps(live_by_path)), field_validation=validate is not None
+        name,
+        json.loads(json.dumps(live_by_path)),
+        field_validation=validate is not None,
+        resources=scenario_resources(str(directory.relative_to(SCENARIOS))),
     )
     kubeconfig = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/{name}", name)
     cache = ["--cache-dir", str(kubectl.home / "cache" / name)]
@@ -599,10 +677,14 @@ def assert_requests_match(name: str, run: KubectlRun, outcomes: list[Outcome]) -
     for manifest, outcome in zip(manifests, outcomes, strict=True):
         if outcome.operation == "error":
             continue
-        key = identify(manifest.value, given_namespace(name) or "default", state_of(name))
+        scopes = scenario_scopes(name)
+        key = identify(manifest.value, given_namespace(name) or "default", state_of(name), scopes)
         api_version = manifest.value["apiVersion"]
+        resources = scenario_resources(name)
         if outcome.operation == "create":
-            posts = by_path.get(rest_path(api_version, key.kind, key.namespace, None), [])
+            posts = by_path.get(
+                rest_path(api_version, key.kind, key.namespace, None, resources), []
+            )
             assert posts, "kubectl created nothing where kubelint predicts a create"
             created = posts.pop(0)
             if not posts:
@@ -611,7 +693,7 @@ def assert_requests_match(name: str, run: KubectlRun, outcomes: list[Outcome]) -
             assert canonical(created.body) == canonical(outcome.result)
             assert created.raw.rstrip("\n") == go_json(outcome.result)
             continue
-        path = rest_path(api_version, key.kind, key.namespace, key.name)
+        path = rest_path(api_version, key.kind, key.namespace, key.name, resources)
         sent = by_path.pop(path, [])
         if outcome.operation == "unchanged":
             assert sent == [], "kubectl sent a request for an object kubelint finds unchanged"
@@ -644,7 +726,7 @@ def assert_requests_match(name: str, run: KubectlRun, outcomes: list[Outcome]) -
 
 
 def state_of(name: str) -> dict[ObjectKey, SourcedObject]:
-    return index_live(_objects(SCENARIOS / name / "live.yaml"), "default")[0]
+    return index_live(_objects(SCENARIOS / name / "live.yaml"), "default", scenario_scopes(name))[0]
 
 
 @pytest.mark.parametrize("name", SCENARIO_NAMES)

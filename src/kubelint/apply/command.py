@@ -31,6 +31,7 @@ from kubelint.apply.simulate import (
     SourcedObject,
     apply_all,
     dumps,
+    scope_of_run,
 )
 from kubelint.findings import Finding
 from kubelint.yaml_lines import split_lines
@@ -241,6 +242,14 @@ def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -
     help="Live objects (kubectl get -o yaml output), file or directory; repeatable.",
 )
 @click.option(
+    "--crd",
+    "crd_paths",
+    multiple=True,
+    metavar="FILE|DIR",
+    help="CustomResourceDefinitions that tell whether custom resources are namespaced "
+    "(repeatable; CRDs among the manifests and live objects count too).",
+)
+@click.option(
     "--output",
     "-o",
     "output",
@@ -283,6 +292,7 @@ def render_human(outcomes: list[Outcome], problems: list[str], stream: TextIO) -
 def apply_command(
     manifests: tuple[str, ...],
     live_paths: tuple[str, ...],
+    crd_paths: tuple[str, ...],
     output: str,
     kubernetes_version: str | None,
     namespace: str,
@@ -306,6 +316,8 @@ def apply_command(
         )
     manifest_objects, stopped = read_manifests(list(manifests))
     live_objects = read_objects(list(live_paths)) if live_paths else []
+    crd_objects = read_objects(list(crd_paths)) if crd_paths else []
+    scopes = scope_of_run(manifest_objects, live_objects, crd_objects)
     if force_conflicts and not server_side:
         raise click.UsageError("--force-conflicts only works with --server-side")
     if server_side:
@@ -321,6 +333,7 @@ def apply_command(
                 force_conflicts,
                 output,
                 stopped,
+                scopes,
             )
         )
     given = click.get_current_context().get_parameter_source("namespace")
@@ -330,6 +343,7 @@ def apply_command(
         schema_store.schemas_for(version),
         namespace,
         enforce_namespace=given is not ParameterSource.DEFAULT,
+        scopes=scopes,
     )
     problems = [*stopped, *problems]
     if output == "json":

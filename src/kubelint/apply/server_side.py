@@ -39,6 +39,7 @@ from kubelint.apply.field_managers import (
     upgrade_client_side_managers,
 )
 from kubelint.apply.field_paths import FieldSet, Path
+from kubelint.apply.scopes import Scopes
 from kubelint.apply.simulate import (
     DEFAULT_NAMESPACE,
     LAST_APPLIED,
@@ -48,6 +49,8 @@ from kubelint.apply.simulate import (
     applied_configuration,
     apply_in_order,
     describe_object,
+    guessed_scope,
+    scope_of_run,
 )
 from kubelint.apply.smd_fieldsets import compare, value_at
 from kubelint.apply.smd_types import (
@@ -505,13 +508,20 @@ def preview_all(
     default_namespace: str = DEFAULT_NAMESPACE,
     manager: str = DEFAULT_MANAGER,
     force: bool = False,
+    scopes: Scopes | None = None,
 ) -> tuple[list[Preview], list[str]]:
-    """Preview every manifest object in order (a later one sees an earlier one's result)."""
+    """Preview every manifest object in order (a later one sees an earlier one's result);
+    ``scopes`` as for :func:`kubelint.apply.simulate.apply_all`."""
+    if scopes is None:
+        scopes = scope_of_run(manifests, lives, [])
 
     def preview_one(
         manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
     ) -> tuple[Preview, dict[str, JSON] | None]:
         found = preview(manifest, key, live, schemas, manager, force)
+        guessed = guessed_scope(key, scopes)
+        if guessed is not None:
+            found.notes.append(guessed)
         if found.result is None or found.operation not in ("create", "apply", "unchanged"):
             return found, None
         written = copy(found.result)
@@ -521,7 +531,7 @@ def preview_all(
     def unidentified(manifest: SourcedObject, label: str, error: str) -> Preview:
         return Preview(label, "error", manifest.source, manager, force, error=error)
 
-    return apply_in_order(manifests, lives, default_namespace, preview_one, unidentified)
+    return apply_in_order(manifests, lives, default_namespace, preview_one, unidentified, scopes)
 
 
 def dumps(previews: list[Preview]) -> str:

@@ -15,6 +15,7 @@ import click
 
 from kubelint.apply import field_paths as fp
 from kubelint.apply.field_managers import LAST_APPLIED_PATH
+from kubelint.apply.scopes import Scopes
 from kubelint.apply.server_side import Change, Conflict, Preview, dumps, preview_all
 from kubelint.apply.simulate import Outcome, SourcedObject
 from kubelint.apply.smd_types import MISSING
@@ -40,11 +41,12 @@ def run(
     force: bool,
     output: str,
     stopped: list[str] | None = None,
+    scopes: Scopes | None = None,
 ) -> int:
     """Preview every object, write the report, return the exit code (1: kubectl fails).
 
     ``stopped`` holds kubectl's errors for manifest files it stopped reading."""
-    previews, problems = preview_all(manifests, lives, schemas, namespace, manager, force)
+    previews, problems = preview_all(manifests, lives, schemas, namespace, manager, force, scopes)
     problems = [*(stopped or []), *problems]
     if output == "json":
         sys.stdout.write(dumps(previews))

@@ -18,6 +18,7 @@ from kubelint.apply import json_merge, kubectl_scheme, rejections, three_way
 from kubelint.apply.merge import KubectlPanic, PatchError, apply_strategic_patch
 from kubelint.apply.notes import explain
 from kubelint.apply.patch_meta import SchemaType, root_type
+from kubelint.apply.scopes import Scopes, guessed_scope_note
 from kubelint.apply.values import (
     JSON,
     as_float64,
@@ -178,12 +179,22 @@ def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
     return metadata if isinstance(metadata, dict) else {}
 
 
-def _namespaced(group: str, kind: str, name: str, lives: dict[ObjectKey, SourcedObject]) -> bool:
+def _namespaced(
+    group: str,
+    kind: str,
+    name: str,
+    lives: dict[ObjectKey, SourcedObject],
+    scopes: Scopes | None = None,
+) -> bool:
     scoped = is_cluster_scoped(group, kind)
     if scoped is not None:
         return not scoped
-    # a custom resource: kubectl learns its scope from discovery; here a live object of
-    # that name without a namespace, or live objects of the kind that all lack one, tell
+    # a custom resource: kubectl learns its scope from discovery, kubelint from its CRD
+    custom = scopes.get(group, kind) if scopes is not None else None
+    if custom is not None:
+        return custom.namespaced
+    # without one, a live object of that name without a namespace, or live objects of
+    # the kind that all lack one, tell
     if ObjectKey(group, kind, None, name) in lives:
         return False
     found = [k for k in lives if k.group == group and k.kind == kind]
@@ -191,7 +202,10 @@ def _namespaced(group: str, kind: str, name: str, lives: dict[ObjectKey, Sourced
 
 
 def identify(
-    value: JSON, default_namespace: str, lives: dict[ObjectKey, SourcedObject] | None = None
+    value: JSON,
+    default_namespace: str,
+    lives: dict[ObjectKey, SourcedObject] | None = None,
+    scopes: Scopes | None = None,
 ) -> ObjectKey:
     """The identity kubectl matches ``value`` by (namespace filled in when namespaced)."""
     if not isinstance(value, dict):
@@ -209,7 +223,7 @@ def identify(
         raise ApplyInputError("metadata.name is required")
     group = group_of(api_version)
     namespace = metadata.get("namespace")
-    if not _namespaced(group, kind, name, lives or {}):
+    if not _namespaced(group, kind, name, lives or {}, scopes):
         return ObjectKey(group, kind, None, name)
     if not isinstance(namespace, str) or not namespace:
         namespace = default_namespace
@@ -445,7 +459,7 @@ def _patch(
 
 
 def index_live(
-    objects: list[SourcedObject], default_namespace: str
+    objects: list[SourcedObject], default_namespace: str, scopes: Scopes | None = None
 ) -> tuple[dict[ObjectKey, SourcedObject], list[str]]:
     """Live objects by identity, and problems with the ones that cannot be identified."""
     found: dict[ObjectKey, SourcedObject] = {}
@@ -461,8 +475,8 @@ def index_live(
         try:
             metadata = _metadata(item.value)
             namespace = metadata.get("namespace")
-            key = identify(item.value, default_namespace)
-            if not namespace and key.namespace is not None and _unknown_kind(key):
+            key = identify(item.value, default_namespace, None, scopes)
+            if not namespace and key.namespace is not None and _unknown_kind(key, scopes):
                 key = ObjectKey(key.group, key.kind, None, key.name)
         except ApplyInputError as exc:
             problems.append(f"{item.source}: {exc}")
@@ -482,8 +496,28 @@ def _json_kind(value: JSON) -> str:
     return names.get(json_type(value), "a list")
 
 
-def _unknown_kind(key: ObjectKey) -> bool:
+def _unknown_kind(key: ObjectKey, scopes: Scopes | None = None) -> bool:
+    """Whether the scope of ``key``'s kind is neither built in nor from a CRD at hand."""
+    if scopes is not None and scopes.get(key.group, key.kind) is not None:
+        return False
     return is_cluster_scoped(key.group, key.kind) is None
+
+
+def scope_of_run(
+    manifests: list[SourcedObject], lives: list[SourcedObject], crds: list[SourcedObject]
+) -> Scopes:
+    """The scopes of the custom resources of a run, from the CRDs among the live objects
+    (what the cluster serves), the ``--crd`` files, then the manifests."""
+    return Scopes.of(
+        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests))
+    )
+
+
+def guessed_scope(key: ObjectKey, scopes: Scopes | None) -> str | None:
+    """The note for an object whose kind's scope kubelint guessed (no CRD at hand)."""
+    if not _unknown_kind(key, scopes):
+        return None
+    return guessed_scope_note(key.kind, key.group, key.namespace is not None)
 
 
 def apply_all(
@@ -493,6 +527,7 @@ def apply_all(
     default_namespace: str = DEFAULT_NAMESPACE,
     *,
     enforce_namespace: bool = False,
+    scopes: Scopes | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Apply every manifest object in order (a later one sees an earlier one's result).
 
@@ -500,8 +535,11 @@ def apply_all(
     object naming another namespace is then refused by kubectl itself. A request the API
     server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
     carries findings, and changes nothing for the objects after it. A panic of kubectl's
-    patch code on one object ends the run: the objects after it get nothing.
+    patch code on one object ends the run: the objects after it get nothing. ``scopes``
+    are the custom resources' scopes (default: from the CRDs among the objects).
     """
+    if scopes is None:
+        scopes = scope_of_run(manifests, lives, [])
 
     crashed: list[str] = []  # the object kubectl panicked on, which ends the run
 
@@ -517,6 +555,9 @@ def apply_all(
         if refused is not None:
             return refused, None
         outcome = simulate(manifest, key, live, schemas)
+        guessed = guessed_scope(key, scopes)
+        if guessed is not None:
+            outcome.notes.append(guessed)
         if outcome.panicked:
             crashed.append(outcome.object)
         outcome.findings.extend(_rejected(manifest, key, outcome, schemas))
@@ -526,7 +567,7 @@ def apply_all(
     def unidentified(manifest: SourcedObject, label: str, error: str) -> Outcome:
         return Outcome(label, "error", manifest.source, error=error)
 
-    return apply_in_order(manifests, lives, default_namespace, apply_one, unidentified)
+    return apply_in_order(manifests, lives, default_namespace, apply_one, unidentified, scopes)
 
 
 _R = TypeVar("_R")
@@ -540,6 +581,7 @@ def apply_in_order(
         [SourcedObject, ObjectKey, SourcedObject | None], tuple[_R, dict[str, JSON] | None]
     ],
     unidentified: Callable[[SourcedObject, str, str], _R],
+    scopes: Scopes | None = None,
 ) -> tuple[list[_R], list[str]]:
     """Each manifest object matched with its live object and applied, in order.
 
@@ -549,13 +591,13 @@ def apply_in_order(
     error)`` instead. Also returns the problems with live objects that cannot be
     identified.
     """
-    state, problems = index_live(lives, default_namespace)
+    state, problems = index_live(lives, default_namespace, scopes)
     results: list[_R] = []
     for manifest in manifests:
         value = manifest.value if isinstance(manifest.value, dict) else {}
         label = f"{value.get('apiVersion')} {value.get('kind')} ?"
         try:
-            key = identify(manifest.value, default_namespace, state)
+            key = identify(manifest.value, default_namespace, state, scopes)
         except ApplyInputError as exc:
             results.append(unidentified(manifest, label, manifest.error or str(exc)))
             continue
