@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from kubelint.apply import json_stream
 from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.loader import Document, LoadProblem, load_text
 from kubelint.positions import locate
-from kubelint.yaml_lines import line_of, line_starts
+from kubelint.yaml_lines import line_of, line_starts, position
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
@@ -185,18 +186,88 @@ def read_file(display: str, text: str) -> ReadFile:
 
     A document that is not YAML stops the file there, as it stops kubectl (``error
     parsing FILE: error converting YAML to JSON: yaml: line N: ...``): the objects
-    before it are read.
+    before it are read. A file that starts with ``{`` is a stream of JSON values (see
+    :mod:`kubelint.apply.json_stream`), read as YAML from where it fails early.
     """
     read = ReadFile()
-    found_pieces, bad_separator = pieces(text)
-    for piece, where in found_pieces:
-        found = _first_document(piece, where)
+    start, json_error = 0, None
+    if json_stream.is_json_stream(text):
+        fallback = _read_json(display, text, read)
+        if fallback is None:
+            return read
+        start, json_error = fallback
+    _read_yaml(display, text, start, read, json_error)
+    return read
+
+
+def _read_json(display: str, text: str, read: ReadFile) -> tuple[int, str] | None:
+    """Read the JSON values of ``text`` into ``read``; returns where the YAML decoder takes
+    over and the error to report should its first document fail too (None: done)."""
+    starts = line_starts(text)
+    index, count = 0, 0
+    while True:
+        began = index
+        while index < len(text) and text[index] in " \t\n\r":
+            index += 1
+        if index >= len(text):
+            return None
+        try:
+            end = json_stream.scan_value(text, index)
+        except (json_stream.JSONSyntaxError, EOFError) as exc:
+            if isinstance(exc, json_stream.JSONSyntaxError):
+                at = exc.index
+                message = exc.message
+                early = f"json: offset {json_stream.byte_offset(text, at)}: {message}"
+            else:
+                at = len(text)
+                message = early = str(exc)
+            if count > 1:
+                mark = position(text, at)
+                read.stopped = (
+                    f"{display}:{mark[0] + 1}:{mark[1] + 1}: error parsing {display}: {message}"
+                )
+                return None
+            return json_stream.yaml_start(text, began), _located(display, text, at, early)
+        count += 1
+        raw, value = json_stream.decode(text, index, end)
+        if raw is None:  # kubectl skips a null value, as an empty YAML document
+            index = end
+            continue
+        mark = (line_of(starts, index), index - starts[line_of(starts, index)])
+        node = _json_node(text[index:end], mark)
+        _add_objects(read, display, raw, value, node, mark, [])
+        index = end
+
+
+def _located(display: str, text: str, index: int, error: str) -> str:
+    mark = position(text, index)
+    return f"{display}:{mark[0] + 1}:{mark[1] + 1}: error parsing {display}: {error}"
+
+
+def _json_node(text: str, mark: tuple[int, int]) -> Any:
+    """The JSON value read as YAML, for the positions of its keys (None when YAML reads
+    it otherwise)."""
+    loaded = load_text("\n" * mark[0] + " " * mark[1] + text)
+    if loaded.problems or len(loaded.documents) != 1 or loaded.documents[0].problems:
+        return None
+    return loaded.documents[0].value
+
+
+def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: str | None) -> None:
+    """Read the YAML documents of ``text`` from ``start`` into ``read``; ``json_error``
+    replaces the error of the first document, if it fails."""
+    skipped = line_of(line_starts(text), start)
+    found_pieces, bad_separator = pieces(text[start:])
+    for number, (piece, where) in enumerate(found_pieces):
+        found = _first_document(piece, where + skipped)
         if isinstance(found, Document):
             syntax = [p for p in found.problems if p.kind != "duplicate-key"]
             found = syntax[0] if syntax else found
         if isinstance(found, LoadProblem):
             read.stopped = _stop(display, found.mark, go_yaml_error(piece, found))
-            return read
+            if number == 0 and json_error is not None:
+                read.stopped = json_error
+            return
         if found is None or found.value is None:
             continue
         root = found.value
@@ -205,37 +276,55 @@ def read_file(display: str, text: str) -> ReadFile:
         except GoJSONError as exc:
             mark = locate(root, _unsupported_path(root), "value", found.start_mark)
             read.stopped = _stop(display, mark, str(exc))
-            return read
-        undecodable = _list_error(value) or decode_error(root)
-        if undecodable is not None:
-            undecodable = f"unable to decode {go_quote(display)}: {undecodable}"
-        else:
-            undecodable = nested_list_error(value)
+            if number == 0 and json_error is not None:
+                read.stopped = json_error
+            return
         duplicates = [
             f"{display}:{p.mark[0] + 1}:{p.mark[1] + 1}: {p.message}"
             for p in found.problems
             if p.kind == "duplicate-key"
         ]
-        for item, path in list_items(value):
-            node: Any = root
-            for step in path:
-                node = node[step]
-            start = locate(root, path, "value", found.start_mark) if path else None
-            read.objects.append(
-                SourcedObject(
-                    item,
-                    f"{display}:{found.start_line + 1}",
-                    display,
-                    node,
-                    start or found.start_mark,
-                    duplicates,
-                    undecodable,
-                )
-            )
+        _add_objects(read, display, root, value, root, found.start_mark, duplicates)
     if bad_separator is not None:
         line, rest = bad_separator
         read.stopped = (
-            f"{display}:{line + 1}:1: error parsing {display}: invalid Yaml document "
+            f"{display}:{line + skipped + 1}:1: error parsing {display}: invalid Yaml document "
             f"separator: {rest}"
         )
-    return read
+        if not found_pieces and json_error is not None:
+            read.stopped = json_error
+
+
+def _add_objects(
+    read: ReadFile,
+    display: str,
+    raw: Any,
+    value: Any,
+    root: Any,
+    start_mark: tuple[int, int],
+    duplicates: list[str],
+) -> None:
+    """The objects of one document: ``raw`` as decoded before kubectl's JSON round trip
+    (its metadata is checked as Go decodes it), ``value`` after it, ``root`` the loaded
+    YAML for positions (None: none), starting at ``start_mark``."""
+    undecodable = _list_error(value) or decode_error(raw)
+    if undecodable is not None:
+        undecodable = f"unable to decode {go_quote(display)}: {undecodable}"
+    else:
+        undecodable = nested_list_error(value)
+    for item, path in list_items(value):
+        node: Any = root
+        for step in path:
+            node = node[step] if node is not None else None
+        start = locate(root, path, "value", start_mark) if path else None
+        read.objects.append(
+            SourcedObject(
+                item,
+                f"{display}:{start_mark[0] + 1}",
+                display,
+                node,
+                start or start_mark,
+                duplicates,
+                undecodable,
+            )
+        )
