@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from kubelint.apply import json_stream
+from kubelint.apply.go_yaml_keys import (
+    float_key_names,
+    invalid_key_error,
+    may_have_uint64_key,
+    rename_keys,
+)
 from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
@@ -133,8 +139,15 @@ def go_yaml_error(piece: str, problem: LoadProblem) -> str:
             line = exc.context_mark.line
         where = f"line {line}: " if line else ""
         return f"yaml: {where}{exc.problem or 'unknown problem parsing YAML content'}"
+    except yaml.reader.ReaderError:
+        # go-yaml's reader says no more than this (``yaml_parser_set_reader_error``)
+        return "yaml: control characters are not allowed"
     except yaml.YAMLError as exc:
         return f"yaml: {exc}"
+    if problem.message.startswith("a mapping key must be"):
+        refused = invalid_key_error(piece)
+        if refused is not None:
+            return refused[0]
     for pattern, message in _GO_YAML_MESSAGES:
         found = pattern.match(problem.message)
         if found is not None:
@@ -276,6 +289,16 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
         except GoJSONError as exc:
             mark = locate(root, _unsupported_path(root), "value", found.start_mark)
             read.stopped = _stop(display, mark, str(exc))
+            if number == 0 and json_error is not None:
+                read.stopped = json_error
+            return
+        names = float_key_names(piece, where + skipped)
+        if names:  # the loader writes float keys otherwise than sigs.k8s.io/yaml
+            value = rename_keys(value, root, names)
+        refused = invalid_key_error(piece) if may_have_uint64_key(piece) else None
+        if refused is not None:
+            message, (line, column) = refused
+            read.stopped = _stop(display, (line + where + skipped, column), message)
             if number == 0 and json_error is not None:
                 read.stopped = json_error
             return
