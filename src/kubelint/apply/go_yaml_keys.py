@@ -26,7 +26,9 @@ _UINT64_MAX: Final = 2**64 - 1
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 
 #: a plain key that may be an integer beyond int64: worth composing the document for
-_LONG_INT_KEY: Final = re.compile(r"[-+0-9_xXoObBa-fA-F]{19,}[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+_LONG_INT_KEY: Final = re.compile(
+    r"(?<![-+0-9_xXoObBa-fA-F])[-+0-9_xXoObBa-fA-F]{18,}[ \t]*:(?:[ \t]|$)", re.MULTILINE
+)
 
 
 def _compose(piece: str) -> Any:
@@ -182,7 +184,9 @@ def may_have_uint64_key(piece: str) -> bool:
 
 #: a plain key that may be a float: worth composing the document for
 _FLOAT_KEY: Final = re.compile(
-    r"(?:[0-9]\.[0-9_]*|\.[0-9]|[0-9][eE][-+]?[0-9])[0-9_eE+-]*[ \t]*:(?:[ \t]|$)", re.MULTILINE
+    r"(?<![-+.0-9_eE])[-+]?[0-9_]*(?:[0-9]\.[0-9_]*|\.[0-9]|[0-9][eE][-+]?[0-9])[0-9_eE+-]*"
+    r"[ \t]*:(?:[ \t]|$)",
+    re.MULTILINE,
 )
 
 
