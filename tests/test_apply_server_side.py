@@ -27,7 +27,8 @@ from kubelint.apply import field_paths as fp
 from kubelint.apply.command import apply_command, read_objects
 from kubelint.apply.field_managers import LAST_APPLIED_PATH, ManagerId, decode_managed_fields
 from kubelint.apply.server_side import APPLY_PATCH, Preview, preview_all
-from kubelint.apply.simulate import LAST_APPLIED, applied_configuration, identify
+from kubelint.apply.simulate import LAST_APPLIED, applied_configuration, identify, scope_of_run
+from kubelint.apply.values import go_json
 from kubelint.schema_store import latest_version, schemas_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apply" / "server_side"
@@ -580,3 +581,60 @@ def test_kubectl_requests_after_the_apply(case: Case, kubectl_requests: dict[Cas
         if request.field_manager == "kubectl-last-applied":
             assert set(body["metadata"]) == {"name", "namespace", "annotations"}
             assert set(body["metadata"]["annotations"]) == {LAST_APPLIED}
+
+
+def test_kubectl_refuses_another_namespace_server_side(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """An explicit --namespace is enforced on a server-side apply too (a namespaced object
+    naming another one gets nothing sent); a cluster-scoped custom resource, whose scope
+    comes from the CRD among the manifests, is applied without its namespace."""
+    from test_apply_conformance import StubServer, crd_resources, kubectl_or_skip
+
+    manifest = FIXTURES / "namespace-mismatch" / "manifest.yaml"
+    manifests = read_objects([str(manifest)])
+    previews, problems = preview_all(
+        manifests, [], schemas_for(latest_version()), "team", enforce_namespace=True
+    )
+    assert problems == []
+    assert [p.operation for p in previews] == ["error", "create", "create", "create"]
+    assert previews[0].requests == []
+    kubectl = kubectl_or_skip(tmp_path_factory, "kubectl-ssa-namespace")
+    stub = StubServer()
+    try:
+        cluster = stub.add("ns", {}, resources=crd_resources([m.value for m in manifests]))
+        config = kubectl.kubeconfig(f"http://127.0.0.1:{stub.port}/s/ns", "ns")
+        done = kubectl.run(
+            config,
+            "apply",
+            "--server-side",
+            "--validate=false",
+            "--namespace",
+            "team",
+            "--cache-dir",
+            str(kubectl.home / "cache"),
+            "-f",
+            str(manifest),
+        )
+    finally:
+        stub.stop()
+    assert done.returncode == 1
+    assert previews[0].error is not None
+    assert previews[0].error.split(": ", 1)[1] in done.stderr
+    assert [r.path for r in cluster.requests] == [
+        "/api/v1/namespaces/team/configmaps/defaults",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/tenants.acme.example.com",
+        "/apis/acme.example.com/v1/tenants/blue",
+    ]
+    for request, found in zip(cluster.requests, previews[1:], strict=True):
+        assert request.content_type == APPLY_PATCH
+        key = identify(
+            found_manifest(manifests, found), "team", None, scope_of_run(manifests, [], [])
+        )
+        expected = applied_configuration(found_manifest(manifests, found), key)
+        assert request.raw.rstrip("\n") == go_json(expected)
+
+
+def found_manifest(manifests: list[Any], preview: Preview) -> Any:
+    """The manifest value a preview was made from (by its source)."""
+    return next(m.value for m in manifests if m.source == preview.source)

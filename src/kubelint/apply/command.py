@@ -320,6 +320,7 @@ def apply_command(
     scopes = scope_of_run(manifest_objects, live_objects, crd_objects)
     if force_conflicts and not server_side:
         raise click.UsageError("--force-conflicts only works with --server-side")
+    given = click.get_current_context().get_parameter_source("namespace")
     if server_side:
         from kubelint.apply import server_side_output
 
@@ -334,9 +335,9 @@ def apply_command(
                 output,
                 stopped,
                 scopes,
+                given is not ParameterSource.DEFAULT,
             )
         )
-    given = click.get_current_context().get_parameter_source("namespace")
     outcomes, problems = apply_all(
         manifest_objects,
         live_objects,

@@ -50,6 +50,7 @@ from kubelint.apply.simulate import (
     apply_in_order,
     describe_object,
     guessed_scope,
+    namespace_refusal,
     scope_of_run,
 )
 from kubelint.apply.smd_fieldsets import compare, value_at
@@ -224,6 +225,8 @@ def preview(
         )
     try:
         config = applied_configuration(manifest.value, key)
+        # kubectl sends the apply whatever the server then makes of it
+        out.requests.append(_apply_request(out.manager, out.force))
         _check_config(config, live.value if live else None, kind)
         if live is None:
             _create(out, config, kind)
@@ -274,7 +277,6 @@ def _create(out: Preview, config: dict[str, JSON], kind: Kind) -> None:
     applied = field_manager_apply(empty, config, {}, kind, out.manager, out.force)
     out.result = applied.object
     out.managed_fields = encode_managed_fields(applied.managers)
-    out.requests.append(_apply_request(out.manager, out.force))
     out.newly_owned = _newly_owned({}, applied.managers, out.manager, kind.root)
     out.notes.append("created: the object does not exist in the live state")
 
@@ -300,7 +302,6 @@ def _apply(out: Preview, config: dict[str, JSON], live: dict[str, JSON], kind: K
             f"managers writing at {', '.join(versions)} are read as if at "
             f"{config['apiVersion']} (the server converts their fields; paths rarely differ)"
         )
-    out.requests.append(_apply_request(out.manager, out.force))
     try:
         applied = server_apply(state, config, managers, kind, out.manager, out.force)
     except Conflicts as exc:
@@ -509,15 +510,25 @@ def preview_all(
     manager: str = DEFAULT_MANAGER,
     force: bool = False,
     scopes: Scopes | None = None,
+    *,
+    enforce_namespace: bool = False,
 ) -> tuple[list[Preview], list[str]]:
     """Preview every manifest object in order (a later one sees an earlier one's result);
-    ``scopes`` as for :func:`kubelint.apply.simulate.apply_all`."""
+    ``scopes`` and ``enforce_namespace`` as for :func:`kubelint.apply.simulate.apply_all`:
+    kubectl refuses a namespace other than an explicit ``--namespace`` before it sends
+    anything, on a server-side apply too."""
     if scopes is None:
         scopes = scope_of_run(manifests, lives, [])
 
     def preview_one(
         manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
     ) -> tuple[Preview, dict[str, JSON] | None]:
+        refused = namespace_refusal(manifest, key, default_namespace) if enforce_namespace else None
+        if refused is not None:
+            name = describe_object(manifest.value, key)
+            return Preview(
+                name, "error", manifest.source, manager, force, error=refused.message
+            ), None
         found = preview(manifest, key, live, schemas, manager, force)
         guessed = guessed_scope(key, scopes)
         if guessed is not None:

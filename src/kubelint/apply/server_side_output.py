@@ -42,11 +42,21 @@ def run(
     output: str,
     stopped: list[str] | None = None,
     scopes: Scopes | None = None,
+    enforce_namespace: bool = False,
 ) -> int:
     """Preview every object, write the report, return the exit code (1: kubectl fails).
 
     ``stopped`` holds kubectl's errors for manifest files it stopped reading."""
-    previews, problems = preview_all(manifests, lives, schemas, namespace, manager, force, scopes)
+    previews, problems = preview_all(
+        manifests,
+        lives,
+        schemas,
+        namespace,
+        manager,
+        force,
+        scopes,
+        enforce_namespace=enforce_namespace,
+    )
     problems = [*(stopped or []), *problems]
     if output == "json":
         sys.stdout.write(dumps(previews))

@@ -657,12 +657,22 @@ def _not_served(
     )
 
 
-def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:
-    """kubectl's refusal of a namespaced object naming another namespace than ``-n``."""
+def namespace_refusal(
+    manifest: SourcedObject, key: ObjectKey, namespace: str
+) -> rejections.Rejection | None:
+    """kubectl's refusal of a namespaced object naming another namespace than an explicit
+    ``--namespace`` (client-side and server-side apply alike)."""
     named = _metadata(manifest.value).get("namespace")
     if key.namespace is None or not isinstance(named, str) or not named or named == namespace:
         return None
-    rejection = rejections.namespace_mismatch(named, namespace)
+    return rejections.namespace_mismatch(named, namespace)
+
+
+def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:
+    """kubectl's refusal of a namespaced object naming another namespace than ``-n``."""
+    rejection = namespace_refusal(manifest, key, namespace)
+    if rejection is None:
+        return None
     outcome = Outcome(
         describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
     )
