@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import random
 import re
 import shutil
@@ -54,7 +55,17 @@ import test_apply_conformance as conformance  # type: ignore[import-not-found]  
 from kubelint.apply.command import read_manifests, read_objects  # noqa: E402
 from kubelint.apply.manifests import read_file  # noqa: E402
 from kubelint.apply.object_meta import decode_error  # noqa: E402
-from kubelint.apply.simulate import LAST_APPLIED, Outcome, apply_all, identify  # noqa: E402
+from kubelint.apply.scopes import Scopes  # noqa: E402
+from kubelint.apply.server_side import Preview, preview_all  # noqa: E402
+from kubelint.apply.simulate import (  # noqa: E402
+    LAST_APPLIED,
+    Outcome,
+    SourcedObject,
+    applied_configuration,
+    apply_all,
+    identify,
+    scope_of_run,
+)
 from kubelint.apply.values import JSON, copy, from_json_text, go_json  # noqa: E402
 from kubelint.schema_store import (  # noqa: E402
     group_of,
@@ -285,6 +296,56 @@ CLUSTER_SCOPED_CRS = {
 }
 
 
+#: (group, kind) -> a CustomResourceDefinition of the corpus for it, its schemas left out
+CRDS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def _slim_crd(value: dict[str, Any]) -> dict[str, Any] | None:
+    """A corpus CRD without its schemas (what a scope needs), or None if it defines none."""
+    spec = value.get("spec")
+    if not isinstance(spec, dict) or not isinstance(spec.get("names"), dict):
+        return None
+    group, kind = spec.get("group"), spec["names"].get("kind")
+    if not isinstance(group, str) or not isinstance(kind, str):
+        return None
+    versions = [
+        {k: v for k, v in version.items() if k in ("name", "served", "storage")}
+        for version in spec.get("versions") or []
+        if isinstance(version, dict) and isinstance(version.get("name"), str)
+    ]
+    if not versions and isinstance(spec.get("version"), str):
+        versions = [{"name": spec["version"], "served": True, "storage": True}]
+    if not versions:
+        return None
+    slim_spec = {k: spec[k] for k in ("group", "names", "scope") if k in spec}
+    slim_spec["versions"] = versions
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": str(get_path(value, "metadata", "name") or f"x.{group}")},
+        "spec": slim_spec,
+    }
+
+
+def _load_crds(root: Path) -> None:
+    """Every CRD of the corpus into :data:`CRDS` (large files included: CRDs are large)."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or "_broken" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "CustomResourceDefinition" not in text:
+            continue
+        try:
+            read = read_file(str(path), text)
+        except Exception:  # a file kubelint cannot read gives no CRD
+            continue
+        for obj in read.objects:
+            if isinstance(obj.value, dict) and obj.value.get("kind") == "CustomResourceDefinition":
+                slim = _slim_crd(obj.value)
+                if slim is not None:
+                    CRDS.setdefault((slim["spec"]["group"], slim["spec"]["names"]["kind"]), slim)
+
+
 @dataclass
 class Corpus:
     by_family: dict[str, list[dict[str, Any]]]
@@ -294,6 +355,7 @@ class Corpus:
         files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
         files = [p for p in files if "_broken" not in p.parts and p.stat().st_size < 150_000]
         rng.shuffle(files)
+        _load_crds(root)
         by_family: dict[str, list[dict[str, Any]]] = {}
         for path in files[:limit]:
             try:
@@ -307,6 +369,9 @@ class Corpus:
                 kind, api_version = value.get("kind"), value.get("apiVersion")
                 if not isinstance(kind, str) or not isinstance(api_version, str):
                     continue
+                if kind == "CustomResourceDefinition" and (slim := _slim_crd(value)):
+                    names = slim["spec"]["names"]
+                    CRDS.setdefault((slim["spec"]["group"], names["kind"]), slim)
                 if len(json.dumps(value)) > 60_000:
                     continue
                 family = kind if kind in WANTED else None
@@ -336,6 +401,9 @@ def namespaced(api_version: str, kind: str) -> bool:
     scoped = is_cluster_scoped(group_of(api_version), kind)
     if scoped is not None:
         return not scoped
+    crd = CRDS.get((group_of(api_version), kind))
+    if crd is not None:
+        return bool(crd["spec"].get("scope") != "Cluster")
     return kind not in CLUSTER_SCOPED_CRS and not api_version.startswith(
         "constraints.gatekeeper.sh"
     )
@@ -344,8 +412,10 @@ def namespaced(api_version: str, kind: str) -> bool:
 def register(value: dict[str, Any]) -> None:
     """Make the stub's discovery serve the object's kind."""
     api_version, kind = value["apiVersion"], value["kind"]
+    crd = CRDS.get((group_of(api_version), kind))
+    resource = crd["spec"]["names"].get("plural") if crd else None
     conformance.RESOURCES.setdefault(
-        (api_version, kind), (plural(kind), namespaced(api_version, kind))
+        (api_version, kind), (resource or plural(kind), namespaced(api_version, kind))
     )
 
 
@@ -442,6 +512,15 @@ ODD_STRINGS = [
     "0o17",
     ".5",
     "+1",
+    "x" * 5000,
+    "é" * 3000 + "\U0001f600",
+    "zero\u200bwidth and \u202ebidi",
+    "del\x7fchar",
+    "\ufeffbom-led",
+    "line\u2029para\u0085next",
+    "json <script>&amp;</script> \u2028",
+    "\\u0041 not an escape",
+    "long line " * 400,
 ]
 ODD_RAW = [
     "0755",
@@ -497,6 +576,13 @@ ODD_RAW = [
     "<<",
     "'single'",
     "plain with  spaces",
+    "!!binary aGVsbG8=",
+    "!!timestamp 2024-01-02",
+    '"nul \\0 and bell \\a and \\x7f"',
+    '"\\N next \\_ nbsp \\L line"',
+    "2024-01-02T10:00:00Z",
+    "0b1010",
+    "+.inf",
 ]
 
 
@@ -878,6 +964,65 @@ def _annotations(obj: dict[str, Any], rng: random.Random) -> str | None:
     return "annotations"
 
 
+@mutation("directives")
+def _directives(obj: dict[str, Any], rng: random.Random) -> str | None:
+    """Strategic merge directives written by hand deep in the manifest, with the names
+    of real items: ``$patch`` in a merge list item or a map, ``$retainKeys``,
+    ``$setElementOrder/...`` and ``$deleteFromPrimitiveList/...``."""
+    spec = pod_spec(obj)
+    c = one_container(obj, rng)
+    choice = rng.randrange(7)
+    if choice == 0 and c is not None:
+        c["$patch"] = rng.choice(["delete", "replace", "merge"])
+        return "directive-container-patch"
+    if choice == 1 and c is not None and isinstance(c.get("env"), list) and c["env"]:
+        item = rng.choice(c["env"])
+        if isinstance(item, dict):
+            item["$patch"] = rng.choice(["delete", "replace"])
+            return "directive-env-patch"
+    if choice == 2 and spec is not None and isinstance(spec.get("containers"), list):
+        names = [x.get("name") for x in spec["containers"] if isinstance(x, dict)]
+        rng.shuffle(names)
+        spec["$setElementOrder/containers"] = [{"name": n} for n in names]
+        return "directive-set-element-order"
+    if choice == 3 and c is not None and isinstance(c.get("args"), list) and c["args"]:
+        c["$deleteFromPrimitiveList/args"] = [rng.choice(c["args"])]
+        return "directive-delete-from-primitive-list"
+    if choice == 4 and isinstance(obj.get("spec"), dict) and obj["spec"]:
+        spec_map = obj["spec"]
+        keys = [k for k in spec_map if not k.startswith("$")]
+        spec_map["$retainKeys"] = rng.sample(keys, max(1, len(keys) // 2)) if keys else []
+        return "directive-retain-keys"
+    if choice == 5:
+        meta = metadata(obj)
+        labels = meta.get("labels")
+        target: dict[str, Any] = labels if isinstance(labels, dict) else meta
+        target["$patch"] = rng.choice(["replace", "delete", "merge"])
+        return "directive-map-patch"
+    if choice == 6:
+        meta = metadata(obj)
+        finalizers = meta.get("finalizers")
+        values = finalizers if isinstance(finalizers, list) and finalizers else ["kubernetes"]
+        meta["$deleteFromPrimitiveList/finalizers"] = [rng.choice(values)]
+        return "directive-delete-finalizer"
+    return None
+
+
+@mutation("big-annotation")
+def _big_annotation(obj: dict[str, Any], rng: random.Random) -> str | None:
+    """An annotation near the API server's 262144-byte limit (the last-applied copy
+    doubles it)."""
+    if rng.random() < 0.85:
+        return None
+    meta = metadata(obj)
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, dict):
+        annotations = meta["annotations"] = {}
+    size = rng.choice([100_000, 130_000, 131_000, 262_000])
+    annotations["example.com/blob"] = ("abc\u00e9" * (size // 5))[:size]
+    return f"big-annotation-{size}"
+
+
 @mutation("finalizers")
 def _finalizers(obj: dict[str, Any], rng: random.Random) -> str | None:
     meta = metadata(obj)
@@ -1169,14 +1314,111 @@ def _order_in(doc: Any) -> Callable[[tuple[Any, ...]], int]:
     return lambda p: order.get(p, 0)
 
 
+#: documents that stop kubectl reading a file (go-yaml and sigs.k8s.io/yaml errors)
+BROKEN_DOCUMENTS = [
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tab\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   labels: {}\n",
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "open\n',
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: *nowhere\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ? [a, 1, ~]\n  : c\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ? {b: 1, a: x}\n  : c\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ~: {a: 1}\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  18446744073709551615: b\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: !!int abc\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  <<: scalar\n",
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "bad \\q escape"\n',
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \x07\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: .inf\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n- item\n",
+    "--- extra\n",
+]
+
+
+def _plain(value: Any) -> Any:
+    """A generated document as plain JSON values (None: it has YAML-only parts)."""
+    if isinstance(value, Anchored):
+        return _plain(value.value)
+    if isinstance(value, dict):
+        if MERGE in value:
+            return None
+        out = {}
+        for key, item in value.items():
+            plain = _plain(item)
+            if plain is None and item is not None:
+                return None
+            out[key] = plain
+        return out
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        return (
+            None
+            if any(p is None and v is not None for p, v in zip(items, value, strict=True))
+            else items
+        )
+    if isinstance(value, Alias):
+        return None
+    if isinstance(value, Block):
+        return value.text
+    if isinstance(value, Raw):
+        read = read_file("raw", f"v: {value.text}\n")
+        if read.stopped or not read.objects:
+            return None
+        return read.objects[0].value.get("v")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_text(docs: list[Any], rng: random.Random, tags: list[str]) -> str | None:
+    """The documents as a JSON stream, as kubectl's YAMLOrJSONDecoder reads it (None: a
+    document has YAML-only parts)."""
+    plain = [_plain(d) for d in docs]
+    if any(p is None for p in plain):
+        return None
+    tags.append("json-stream")
+    indent = rng.choice([None, None, 2, "\t"])
+    ascii_only = rng.random() < 0.3
+    texts = [json.dumps(p, indent=indent, ensure_ascii=ascii_only) for p in plain]
+    if rng.random() < 0.2 and texts[0].startswith("{") and len(texts[0]) > 2:
+        # a key written twice: Go's decoder keeps the last
+        texts[0] = '{"kind": "Duplicate", ' + texts[0][1:]
+        tags.append("json-duplicate-key")
+    joiner = rng.choice(["", "\n", "\n\n", " ", "\n---\n"])
+    if joiner == "\n---\n":
+        tags.append("json-then-yaml")
+    text = joiner.join(texts) + rng.choice(["\n", "", "\nnull\n"])
+    if rng.random() < 0.05:
+        text += rng.choice(['{"apiVersion": "v1",}', "garbage", '{"a":'])
+        tags.append("json-broken-tail")
+    return rng.choice(["", " ", "\n", "\t\n"]) + text
+
+
 def file_text(docs: list[Any], rng: random.Random, tags: list[str]) -> str:
-    """The manifest file: documents, or one ``kind: List``, with separators and comments."""
+    """The manifest file: documents, or one ``kind: List``, with separators and comments;
+    now and then a JSON stream, a list inside a list, or a broken document."""
     if len(docs) > 1 and rng.random() < 0.2:
         tags.append("kind-list")
-        docs = [{"apiVersion": "v1", "kind": "List", "items": docs}]
+        items = list(docs)
+        if rng.random() < 0.1:
+            items.insert(1, {"apiVersion": "v1", "kind": "List", "items": items[:1]})
+            tags.append("nested-list")
+        elif rng.random() < 0.1 and isinstance(items[0], dict):
+            items[0] = {**items[0], "items": None}
+            tags.append("list-item-items-null")
+        docs = [{"apiVersion": "v1", "kind": "List", "items": items}]
+    if rng.random() < 0.08:
+        found = json_text(docs, rng, tags)
+        if found is not None:
+            return found
+    if rng.random() < 0.04:
+        docs = list(docs)
+        docs.insert(rng.randrange(len(docs) + 1), Raw(rng.choice(BROKEN_DOCUMENTS)))
+        tags.append("broken-document")
     parts: list[str] = []
     for index, doc in enumerate(docs):
-        text = document_text(doc, rng)
+        text = doc.text if isinstance(doc, Raw) else document_text(doc, rng)
         if rng.random() < 0.15:
             lines = text.split("\n")
             at = rng.randrange(len(lines))
@@ -1328,6 +1570,12 @@ class Step:
     live: list[dict[str, Any]]
     namespace: str | None
     tags: list[str]
+    #: CRDs given with --crd
+    crds: list[dict[str, Any]] = field(default_factory=list)
+    #: --server-side, with the field manager and --force-conflicts
+    server_side: bool = False
+    manager: str = "kubectl"
+    force: bool = False
 
 
 @dataclass
@@ -1336,6 +1584,7 @@ class Scenario:
     docs: list[dict[str, Any]]
     namespace: str | None
     tags: list[str] = field(default_factory=list)
+    crds: list[dict[str, Any]] = field(default_factory=list)
 
 
 def prepare(obj: dict[str, Any], rng: random.Random, index: int) -> dict[str, Any]:
@@ -1351,8 +1600,6 @@ def prepare(obj: dict[str, Any], rng: random.Random, index: int) -> dict[str, An
     meta.pop("generateName", None)
     meta["name"] = f"{base}-{index}".lower()
     register(obj)
-    if not namespaced(obj["apiVersion"], obj["kind"]) and obj["kind"] in CLUSTER_SCOPED_CRS:
-        meta.pop("namespace", None)  # kubelint cannot know a new custom resource's scope
     return obj
 
 
@@ -1364,11 +1611,46 @@ def make_scenario(corpus: Corpus, rng: random.Random, index: int, name: str) -> 
         for doc in docs:
             if metadata(doc).get("namespace") not in (None, "team"):
                 metadata(doc)["namespace"] = "team"
-    return Scenario(name, docs, namespace)
+    tags: list[str] = []
+    crds: list[dict[str, Any]] = []
+    for doc in list(docs):
+        crd = CRDS.get((group_of(doc["apiVersion"]), doc["kind"]))
+        if crd is None:
+            continue
+        choice = rng.random()
+        if choice < 0.4:
+            docs.insert(docs.index(doc), copy(crd))  # the CRD among the manifests
+            tags.append("crd-in-manifest")
+        elif choice < 0.7:
+            crds.append(copy(crd))
+            tags.append("crd-file")
+        elif not namespaced(doc["apiVersion"], doc["kind"]) and rng.random() < 0.8:
+            metadata(doc).pop("namespace", None)  # kubelint cannot know its scope
+            tags.append("crd-none")
+        if rng.random() < 0.3 and not namespaced(doc["apiVersion"], doc["kind"]):
+            metadata(doc)["namespace"] = rng.choice(["default", "team", "other"])
+            tags.append("cluster-cr-names-namespace")
+    if len(docs) > 1 and rng.random() < 0.1:
+        # an object written twice: the second is applied over the first
+        twin = copy(rng.choice(docs))
+        labels = metadata(twin).get("labels")
+        metadata(twin)["labels"] = {**(labels if isinstance(labels, dict) else {}), "twin": "2"}
+        docs.append(twin)
+        tags.append("same-name-twice")
+    return Scenario(name, docs, namespace, tags, crds)
 
 
 #: mutations that fit any object; the others are tried first, as they fit fewer
-UNIVERSAL = {"labels", "annotations", "finalizers", "namespace", "generate-name", "generic"}
+UNIVERSAL = {
+    "labels",
+    "annotations",
+    "finalizers",
+    "namespace",
+    "generate-name",
+    "generic",
+    "directives",
+    "big-annotation",
+}
 
 
 def mutate(
@@ -1376,6 +1658,8 @@ def mutate(
 ) -> list[Any]:
     out = copy(docs)
     for doc in out:
+        if doc.get("kind") == "CustomResourceDefinition" and doc in CRDS.values():
+            continue  # it gives a custom resource of the scenario its scope
         for _ in range(rng.randint(1, most)):
             specific = [m for m in MUTATIONS if m[0] not in UNIVERSAL]
             universal = [m for m in MUTATIONS if m[0] in UNIVERSAL]
@@ -1419,29 +1703,67 @@ class Side:
     crashed: str | None = None
     refused: str | None = None
     stopped: list[str] = field(default_factory=list)
+    scopes: Scopes | None = None
 
 
-def run_kubelint(directory: Path, namespace: str | None, cli: bool) -> Side:
+def run_kubelint(directory: Path, step: Step, cli: bool) -> Side:
     manifest = directory / "manifest.yaml"
     live = directory / "live.yaml"
+    crd_file = directory / "crd.yaml"
+    namespace = step.namespace
     if cli:
-        return _run_kubelint_cli(manifest, live, namespace)
+        return _run_kubelint_cli(directory, step)
     try:
         manifests, stopped = read_manifests([str(manifest)])
         lives = read_objects([str(live)]) if live.is_file() else []
+        crds = read_objects([str(crd_file)]) if crd_file.is_file() else []
+        scopes = scope_of_run(manifests, lives, crds)
+        schemas = schemas_for(latest_version())
+        if step.server_side:
+            previews, problems = preview_all(
+                manifests,
+                lives,
+                schemas,
+                namespace or "default",
+                step.manager,
+                step.force,
+                scopes,
+                enforce_namespace=namespace is not None,
+            )
+            entries = [
+                _preview_entry(p, m, namespace, scopes)
+                for p, m in zip(previews, manifests, strict=True)
+            ]
+            return Side(entries, stopped=[*stopped, *problems], scopes=scopes)
         outcomes, problems = apply_all(
             manifests,
             lives,
-            schemas_for(latest_version()),
+            schemas,
             namespace or "default",
             enforce_namespace=namespace is not None,
+            scopes=scopes,
         )
     except Exception as exc:
         if type(exc).__name__ in ("InputError", "UsageError"):
             return Side([], refused=str(exc))
         return Side([], crashed="".join(traceback.format_exception(exc))[-2000:])
     entries = [_entry_of(o, m.value) for o, m in zip(outcomes, manifests, strict=True)]
-    return Side(entries, stopped=[*stopped, *problems])
+    return Side(entries, stopped=[*stopped, *problems], scopes=scopes)
+
+
+def _preview_entry(
+    preview: Preview, manifest: SourcedObject, namespace: str | None, scopes: Scopes
+) -> dict[str, Any]:
+    """A server-side preview as a comparable entry: the body kubectl sends is the applied
+    configuration (the operation is ``apply`` as long as kubectl sends it)."""
+    entry = preview.as_json()
+    entry["manifest"] = manifest.value
+    body = None
+    if preview.requests:
+        key = identify(manifest.value, namespace or "default", None, scopes)
+        body = applied_configuration(manifest.value, key)
+    entry["body"] = body
+    return entry
 
 
 def _entry_of(outcome: Outcome, manifest: JSON) -> dict[str, Any]:
@@ -1450,14 +1772,20 @@ def _entry_of(outcome: Outcome, manifest: JSON) -> dict[str, Any]:
     return entry
 
 
-def _run_kubelint_cli(manifest: Path, live: Path, namespace: str | None) -> Side:
+def _run_kubelint_cli(directory: Path, step: Step) -> Side:
     import subprocess
 
+    manifest, live = directory / "manifest.yaml", directory / "live.yaml"
     args = [sys.executable, "-m", "kubelint", "apply", "-o", "json"]
     if live.is_file():
         args += ["--live", str(live)]
-    if namespace:
-        args += ["--namespace", namespace]
+    if (directory / "crd.yaml").is_file():
+        args += ["--crd", str(directory / "crd.yaml")]
+    if step.namespace:
+        args += ["--namespace", step.namespace]
+    if step.server_side:
+        args += ["--server-side", "--field-manager", step.manager]
+        args += ["--force-conflicts"] if step.force else []
     done = subprocess.run([*args, str(manifest)], capture_output=True, text=True, check=False)
     if "Traceback" in done.stderr:
         return Side([], crashed=done.stderr[-2000:])
@@ -1465,10 +1793,29 @@ def _run_kubelint_cli(manifest: Path, live: Path, namespace: str | None) -> Side
         return Side([], refused=done.stderr.strip())
     entries = from_json_text(done.stdout)
     manifests, _ = read_manifests([str(manifest)])
+    lives = read_objects([str(live)]) if live.is_file() else []
+    crd_file = directory / "crd.yaml"
+    scopes = scope_of_run(
+        manifests, lives, read_objects([str(crd_file)]) if crd_file.is_file() else []
+    )
     for entry, m in zip(entries, manifests, strict=True):
         entry["manifest"] = m.value
+        if step.server_side:
+            key = identify(m.value, step.namespace or "default", None, scopes)
+            entry["body"] = applied_configuration(m.value, key) if entry["requests"] else None
     stopped = [line for line in done.stderr.splitlines() if "error parsing" in line]
-    return Side(entries, stopped=stopped)
+    return Side(entries, stopped=stopped, scopes=scopes)
+
+
+def step_objects(step: Step, directory: Path) -> list[Any]:
+    """The objects whose CRDs the cluster of a step has installed: --crd, live, manifest."""
+    manifests = read_manifests([str(directory / "manifest.yaml")])[0]
+    return [*step.crds, *step.live, *(m.value for m in manifests)]
+
+
+def step_resources(step: Step, directory: Path) -> conformance.Resources:
+    """What the stub serves for a step besides the kinds registered from the corpus."""
+    return conformance.crd_resources(step_objects(step, directory))
 
 
 @dataclass
@@ -1478,17 +1825,27 @@ class Harness:
     work: Path
 
     def kubectl_apply(self, step: Step, directory: Path) -> dict[str, Any]:
+        resources = step_resources(step, directory)
         objects = {}
         for value in step.live:
-            key = identify(value, "default")
-            objects[
-                conformance.rest_path(value["apiVersion"], key.kind, key.namespace, key.name)
-            ] = value
+            meta = metadata(value)
+            path = conformance.rest_path(
+                value["apiVersion"],
+                value["kind"],
+                meta.get("namespace") or "default",
+                meta["name"],
+                resources,
+            )
+            objects[path] = value
         label = directory.name
-        cluster = self.stub.add(label, json.loads(json.dumps(objects)))
+        cluster = self.stub.add(label, json.loads(json.dumps(objects)), resources=resources)
+        cluster.stateful = True
         kubeconfig = self.kubectl.kubeconfig(f"http://127.0.0.1:{self.stub.port}/s/{label}", label)
         cache = ["--cache-dir", str(self.kubectl.home / "cache" / label)]
         flags = ["--namespace", step.namespace] if step.namespace else []
+        if step.server_side:
+            flags += ["--server-side", "--field-manager", step.manager]
+            flags += ["--force-conflicts"] if step.force else []
         done = self.kubectl.run(
             kubeconfig,
             "apply",
@@ -1503,13 +1860,16 @@ class Harness:
             entry: dict[str, Any] = {
                 "method": request.method,
                 "path": request.path,
+                "query": request.query,
                 "contentType": request.content_type,
                 "raw": request.raw,
             }
-            if request.method == "PATCH" and request.path in objects:
-                entry["patched"] = self._patch_local(
-                    kubeconfig, cache, objects[request.path], request, directory
-                )
+            if request.method == "PATCH" and not step.server_side:
+                live = objects.get(request.path, cluster.objects.get(request.path))
+                if live is not None:  # a live object, or one the run created
+                    entry["patched"] = self._patch_local(
+                        kubeconfig, cache, live, request, directory
+                    )
             requests.append(entry)
         return {"returncode": done.returncode, "stderr": done.stderr, "requests": requests}
 
@@ -1549,7 +1909,9 @@ def _first_difference(a: Any, b: Any, path: str = "") -> str:
     return path or "/"
 
 
-def compare(kubelint: Side, kubectl: dict[str, Any], step: Step) -> list[dict[str, Any]]:
+def compare(
+    kubelint: Side, kubectl: dict[str, Any], step: Step, resources: conformance.Resources
+) -> list[dict[str, Any]]:
     """Per manifest object: ``{"object", "equal", "aspect", "where"}``."""
     if kubelint.crashed:
         return [{"object": "*", "equal": False, "aspect": "kubelint-crash", "where": ""}]
@@ -1560,24 +1922,53 @@ def compare(kubelint: Side, kubectl: dict[str, Any], step: Step) -> list[dict[st
     by_path: dict[str, list[dict[str, Any]]] = {}
     for request in kubectl["requests"]:
         by_path.setdefault(unquote(request["path"]), []).append(request)
-    lives = {identify(v, "default"): v for v in step.live}
-    results = []
-    for entry in kubelint.entries:
-        results.append(_compare_one(entry, by_path, lives, step))
+    scopes = kubelint.scopes or Scopes()
+    context = Context(step, {**conformance.RESOURCES, **resources}, scopes)
+    found: dict[int, dict[str, Any]] = {}
+    # the objects kubelint fails last: a request for the same object is another's first
+    order = sorted(
+        range(len(kubelint.entries)), key=lambda i: kubelint.entries[i]["operation"] == "error"
+    )
+    for index in order:
+        entry = kubelint.entries[index]
+        if step.server_side:
+            found[index] = _compare_server_side(entry, by_path, context)
+        else:
+            found[index] = _compare_one(entry, by_path, context)
+    results = [found[index] for index in range(len(kubelint.entries))]
     leftover = sorted(p for p, r in by_path.items() if r)
     if leftover:
         results.append(
             {"object": "*", "equal": False, "aspect": "unpredicted-request", "where": leftover[0]}
         )
-    if (
-        kubelint.stopped
-        and "error parsing" not in kubectl["stderr"]
-        and any("error parsing" in s for s in kubelint.stopped)
-    ):
-        results.append(
-            {"object": "*", "equal": False, "aspect": "stopped-file", "where": kubelint.stopped[0]}
-        )
+    said = [s[s.index("error parsing") :] for s in kubelint.stopped if "error parsing" in s]
+    if said and "error parsing" not in kubectl["stderr"]:
+        results.append({"object": "*", "equal": False, "aspect": "stopped-file", "where": said[0]})
+    elif said and said[0] not in kubectl["stderr"]:
+        where = re.sub(r"\d+", "#", said[0].split(": ", 1)[-1])
+        results.append({"object": "*", "equal": False, "aspect": "stop-message", "where": where})
+    elif not said and "error parsing" in kubectl["stderr"]:
+        line = kubectl["stderr"][kubectl["stderr"].index("error parsing") :].splitlines()[0]
+        results.append({"object": "*", "equal": False, "aspect": "stop-missed", "where": line})
     return results
+
+
+@dataclass
+class Context:
+    """What a comparison needs besides the entries: the step, what the stub served, and
+    the scopes kubelint took."""
+
+    step: Step
+    resources: conformance.Resources
+    scopes: Scopes
+
+    def rest(self, api_version: str, kind: str, namespace: str | None, name: str | None) -> str:
+        return str(conformance.rest_path(api_version, kind, namespace, name, self.resources))
+
+    def guessed(self, manifest: dict[str, Any]) -> bool:
+        """Whether kubelint had to guess the scope of the manifest's kind (no CRD)."""
+        group, kind = group_of(manifest["apiVersion"]), manifest["kind"]
+        return is_cluster_scoped(group, kind) is None and self.scopes.get(group, kind) is None
 
 
 def _names(request: dict[str, Any], name: str) -> bool:
@@ -1588,15 +1979,8 @@ def _names(request: dict[str, Any], name: str) -> bool:
     return isinstance(body, dict) and get_path(body, "metadata", "name") == name
 
 
-def _unknown_scope(manifest: dict[str, Any]) -> bool:
-    return is_cluster_scoped(group_of(manifest["apiVersion"]), manifest["kind"]) is None
-
-
 def _compare_one(
-    entry: dict[str, Any],
-    by_path: dict[str, list[dict[str, Any]]],
-    lives: dict[Any, Any],
-    step: Step,
+    entry: dict[str, Any], by_path: dict[str, list[dict[str, Any]]], context: Context
 ) -> dict[str, Any]:
     name = entry["object"]
     operation = entry["operation"]
@@ -1607,31 +1991,30 @@ def _compare_one(
         return out
 
     manifest = entry["manifest"]
+    step = context.step
+    lives = {identify(v, "default", None, context.scopes): SourcedObject(v, "") for v in step.live}
     try:
-        key = identify(manifest, step.namespace or "default", None)
+        key = identify(manifest, step.namespace or "default", lives, context.scopes)
     except Exception:
         key = None
-    if key is not None and key.namespace is not None and key not in lives:
-        # a custom resource kubelint takes as cluster-scoped from its live objects
-        pass
     if operation == "error":
         if key is None:
             return out
         api_version = manifest.get("apiVersion")
         paths = (
             [
-                conformance.rest_path(api_version, key.kind, key.namespace, key.name),
-                conformance.rest_path(api_version, key.kind, key.namespace, None),
+                context.rest(api_version, key.kind, key.namespace, key.name),
+                context.rest(api_version, key.kind, key.namespace, None),
             ]
-            if (api_version, key.kind) in conformance.RESOURCES
+            if (api_version, key.kind) in context.resources
             else []
         )
         stray = [r for p in paths for r in by_path.get(p, []) if _names(r, key.name)]
         if stray:
             for p in paths:
                 by_path[p] = [r for r in by_path.get(p, []) if r not in stray]
-            cluster_scoped = not conformance.RESOURCES[(api_version, key.kind)][1]
-            if cluster_scoped and _unknown_scope(manifest) and entry["findings"]:
+            cluster_scoped = not context.resources[(api_version, key.kind)][1]
+            if cluster_scoped and context.guessed(manifest) and entry["findings"]:
                 # kubelint takes a new custom resource as namespaced (see above), so it
                 # holds the namespace against --namespace
                 return differ("known:custom-resource-scope", stray[0]["method"])
@@ -1640,10 +2023,10 @@ def _compare_one(
     assert key is not None
     api_version = manifest["apiVersion"]
     if operation == "create":
-        path = conformance.rest_path(api_version, key.kind, key.namespace, None)
+        path = context.rest(api_version, key.kind, key.namespace, None)
         posts = by_path.get(path, [])
         if not posts:
-            obj_path = conformance.rest_path(api_version, key.kind, key.namespace, key.name)
+            obj_path = context.rest(api_version, key.kind, key.namespace, key.name)
             if by_path.get(obj_path):
                 by_path.pop(obj_path)
                 return differ("operation", "create-vs-patch")
@@ -1654,20 +2037,20 @@ def _compare_one(
         predicted = go_json(entry["result"])
         if posted["raw"].rstrip("\n") != predicted:
             where = _first_difference(entry["result"], from_json_text(posted["raw"]))
-            if not conformance.RESOURCES[(api_version, key.kind)][1] and _unknown_scope(manifest):
+            if not context.resources[(api_version, key.kind)][1] and context.guessed(manifest):
                 # kubectl learns a custom resource's scope from discovery; kubelint, with no
                 # live object of the kind, takes it as namespaced
                 return differ("known:custom-resource-scope", where)
             return differ("create-body", where)
         return out
-    path = conformance.rest_path(api_version, key.kind, key.namespace, key.name)
+    path = context.rest(api_version, key.kind, key.namespace, key.name)
     sent_list = by_path.pop(path, [])
     if operation == "unchanged":
         if sent_list:
             return differ("operation", "unchanged-vs-" + sent_list[0]["method"])
         return out
     if not sent_list:
-        collection = conformance.rest_path(api_version, key.kind, key.namespace, None)
+        collection = context.rest(api_version, key.kind, key.namespace, None)
         if by_path.get(collection):
             by_path[collection].pop(0)
             return differ("operation", "patch-vs-create")
@@ -1692,6 +2075,95 @@ def _compare_one(
     return out
 
 
+def _take_apply(requests: list[dict[str, Any]], manager: str) -> list[dict[str, Any]]:
+    """The requests of one server-side apply of an object, taken from ``requests``: the
+    apply and what follows it up to the next apply of the same manager (an apply right
+    after kubectl's JSON patch of managedFields belongs to the same object)."""
+    taken: list[dict[str, Any]] = []
+    while requests:
+        request = requests[0]
+        is_apply = (
+            request["contentType"] == "application/apply-patch+yaml"
+            and f"fieldManager={manager}&" in request["query"] + "&"
+        )
+        after_json_patch = bool(taken) and (
+            taken[-1]["contentType"] == "application/json-patch+json"
+        )
+        if taken and is_apply and not after_json_patch:
+            break
+        taken.append(requests.pop(0))
+    return taken
+
+
+def _same_object(live: dict[str, Any], key: Any) -> bool:
+    return bool(
+        live.get("kind") == key.kind
+        and get_path(live, "metadata", "name") == key.name
+        and group_of(str(live.get("apiVersion"))) == key.group
+    )
+
+
+def _compare_server_side(
+    entry: dict[str, Any], by_path: dict[str, list[dict[str, Any]]], context: Context
+) -> dict[str, Any]:
+    """A server-side apply: kubectl's PATCH requests for the object against the preview's
+    (the first one byte for byte: path, query, content type, applied configuration; the
+    others by content type and field manager, unless the preview stops at a conflict,
+    which the stub does not refuse)."""
+    name, operation = entry["object"], entry["operation"]
+    out: dict[str, Any] = {"object": name, "equal": True, "aspect": "", "where": operation}
+
+    def differ(aspect: str, where: str = "") -> dict[str, Any]:
+        out.update(equal=False, aspect=aspect, where=where)
+        return out
+
+    manifest, step = entry["manifest"], context.step
+    try:
+        key = identify(manifest, step.namespace or "default", None, context.scopes)
+    except Exception:
+        key = None
+    predicted = entry["requests"]
+    if key is None or (manifest.get("apiVersion"), key.kind) not in context.resources:
+        return out if not predicted else differ("ssa-unidentified", operation)
+    path = context.rest(manifest["apiVersion"], key.kind, key.namespace, key.name)
+    sent = _take_apply(by_path.get(path, []), step.manager)
+    if not predicted:
+        if sent:
+            if context.guessed(manifest):
+                return differ("known:custom-resource-scope", "ssa")
+            return differ("ssa-kubectl-sent-where-kubelint-fails", entry.get("error") or "")
+        return out
+    if not sent:
+        if context.guessed(manifest):
+            return differ("known:custom-resource-scope", "ssa")
+        return differ("ssa-operation", f"{operation}-vs-nothing")
+    first = sent[0]
+    query = f"fieldManager={step.manager}&fieldValidation=Ignore&force={str(step.force).lower()}"
+    if first["method"] != "PATCH" or first["contentType"] != predicted[0]["contentType"]:
+        return differ("ssa-request", f"{first['method']} {first['contentType']}")
+    if first["query"] != query:
+        return differ("ssa-query", first["query"])
+    if first["raw"].rstrip("\n") != go_json(entry["body"]):
+        where = _first_difference(entry["body"], from_json_text(first["raw"]))
+        if context.guessed(manifest):
+            return differ("known:custom-resource-scope", where)
+        return differ("ssa-body", where)
+    if operation in ("conflict", "error"):
+        return out
+    got = [(r["contentType"], r["query"].split("fieldManager=")[1].split("&")[0]) for r in sent]
+    expected = [(r["contentType"], r["fieldManager"]) for r in predicted]
+    live = next((v for v in step.live if _same_object(v, key)), None)
+    if live is not None and not get_path(live, "metadata", "managedFields"):
+        # the stub echoes a live object without managedFields, where a server returns
+        # them with before-first-apply: kubectl then finds no client-side manager to move
+        upgrade = [("application/json-patch+json", step.manager), expected[0]]
+        if expected[-2:] == upgrade and got == expected[:-2]:
+            return differ("known:stub-without-managed-fields", "ssa")
+    if got != expected:
+        return differ("ssa-follow-up", f"{len(got)}-vs-{len(expected)}")
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # The run
 
@@ -1710,6 +2182,12 @@ def write_step(directory: Path, step: Step) -> None:
         (directory / "live.yaml").write_text(text + "\n", encoding="utf-8")
     if step.namespace:
         (directory / "namespace").write_text(step.namespace + "\n", encoding="utf-8")
+    if step.crds:
+        text = "---\n".join(json.dumps(crd, indent=2) + "\n" for crd in step.crds)
+        (directory / "crd.yaml").write_text(text, encoding="utf-8")
+    if step.server_side:
+        flags = [f"--field-manager={step.manager}", *(["--force-conflicts"] if step.force else [])]
+        (directory / "server-side").write_text(" ".join(flags) + "\n", encoding="utf-8")
 
 
 def run_step(
@@ -1720,12 +2198,13 @@ def run_step(
     # kubelint reads the live file; the stub serves what kubelint reads, as conformance does
     if step.live:
         step.live = [o.value for o in read_objects([str(directory / "live.yaml")])]
+        served = {**conformance.RESOURCES, **step_resources(step, directory)}
         for value in step.live:
-            if namespaced(value["apiVersion"], value["kind"]):
+            if served.get((value["apiVersion"], value["kind"]), ("", True))[1]:
                 metadata(value).setdefault("namespace", "default")
-    kubelint = run_kubelint(directory, step.namespace, cli)
+    kubelint = run_kubelint(directory, step, cli)
     kubectl = harness.kubectl_apply(step, directory)
-    results = compare(kubelint, kubectl, step)
+    results = compare(kubelint, kubectl, step, step_resources(step, directory))
     record = {
         "step": step.name,
         "tags": step.tags,
@@ -1742,21 +2221,71 @@ def run_step(
     return results, record
 
 
+def _server_side(step: Step, rng: random.Random) -> Step:
+    """``step`` applied with ``--server-side``, a field manager and maybe the force."""
+    step.server_side = True
+    step.manager = rng.choice(["kubectl", "kubectl", "ci-deployer", "helm"])
+    step.force = rng.random() < 0.5
+    step.tags += ["server-side", f"manager-{step.manager}"] + (["force"] if step.force else [])
+    return step
+
+
+def _created(step: Step, record: dict[str, Any]) -> list[Any]:
+    """The objects a step created: POSTed, or applied server-side to no live object."""
+    live_paths = {json.dumps(v) for v in step.live}
+    out = []
+    for request in record["kubectl"]["requests"]:
+        body = from_json_text(request["raw"]) if request["raw"] else None
+        if request["method"] == "POST" or (
+            request["contentType"] == "application/apply-patch+yaml"
+            and "fieldManager=kubectl-last-applied" not in request["query"]
+            and json.dumps(body) not in live_paths
+        ):
+            out.append(body)
+    return out
+
+
+def _without_twins(docs: list[Any]) -> list[Any]:
+    """The documents with each object once (the stub does not merge a patch, so a second
+    apply of the same live object would not see the first)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for doc in docs:
+        meta = doc.get("metadata") if isinstance(doc, dict) else None
+        ident = (
+            (doc.get("apiVersion"), doc.get("kind"), json.dumps(meta.get("name")))
+            if isinstance(meta, dict)
+            else (id(doc),)
+        )
+        if ident not in seen:
+            seen.add(ident)
+            out.append(doc)
+    return out
+
+
 def scenario_steps(
-    harness: Harness, scenario: Scenario, rng: random.Random, cli: bool
+    harness: Harness, scenario: Scenario, rng: random.Random, cli: bool, mode: str
 ) -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
-    tags_a: list[str] = ["create"]
+    tags_a: list[str] = ["create", *scenario.tags]
     first = copy(scenario.docs)
     if rng.random() < 0.6:
         first = mutate(first, rng, tags_a, most=3)
-    step_a = Step(scenario.name + "-a", quirky(first, rng, tags_a), [], scenario.namespace, tags_a)
+    step_a = Step(
+        scenario.name + "-a",
+        quirky(first, rng, tags_a),
+        [],
+        scenario.namespace,
+        tags_a,
+        crds=scenario.crds,
+    )
+    if mode == "server-side" or (mode == "mixed" and rng.random() < 0.3):
+        _server_side(step_a, rng)
     out = [run_step(harness, step_a, cli)]
-    created = [
-        from_json_text(r["raw"]) for r in out[0][1]["kubectl"]["requests"] if r["method"] == "POST"
-    ]
+    created = [o for o in _created(step_a, out[0][1]) if isinstance(o, dict)]
     if not created:
         return out
-    tags_b: list[str] = ["patch"]
+    first = _without_twins(first)
+    tags_b: list[str] = ["patch", *scenario.tags]
     live = []
     for index, obj in enumerate(created):
         if not isinstance(obj, dict) or decode_error(obj) is not None:
@@ -1770,7 +2299,16 @@ def scenario_steps(
     else:
         second = mutate(first, rng, tags_b, most=5)
     namespace = scenario.namespace if rng.random() < 0.8 else rng.choice([None, "default"])
-    step_b = Step(scenario.name + "-b", quirky(second, rng, tags_b), live, namespace, tags_b)
+    step_b = Step(
+        scenario.name + "-b",
+        quirky(second, rng, tags_b),
+        live,
+        namespace,
+        tags_b,
+        crds=scenario.crds,
+    )
+    if mode in ("server-side", "mixed"):
+        _server_side(step_b, rng)
     out.append(run_step(harness, step_b, cli))
     return out
 
@@ -1785,6 +2323,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=1500, help="corpus files to read")
     parser.add_argument("--cli", action="store_true", help="run `kubelint apply -o json`")
     parser.add_argument("--keep", action="store_true", help="keep the equal steps too")
+    parser.add_argument(
+        "--mode",
+        choices=["client-side", "server-side", "mixed"],
+        default="client-side",
+        help="client-side applies (default), server-side ones (compared by the requests "
+        "kubectl sends), or client-side creates followed by server-side applies",
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     binary = conformance.kubectl_binary()
@@ -1810,7 +2355,9 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             done = list(
                 pool.map(
-                    lambda pair: scenario_steps(harness, pair[0], random.Random(pair[1]), args.cli),
+                    lambda pair: scenario_steps(
+                        harness, pair[0], random.Random(pair[1]), args.cli, args.mode
+                    ),
                     zip(scenarios, seeds, strict=True),
                 )
             )

@@ -142,6 +142,8 @@ class Cluster:
     field_validation: bool = False
     #: the custom resources its CRDs define, served besides :data:`RESOURCES`
     resources: Resources = field(default_factory=dict)
+    #: keep what a POST creates, so that a later GET of it finds it
+    stateful: bool = False
 
 
 def crd_resources(objects: list[Any]) -> Resources:
@@ -156,9 +158,12 @@ def crd_resources(objects: list[Any]) -> Resources:
         versions = [v.get("name") for v in spec.get("versions") or [] if isinstance(v, dict)]
         if spec.get("version"):
             versions.append(spec["version"])
+        group, kind, plural = spec.get("group"), names.get("kind"), names.get("plural")
+        if not isinstance(group, str) or not isinstance(kind, str):
+            continue
         for version in versions:
-            found[(f"{spec['group']}/{version}", names["kind"])] = (
-                names.get("plural") or names["kind"].lower(),
+            found[(f"{group}/{version}", kind)] = (
+                plural if isinstance(plural, str) and plural else kind.lower(),
                 spec.get("scope") != "Cluster",
             )
     return found
@@ -323,6 +328,9 @@ class StubServer:
                     cluster.requests.append(
                         Recorded(self.command, path, content_type, body, query, raw)
                     )
+                    name = body.get("metadata", {}).get("name") if isinstance(body, dict) else None
+                    if cluster.stateful and self.command == "POST" and isinstance(name, str):
+                        cluster.objects[f"{path}/{name}"] = body
                 return cluster.objects.get(path, body)
 
             def do_PATCH(self) -> None:
