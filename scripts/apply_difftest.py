@@ -1667,7 +1667,10 @@ def mutate(
             rng.shuffle(universal)
             order = [*specific, *universal] if rng.random() < 0.7 else [*universal, *specific]
             for _, fn in order:
-                tag = fn(doc, rng)
+                try:
+                    tag = fn(doc, rng)
+                except (TypeError, AttributeError, KeyError, IndexError, ValueError):
+                    tag = None  # an earlier mutation gave a field another shape
                 if tag is not None:
                     tags.append(tag)
                     break

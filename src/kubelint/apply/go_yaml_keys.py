@@ -256,3 +256,31 @@ def rename_keys(value: Any, node: Any, names: dict[tuple[int, int], str]) -> Any
     if isinstance(value, list) and isinstance(node, YamlSeq):
         return [rename_keys(v, n, names) for v, n in zip(value, node, strict=False)]
     return value
+
+
+def slash_escape(piece: str) -> tuple[int, int] | None:
+    """The 0-based mark in ``piece`` of the first ``\\/`` escape of a double-quoted
+    scalar: YAML 1.2 has it, go-yaml v2 (YAML 1.1) stops there with ``found unknown
+    escape character``."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for token in yaml.scan(piece, Loader=loader):
+            if not isinstance(token, yaml.ScalarToken) or token.style != '"':
+                continue
+            text = piece[token.start_mark.index : token.end_mark.index]
+            index = 0
+            while index < len(text):
+                if text[index] == "\\":
+                    if text[index + 1 : index + 2] == "/":
+                        offset = token.start_mark.index + index
+                        before = piece[:offset]
+                        line = before.count("\n")
+                        return line, offset - (before.rfind("\n") + 1)
+                    index += 2
+                    continue
+                index += 1
+    except yaml.YAMLError:
+        return None
+    return None

@@ -25,6 +25,7 @@ from kubelint.apply.go_yaml_keys import (
     invalid_key_error,
     may_have_uint64_key,
     rename_keys,
+    slash_escape,
 )
 from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
@@ -289,6 +290,18 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
         except GoJSONError as exc:
             mark = locate(root, _unsupported_path(root), "value", found.start_mark)
             read.stopped = _stop(display, mark, str(exc))
+            if number == 0 and json_error is not None:
+                read.stopped = json_error
+            return
+        escape = slash_escape(piece) if "\\/" in piece else None
+        if escape is not None:
+            # YAML 1.2's \/ escape, which kubelint's loader reads and go-yaml (1.1) refuses
+            line, column = escape
+            read.stopped = _stop(
+                display,
+                (line + where + skipped, column),
+                f"yaml: line {line + 1}: found unknown escape character",
+            )
             if number == 0 and json_error is not None:
                 read.stopped = json_error
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final, TypeVar, cast
@@ -21,6 +22,7 @@ _T = TypeVar("_T")
 
 _INT64_MIN: Final = -(2**63)
 _INT64_MAX: Final = 2**63 - 1
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 
 class GoPanic(Exception):
@@ -80,7 +82,11 @@ def _from_yaml(value: Any) -> JSON:
         return {str(k): _from_yaml(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_yaml(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, str):
+        # a !!binary value that is not UTF-8 carries its bytes as surrogate escapes; Go's
+        # json.Marshal writes each invalid byte as U+FFFD
+        return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return value if _INT64_MIN <= value <= _INT64_MAX else _int_text_as_float(str(value))
