@@ -214,3 +214,20 @@ def test_merge_leaves_its_inputs_alone(tmp_path: Path) -> None:
     assert root is not None
     apply_strategic_patch(live, patch, root)
     assert (canonical(live), canonical(patch)) == before
+
+
+def test_a_patch_that_adds_and_deletes_the_same_values_is_flagged() -> None:
+    """apimachinery's mergeMap walks the patch map in Go's random order: with both
+    ``$deleteFromPrimitiveList/finalizers`` and ``finalizers`` holding a value, the
+    server keeps or drops it at random (``kubectl patch --local`` does both)."""
+    from kubelint.apply.simulate import map_order_warnings
+
+    patch = {
+        "metadata": {
+            "$deleteFromPrimitiveList/finalizers": ["kubernetes"],
+            "finalizers": ["kubernetes"],
+        },
+        "spec": {"$deleteFromPrimitiveList/args": ["a"], "args": ["b"]},
+    }
+    [warning] = map_order_warnings(patch)
+    assert warning.startswith("metadata.finalizers: ")

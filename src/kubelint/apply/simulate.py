@@ -29,6 +29,7 @@ from kubelint.apply.values import (
     pretty_json,
     prune_nulls,
     round_trip,
+    scalar_equal,
 )
 from kubelint.findings import Finding, ObjectRef
 from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
@@ -414,6 +415,8 @@ def simulate(
         outcome.notes.append("unchanged: kubectl sends no patch")
         return outcome
     outcome.patch = patch
+    if root is not None:
+        outcome.warnings.extend(map_order_warnings(patch))
     try:
         result = (
             apply_strategic_patch(current, patch, root)
@@ -429,6 +432,42 @@ def simulate(
     outcome.notes.extend(notes)
     outcome.warnings.extend(warnings)
     return outcome
+
+
+_DELETE_PREFIX: Final = "$deleteFromPrimitiveList/"
+
+
+def map_order_warnings(patch: JSON, path: str = "") -> list[str]:
+    """Where the API server's strategic merge of ``patch`` depends on Go's random map
+    order: a map with both ``$deleteFromPrimitiveList/X`` and ``X`` sharing values.
+
+    apimachinery's ``mergeMap`` walks the patch map in Go's iteration order, which is
+    random: when ``X`` comes first its values are merged in and then deleted, when the
+    directive comes first they are deleted from the live list and then merged in again.
+    kubelint merges in the patch's key order; ``kubectl patch --local`` does either.
+    """
+    found: list[str] = []
+    if isinstance(patch, dict):
+        for key, value in patch.items():
+            if key.startswith(_DELETE_PREFIX) and isinstance(value, list):
+                name = key[len(_DELETE_PREFIX) :]
+                merged = patch.get(name)
+                if isinstance(merged, list) and any(
+                    scalar_equal(a, b) for a in value for b in merged
+                ):
+                    where = f"{path}.{name}" if path else name
+                    found.append(
+                        f"{where}: the patch both adds and deletes the same values "
+                        f"({key} next to {name}, both in the manifest): the API server "
+                        "applies the two in Go's random map order, so they are kept or "
+                        "dropped at random (the result here shows one of the two)"
+                    )
+            elif not key.startswith("$"):
+                found.extend(map_order_warnings(value, f"{path}.{key}" if path else key))
+    elif isinstance(patch, list):
+        for index, item in enumerate(patch):
+            found.extend(map_order_warnings(item, f"{path}[{index}]"))
+    return found
 
 
 def _failed(outcome: Outcome, message: str) -> Outcome:
