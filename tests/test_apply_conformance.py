@@ -40,6 +40,7 @@ from urllib.parse import unquote
 import pytest
 
 from kubelint.apply.command import read_manifests, read_objects
+from kubelint.apply.rejections import KUBECTL_REFUSALS
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.simulate import (
     LAST_APPLIED,
@@ -155,7 +156,11 @@ def crd_resources(objects: list[Any]) -> Resources:
             continue
         spec = value.get("spec") or {}
         names = spec.get("names") or {}
-        versions = [v.get("name") for v in spec.get("versions") or [] if isinstance(v, dict)]
+        versions = [
+            v.get("name")
+            for v in spec.get("versions") or []
+            if isinstance(v, dict) and v.get("served", True) is not False
+        ]
         if spec.get("version"):
             versions.append(spec["version"])
         group, kind, plural = spec.get("group"), names.get("kind"), names.get("plural")
@@ -764,6 +769,10 @@ def test_kubectl_failures_are_predicted(name: str, kubectl_runs: dict[str, Kubec
     for outcome in outcomes:
         if outcome.operation == "error":
             assert outcome.error
+            if any(f.rule in KUBECTL_REFUSALS for f in outcome.findings):
+                # kubectl's own refusal: its words, after kubelint's lead-in
+                said = outcome.error.split(": ", 1)[1]
+                assert said in run.stderr, f"kubelint: {said}\nkubectl: {run.stderr}"
     for problem in problems:
         said = problem[problem.index("error parsing") :]
         assert said in run.stderr, f"kubelint: {said}\nkubectl: {run.stderr}"

@@ -1166,3 +1166,27 @@ def api_not_served(
         (("apiVersion",),),
         AT_VALUE,
     )
+
+
+def api_unknown(
+    api_version: str,
+    kind: str,
+    name: str,
+    namespace: str,
+    source: str,
+    served: list[str],
+) -> Rejection:
+    """kubectl's refusal of an apiVersion and kind no cluster with these APIs serves (a
+    version of a built-in group that does not exist, an unknown kind in it, or a version
+    that a custom resource's CRD at hand does not serve): its REST mapping fails, nothing
+    is sent for the object (``served``: the apiVersions that do serve the kind)."""
+    instead = f"use {' or '.join(served)}" if served else f"check the apiVersion and kind of {kind}"
+    return Rejection(
+        API_NOT_SERVED,
+        f"kubectl would stop before sending anything: resource mapping not found for name: "
+        f'"{name}" namespace: "{namespace}" from "{source}": no matches for kind "{kind}" in '
+        f'version "{api_version}"',
+        f"{instead}; kubectl sends nothing for this object",
+        (("apiVersion",),),
+        AT_VALUE,
+    )

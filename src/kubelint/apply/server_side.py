@@ -52,6 +52,7 @@ from kubelint.apply.simulate import (
     guessed_scope,
     namespace_refusal,
     scope_of_run,
+    unknown_api,
 )
 from kubelint.apply.smd_fieldsets import compare, value_at
 from kubelint.apply.smd_types import (
@@ -524,6 +525,8 @@ def preview_all(
         manifest: SourcedObject, key: ObjectKey, live: SourcedObject | None
     ) -> tuple[Preview, dict[str, JSON] | None]:
         refused = namespace_refusal(manifest, key, default_namespace) if enforce_namespace else None
+        if refused is None:
+            refused = unknown_api(manifest, key, schemas, scopes)
         if refused is not None:
             name = describe_object(manifest.value, key)
             return Preview(

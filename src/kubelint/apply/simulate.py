@@ -548,7 +548,8 @@ def scope_of_run(
     """The scopes of the custom resources of a run, from the CRDs among the live objects
     (what the cluster serves), the ``--crd`` files, then the manifests."""
     return Scopes.of(
-        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests))
+        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests)),
+        installed=2,
     )
 
 
@@ -591,6 +592,8 @@ def apply_all(
                 describe_object(manifest.value, key), "error", manifest.source, error=error
             ), None
         refused = _other_namespace(manifest, key, default_namespace) if enforce_namespace else None
+        if refused is None:
+            refused = _unmapped(manifest, key, schemas, scopes)
         if refused is not None:
             return refused, None
         outcome = simulate(manifest, key, live, schemas)
@@ -694,6 +697,57 @@ def _not_served(
         schemas.version,
         removed.replacement if removed is not None else None,
     )
+
+
+def unknown_api(
+    manifest: SourcedObject, key: ObjectKey, schemas: KubernetesSchemas, scopes: Scopes | None
+) -> rejections.Rejection | None:
+    """kubectl's refusal of an apiVersion and kind that its REST mapping cannot find in any
+    cluster with these APIs: a built-in group's version or kind that does not exist (``v2
+    ConfigMap``, ``apps/v1 Foo``), or a version the custom resource's CRD in the cluster
+    (live, ``--crd``) does not serve. A version kubectl compiles in or the API removed is
+    :func:`_not_served`'s; a custom resource without such a CRD passes."""
+    api_version = str(manifest.value.get("apiVersion"))
+    if schemas.kind_definition(api_version, key.kind) is not None:
+        return None
+    if kubectl_scheme.compiled_in(api_version, key.kind) or (
+        (api_version, key.kind) in removed_apis()
+    ):
+        return None
+    version = api_version.rpartition("/")[2]
+    custom = scopes.get(key.group, key.kind) if scopes is not None else None
+    if custom is not None:
+        if not custom.installed or version in custom.versions:
+            return None
+        served = [f"{key.group}/{v}" for v in sorted(custom.versions)]
+    elif key.group in schemas.groups:
+        served = schemas.api_versions_with_kind(key.kind)
+    else:
+        return None
+    named = _metadata(manifest.value).get("namespace")
+    return rejections.api_unknown(
+        api_version,
+        key.kind,
+        key.name,
+        named if isinstance(named, str) else "",
+        manifest.path or manifest.source,
+        served,
+    )
+
+
+def _unmapped(
+    manifest: SourcedObject, key: ObjectKey, schemas: KubernetesSchemas, scopes: Scopes | None
+) -> Outcome | None:
+    """An error outcome for :func:`unknown_api`'s refusal, with its finding."""
+    rejection = unknown_api(manifest, key, schemas, scopes)
+    if rejection is None:
+        return None
+    outcome = Outcome(
+        describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
+    )
+    ref = _object_ref(manifest.value, key)
+    outcome.findings.append(rejections.to_finding(manifest, rejection, manifest.value, None, ref))
+    return outcome
 
 
 def namespace_refusal(
