@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import math
 import random
@@ -1008,6 +1009,20 @@ def _directives(obj: dict[str, Any], rng: random.Random) -> str | None:
     return None
 
 
+@mutation("api-version")
+def _api_version(obj: dict[str, Any], rng: random.Random) -> str | None:
+    """An apiVersion or kind that no cluster serves (kubectl's REST mapping refuses it)."""
+    if rng.random() < 0.9:
+        return None
+    api_version = str(obj.get("apiVersion"))
+    group = group_of(api_version)
+    if rng.random() < 0.5:
+        obj["apiVersion"] = f"{group}/v9" if group else "v9"
+        return "api-version-unknown"
+    obj["kind"] = str(obj.get("kind")) + "X"
+    return "api-kind-unknown"
+
+
 @mutation("big-annotation")
 def _big_annotation(obj: dict[str, Any], rng: random.Random) -> str | None:
     """An annotation near the API server's 262144-byte limit (the last-applied copy
@@ -1630,9 +1645,17 @@ def make_scenario(corpus: Corpus, rng: random.Random, index: int, name: str) -> 
         if rng.random() < 0.3 and not namespaced(doc["apiVersion"], doc["kind"]):
             metadata(doc)["namespace"] = rng.choice(["default", "team", "other"])
             tags.append("cluster-cr-names-namespace")
-    if len(docs) > 1 and rng.random() < 0.1:
-        # an object written twice: the second is applied over the first
-        twin = copy(rng.choice(docs))
+    served = [
+        d
+        for d in docs
+        if schemas_for(latest_version()).kind_definition(d["apiVersion"], d["kind"])
+        or is_cluster_scoped(group_of(d["apiVersion"]), d["kind"]) is None
+    ]
+    if len(docs) > 1 and served and rng.random() < 0.1:
+        # an object written twice: the second is applied over the first (not one of a
+        # version the target does not serve: kubelint applies nothing of it, the stub
+        # serves it)
+        twin = copy(rng.choice(served))
         labels = metadata(twin).get("labels")
         metadata(twin)["labels"] = {**(labels if isinstance(labels, dict) else {}), "twin": "2"}
         docs.append(twin)
@@ -1650,6 +1673,7 @@ UNIVERSAL = {
     "generic",
     "directives",
     "big-annotation",
+    "api-version",
 }
 
 
@@ -2065,9 +2089,16 @@ def _compare_one(
     if sent["contentType"] != expected_type:
         return differ("content-type", entry["patchType"])
     if sent["raw"] != go_json(entry["patch"]):
-        return differ("patch-body", _first_difference(entry["patch"], from_json_text(sent["raw"])))
+        where = _first_difference(entry["patch"], from_json_text(sent["raw"]))
+        if any("Go's random map order" in w for w in entry["warnings"]):
+            return differ("known:go-map-order", where)
+        return differ("patch-body", where)
     patched = sent.get("patched")
     if isinstance(patched, dict) and "error" in patched and len(patched) == 1:
+        if "live.json" in patched["error"] and "unable to decode" in patched["error"]:
+            # the stub kept a created object a real server refuses (a List item whose
+            # metadata does not decode): kubectl cannot even read it back
+            return differ("known:stub-kept-undecodable", "")
         if entry["result"] is not None:
             return differ("result", "kubectl-merge-fails")
         return out
@@ -2295,9 +2326,13 @@ def scenario_steps(
     for index, obj in enumerate(created):
         if not isinstance(obj, dict) or decode_error(obj) is not None:
             continue  # an API server refuses what does not decode (the item of a List)
-        _serverside(obj, rng, tags_b, index)
-        _other_manager(obj, rng, tags_b)
-        _annotation_state(obj, rng, tags_b)
+        # a field of another shape than a dressing expects is left as it is
+        with contextlib.suppress(TypeError, AttributeError, KeyError, IndexError, ValueError):
+            _serverside(obj, rng, tags_b, index)
+        with contextlib.suppress(TypeError, AttributeError, KeyError, IndexError, ValueError):
+            _other_manager(obj, rng, tags_b)
+        with contextlib.suppress(TypeError, AttributeError, KeyError, IndexError, ValueError):
+            _annotation_state(obj, rng, tags_b)
         live.append(obj)
     if live and rng.random() < 0.12:
         second = mutate([exported(o, rng, tags_b) for o in live], rng, tags_b, most=2)

@@ -231,3 +231,20 @@ def test_a_patch_that_adds_and_deletes_the_same_values_is_flagged() -> None:
     }
     [warning] = map_order_warnings(patch)
     assert warning.startswith("metadata.finalizers: ")
+
+
+def test_a_directive_kubectl_computes_too_is_flagged() -> None:
+    """kubectl's diffMaps walks the manifest in Go's random order: a
+    ``$setElementOrder/containers`` written in the manifest and computed by kubectl with
+    another value ends up in the patch one way or the other (seen both ways with the real
+    kubectl); one the patch carries unchanged is no collision."""
+    from kubelint.apply.simulate import directive_collisions
+
+    order = [{"name": "a"}, {"name": "b"}]
+    modified = {"spec": {"$setElementOrder/containers": order, "containers": [{"name": "a"}]}}
+    patch = {
+        "spec": {"$setElementOrder/containers": [{"name": "a"}], "containers": [{"name": "a"}]}
+    }
+    [warning] = directive_collisions(modified, patch)
+    assert warning.startswith("spec.$setElementOrder/containers: ")
+    assert directive_collisions(modified, {"spec": {"$setElementOrder/containers": order}}) == []

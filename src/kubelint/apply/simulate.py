@@ -416,6 +416,7 @@ def simulate(
         return outcome
     outcome.patch = patch
     if root is not None:
+        outcome.warnings.extend(directive_collisions(modified, patch))
         outcome.warnings.extend(map_order_warnings(patch))
     try:
         result = (
@@ -467,6 +468,34 @@ def map_order_warnings(patch: JSON, path: str = "") -> list[str]:
     elif isinstance(patch, list):
         for index, item in enumerate(patch):
             found.extend(map_order_warnings(item, f"{path}[{index}]"))
+    return found
+
+
+def _is_list_directive(key: str) -> bool:
+    return key == "$retainKeys" or key.startswith(("$setElementOrder/", _DELETE_PREFIX))
+
+
+def directive_collisions(modified: JSON, patch: JSON, path: str = "") -> list[str]:
+    """Where the manifest writes a directive that kubectl's three-way patch computes too,
+    with another value: kubectl's ``diffMaps`` walks the manifest's map in Go's random
+    order, so its patch carries the manifest's directive or its own at random (kubelint's
+    patch carries its own)."""
+    found: list[str] = []
+    if isinstance(modified, dict) and isinstance(patch, dict):
+        for key, value in modified.items():
+            if key not in patch:
+                continue
+            where = f"{path}.{key}" if path else key
+            if _is_list_directive(key):
+                if go_json(value) != go_json(patch[key]):
+                    found.append(
+                        f"{where}: the manifest writes this directive and kubectl computes "
+                        "it too, with another value: kubectl walks the manifest in Go's "
+                        "random map order, so its patch carries one or the other at random "
+                        "(the patch here has kubectl's own)"
+                    )
+            else:
+                found.extend(directive_collisions(value, patch[key], where))
     return found
 
 
