@@ -2049,6 +2049,11 @@ def _compare_one(
         return out
     assert key is not None
     api_version = manifest["apiVersion"]
+    if (api_version, key.kind) not in context.resources:
+        # the stub does not serve it: kubectl's mapping fails and it sends nothing
+        if context.guessed(manifest):
+            return differ("known:custom-kind-not-served", operation)
+        return differ("kind-not-served", operation)
     if operation == "create":
         path = context.rest(api_version, key.kind, key.namespace, None)
         posts = by_path.get(path, [])
@@ -2160,7 +2165,11 @@ def _compare_server_side(
         key = None
     predicted = entry["requests"]
     if key is None or (manifest.get("apiVersion"), key.kind) not in context.resources:
-        return out if not predicted else differ("ssa-unidentified", operation)
+        if not predicted:
+            return out
+        if key is not None and context.guessed(manifest):
+            return differ("known:custom-kind-not-served", operation)
+        return differ("ssa-unidentified", operation)
     path = context.rest(manifest["apiVersion"], key.kind, key.namespace, key.name)
     sent = _take_apply(by_path.get(path, []), step.manager)
     if not predicted:
