@@ -1828,8 +1828,10 @@ def _run_kubelint_cli(directory: Path, step: Step) -> Side:
     for entry, m in zip(entries, manifests, strict=True):
         entry["manifest"] = m.value
         if step.server_side:
-            key = identify(m.value, step.namespace or "default", None, scopes)
-            entry["body"] = applied_configuration(m.value, key) if entry["requests"] else None
+            entry["body"] = None
+            if entry["requests"]:
+                key = identify(m.value, step.namespace or "default", None, scopes)
+                entry["body"] = applied_configuration(m.value, key)
     stopped = [line for line in done.stderr.splitlines() if "error parsing" in line]
     return Side(entries, stopped=stopped, scopes=scopes)
 
