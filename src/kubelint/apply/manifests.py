@@ -243,7 +243,17 @@ def _read_json(display: str, text: str, read: ReadFile) -> tuple[int, str] | Non
                 return None
             return json_stream.yaml_start(text, began), _located(display, text, at, early)
         count += 1
-        raw, value = json_stream.decode(text, index, end)
+        try:
+            raw, value = json_stream.decode(text, index, end)
+        except GoJSONError as exc:
+            # the stream reads on; decoding this value into an object fails alone
+            mark = (line_of(starts, index), index - starts[line_of(starts, index)])
+            error = f"unable to decode {go_quote(display)}: {exc}"
+            read.objects.append(
+                SourcedObject({}, f"{display}:{mark[0] + 1}", display, None, mark, [], error)
+            )
+            index = end
+            continue
         if raw is None:  # kubectl skips a null value, as an empty YAML document
             index = end
             continue
