@@ -2328,7 +2328,8 @@ def scenario_steps(
     if mode == "server-side" or (mode == "mixed" and rng.random() < 0.3):
         _server_side(step_a, rng)
     out = [run_step(harness, step_a, cli)]
-    created = [o for o in _created(step_a, out[0][1]) if isinstance(o, dict)]
+    # each object once: a twin's second apply does not make a second live object
+    created = _without_twins([o for o in _created(step_a, out[0][1]) if isinstance(o, dict)])
     if not created:
         return out
     first = _without_twins(first)
