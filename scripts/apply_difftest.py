@@ -54,6 +54,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import test_apply_conformance as conformance  # type: ignore[import-not-found]  # noqa: E402
 from kubelint.apply.command import read_manifests, read_objects  # noqa: E402
+from kubelint.apply.kubectl_scheme import compiled_in  # noqa: E402
 from kubelint.apply.manifests import read_file  # noqa: E402
 from kubelint.apply.object_meta import decode_error  # noqa: E402
 from kubelint.apply.scopes import Scopes  # noqa: E402
@@ -415,6 +416,10 @@ def register(value: dict[str, Any]) -> None:
     api_version, kind = value["apiVersion"], value["kind"]
     crd = CRDS.get((group_of(api_version), kind))
     resource = crd["spec"]["names"].get("plural") if crd else None
+    if crd is not None and api_version.rpartition("/")[2] not in {
+        v["name"] for v in crd["spec"]["versions"] if v.get("served", True) is not False
+    }:
+        return  # a cluster with that CRD does not serve this version
     conformance.RESOURCES.setdefault(
         (api_version, kind), (resource or plural(kind), namespaced(api_version, kind))
     )
@@ -1645,11 +1650,15 @@ def make_scenario(corpus: Corpus, rng: random.Random, index: int, name: str) -> 
         if rng.random() < 0.3 and not namespaced(doc["apiVersion"], doc["kind"]):
             metadata(doc)["namespace"] = rng.choice(["default", "team", "other"])
             tags.append("cluster-cr-names-namespace")
+    schemas = schemas_for(latest_version())
     served = [
         d
         for d in docs
-        if schemas_for(latest_version()).kind_definition(d["apiVersion"], d["kind"])
-        or is_cluster_scoped(group_of(d["apiVersion"]), d["kind"]) is None
+        if schemas.kind_definition(d["apiVersion"], d["kind"])
+        or (
+            not compiled_in(d["apiVersion"], d["kind"])
+            and group_of(d["apiVersion"]) not in schemas.groups
+        )
     ]
     if len(docs) > 1 and served and rng.random() < 0.1:
         # an object written twice: the second is applied over the first (not one of a

@@ -32,8 +32,6 @@ class CustomScope:
     source: str
     #: the versions it serves
     versions: frozenset[str] = frozenset()
-    #: the CRD is in the cluster (a live object or a --crd file), not only in a manifest
-    installed: bool = False
 
 
 @dataclass(slots=True)
@@ -42,10 +40,9 @@ class Scopes:
 
     by_kind: dict[tuple[str, str], CustomScope] = field(default_factory=dict)
 
-    def add(self, value: JSON, source: str, installed: bool = False) -> None:
-        """Learn from ``value`` if it is a CustomResourceDefinition (a first one wins);
-        ``installed``: the cluster has it."""
-        for key, scope in crd_scopes(value, source, installed):
+    def add(self, value: JSON, source: str) -> None:
+        """Learn from ``value`` if it is a CustomResourceDefinition (a first one wins)."""
+        for key, scope in crd_scopes(value, source):
             self.by_kind.setdefault(key, scope)
 
     def get(self, group: str, kind: str) -> CustomScope | None:
@@ -53,13 +50,13 @@ class Scopes:
         return self.by_kind.get((group, kind))
 
     @classmethod
-    def of(cls, *sources: Iterable[tuple[JSON, str]], installed: int = 0) -> Scopes:
+    def of(cls, *sources: Iterable[tuple[JSON, str]]) -> Scopes:
         """The scopes of every CRD among ``sources`` (objects with where they were read),
-        the earlier sources first; the first ``installed`` sources are the cluster's."""
+        the earlier sources first."""
         scopes = cls()
-        for number, objects in enumerate(sources):
+        for objects in sources:
             for value, source in objects:
-                scopes.add(value, source, number < installed)
+                scopes.add(value, source)
         return scopes
 
 
@@ -71,9 +68,7 @@ def is_crd(value: JSON) -> bool:
     return isinstance(api_version, str) and group_of(api_version) == CRD_GROUP
 
 
-def crd_scopes(
-    value: JSON, source: str, installed: bool = False
-) -> list[tuple[tuple[str, str], CustomScope]]:
+def crd_scopes(value: JSON, source: str) -> list[tuple[tuple[str, str], CustomScope]]:
     """The (group, kind) a CRD defines and its scope; none for another object or a CRD
     without a group or kind. ``spec.scope`` other than ``Cluster`` is namespaced (the API
     server defaults v1beta1's to ``Namespaced`` and requires v1's)."""
@@ -98,9 +93,7 @@ def crd_scopes(
     }
     if isinstance(spec.get("version"), str):  # v1beta1's single version
         versions.add(spec["version"])
-    scope = CustomScope(
-        spec.get("scope") != "Cluster", plural, source, frozenset(versions), installed
-    )
+    scope = CustomScope(spec.get("scope") != "Cluster", plural, source, frozenset(versions))
     return [((group, kind), scope)]
 
 

@@ -577,8 +577,7 @@ def scope_of_run(
     """The scopes of the custom resources of a run, from the CRDs among the live objects
     (what the cluster serves), the ``--crd`` files, then the manifests."""
     return Scopes.of(
-        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests)),
-        installed=2,
+        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests))
     )
 
 
@@ -733,9 +732,10 @@ def unknown_api(
 ) -> rejections.Rejection | None:
     """kubectl's refusal of an apiVersion and kind that its REST mapping cannot find in any
     cluster with these APIs: a built-in group's version or kind that does not exist (``v2
-    ConfigMap``, ``apps/v1 Foo``), or a version the custom resource's CRD in the cluster
-    (live, ``--crd``) does not serve. A version kubectl compiles in or the API removed is
-    :func:`_not_served`'s; a custom resource without such a CRD passes."""
+    ConfigMap``, ``apps/v1 Foo``), or a version the custom resource's CRD at hand does not
+    serve (one among the manifests is taken as the cluster's, as for the scope). A version
+    kubectl compiles in or the API removed is :func:`_not_served`'s; a custom resource
+    without a CRD at hand passes."""
     api_version = str(manifest.value.get("apiVersion"))
     if schemas.kind_definition(api_version, key.kind) is not None:
         return None
@@ -746,7 +746,7 @@ def unknown_api(
     version = api_version.rpartition("/")[2]
     custom = scopes.get(key.group, key.kind) if scopes is not None else None
     if custom is not None:
-        if not custom.installed or version in custom.versions:
+        if version in custom.versions:
             return None
         served = [f"{key.group}/{v}" for v in sorted(custom.versions)]
     elif key.group in schemas.groups:
