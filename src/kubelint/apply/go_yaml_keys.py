@@ -16,6 +16,7 @@ Values are written as Go's ``%#v`` writes an ``interface{}`` tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Final
 
 from kubelint.apply.object_meta import go_quote
@@ -41,27 +42,15 @@ def _compose(piece: str) -> Any:
         root = yaml.compose(piece, Loader=loader)
     except yaml.YAMLError:
         return None
-    for node in _nodes(root, set()):
+
+    def mark(node: Any) -> None:
         if isinstance(node, yaml.ScalarNode):
             index = node.start_mark.index
             setattr(node, "explicit", index < len(piece) and piece[index] == "!")  # noqa: B010
+
+    for _ in _walk_pairs(root, set(), mark):
+        pass
     return root
-
-
-def _nodes(node: Any, seen: set[int]) -> Any:
-    import yaml
-
-    if node is None or id(node) in seen:
-        return
-    seen.add(id(node))
-    yield node
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _nodes(key, seen)
-            yield from _nodes(value, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _nodes(item, seen)
 
 
 def _scalar(node: Any) -> Any:
@@ -75,22 +64,24 @@ def _scalar(node: Any) -> Any:
     return resolve_plain(node.value)
 
 
-def _walk_pairs(node: Any, seen: set[int]) -> Any:
+def _walk_pairs(node: Any, seen: set[int], visit: Callable[[Any], None] | None = None) -> Any:
     """Every (key, value) node pair of a document, in document order (keys before their
-    values, as go-yaml decodes them)."""
+    values, as go-yaml decodes them); ``visit`` is called on every node on the way."""
     import yaml
 
     if id(node) in seen:
         return
     seen.add(id(node))
+    if visit is not None:
+        visit(node)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             yield key, value
-            yield from _walk_pairs(key, seen)
-            yield from _walk_pairs(value, seen)
+            yield from _walk_pairs(key, seen, visit)
+            yield from _walk_pairs(value, seen, visit)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _walk_pairs(item, seen)
+            yield from _walk_pairs(item, seen, visit)
 
 
 def go_value(node: Any) -> Any:

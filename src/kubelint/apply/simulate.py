@@ -769,8 +769,11 @@ def _unmapped(
 ) -> Outcome | None:
     """An error outcome for :func:`unknown_api`'s refusal, with its finding."""
     rejection = unknown_api(manifest, key, schemas, scopes)
-    if rejection is None:
-        return None
+    return None if rejection is None else _refused(manifest, key, rejection)
+
+
+def _refused(manifest: SourcedObject, key: ObjectKey, rejection: rejections.Rejection) -> Outcome:
+    """The error outcome of an object kubectl itself refuses, with the finding."""
     outcome = Outcome(
         describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
     )
@@ -793,14 +796,7 @@ def namespace_refusal(
 def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:
     """kubectl's refusal of a namespaced object naming another namespace than ``-n``."""
     rejection = namespace_refusal(manifest, key, namespace)
-    if rejection is None:
-        return None
-    outcome = Outcome(
-        describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
-    )
-    ref = _object_ref(manifest.value, key)
-    outcome.findings.append(rejections.to_finding(manifest, rejection, manifest.value, None, ref))
-    return outcome
+    return None if rejection is None else _refused(manifest, key, rejection)
 
 
 def dumps(outcomes: list[Outcome]) -> str:
