@@ -37,7 +37,15 @@ from kubelint.apply.merge import (
     slice_element_type,
 )
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
-from kubelint.apply.values import JSON, GoPanic, copy, deep_equal, go_text, go_type
+from kubelint.apply.values import (
+    JSON,
+    GoPanic,
+    copy,
+    deep_equal,
+    go_text,
+    go_type,
+    scalar_equal,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +230,11 @@ def _is_order_same(original: list[JSON], modified: list[JSON], merge_key: str) -
             raise PatchError("expected maps in a merge list")
         if merge_key not in before or merge_key not in after:
             raise PatchError(f"map does not contain declared merge key: {merge_key}")
-        if not _same(before[merge_key], after[merge_key]):
+        # Go's == on the two interface{} values (mergeKeyValueEqual): it panics on two
+        # maps or two slices, as a merge key written as {} in both is
+        if not scalar_equal(before[merge_key], after[merge_key]):
             return False
     return True
-
-
-def _same(a: JSON, b: JSON) -> bool:
-    return go_type(a) == go_type(b) and deep_equal(a, b)
 
 
 def _diff_lists_of_scalars(
