@@ -341,7 +341,11 @@ class _DocumentChecker:
         return node_at(self.lines[line], column)
 
     def _token_length(self, mark: Mark) -> int:
-        return max(1, self._node(mark).end - mark[1])
+        """The length of the token at ``mark``, at least one character, but never past
+        the end of its line (a syntax error at the end of a line spans nothing)."""
+        line, column = mark
+        width = len(self.lines[line]) if 0 <= line < len(self.lines) else column
+        return max(0, min(max(1, self._node(mark).end - column), width - column))
 
     def token(self, mark: Mark) -> str:
         """The source text of the scalar at ``mark`` (past its anchor and tag)."""

@@ -279,7 +279,7 @@ def _syntax_problem(
     """The problem of a parse error in ``text``, which begins at line ``line_offset``."""
     problem_mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, backend.marked_error) and problem_mark is not None:
-        mark = (problem_mark.line, problem_mark.column)
+        mark = _within(text, (problem_mark.line, problem_mark.column))
         problem = getattr(exc, "problem", None) or "invalid YAML"
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
@@ -297,6 +297,20 @@ def _syntax_problem(
             "syntax", f"unreadable character: {reason}", (mark[0] + line_offset, mark[1])
         )
     return LoadProblem("syntax", f"YAML syntax error: {exc}", (0, 0))
+
+
+def _within(text: str, mark: Mark) -> Mark:
+    """``mark`` moved inside ``text``: libyaml ends a text without a final line break
+    with one of its own, and reports an error there, on a line the file does not have."""
+    line, column = mark
+    if line > 0 and column == 0 and not text.endswith(tuple(_LINE_ENDINGS)):
+        lines = split_lines(text)
+        if line >= len(lines):
+            return len(lines) - 1, len(lines[-1])
+    return mark
+
+
+_LINE_ENDINGS: Final = ("\n", "\r", "\x85", "\u2028", "\u2029")
 
 
 def _syntax_hint(problem: str, text: str, line: int) -> str | None:

@@ -1,0 +1,54 @@
+"""What ``scripts/fuzz_hostile.py`` found, one test per class, and a short fixed-seed run.
+
+Each case is the minimal input of a failure class; the oracles are the fuzzer's own
+(positions inside the file as YAML counts lines, line-oriented outputs that stay one
+line per finding), so that a regression fails here before any fuzzing campaign.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from conftest import REPO_ROOT, run_kubelint
+
+BREAKS = ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"]
+
+
+def _fuzzer() -> ModuleType:
+    path = REPO_ROOT / "scripts" / "fuzz_hostile.py"
+    spec = importlib.util.spec_from_file_location("fuzz_hostile", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fuzz_hostile"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+FUZZ = _fuzzer()
+
+# Syntax errors at the end of a line or of a file without a final line break: libyaml
+# puts the mark on a line of its own making, and a one-character span past the line.
+BROKEN_ENDINGS = [
+    "apiVersion: v1{nl}kind: ConfigMap{nl}foo",
+    "%YAML{nl}---{nl}a: 1{nl}",
+    'apiVersion: v1{nl}kind: ConfigMap{nl}data: {{a: "x',
+    "apiVersion: v1{nl}kind: ConfigMap{nl}data: [1, 2",
+    "apiVersion: v1{nl}kind: ConfigMap{nl}data:{nl}  a: |{nl}    x{nl} b",
+    "apiVersion: v1{nl}kind: ConfigMap{nl}metadata: {{name: x{nl}",
+]
+
+
+@pytest.mark.parametrize("nl", BREAKS, ids=[f"U+{ord(b[0]):04X}" for b in BREAKS])
+@pytest.mark.parametrize("template", BROKEN_ENDINGS)
+def test_positions_stay_inside_the_file(tmp_path: Path, template: str, nl: str) -> None:
+    data = template.format(nl=nl).encode("utf-8")
+    (tmp_path / "in.yaml").write_bytes(data)
+    run = run_kubelint("check", "--output", "json", "in.yaml", cwd=tmp_path)
+    assert not run.has_traceback(), run.describe()
+    FUZZ.judge_positions(run.findings, {"in.yaml": data})  # raises FUZZ.Failure
