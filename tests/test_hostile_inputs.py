@@ -285,14 +285,66 @@ def test_dev_stdin_is_read_as_standard_input() -> None:
     assert [(f["path"], f["rule"]) for f in run.findings] == [("/dev/stdin", "KL014")]
 
 
-def test_devices_and_pipes_are_no_regular_files(tmp_path: Path) -> None:
+def test_a_device_is_no_regular_file() -> None:
     run = _clean(run_kubelint("check", "/dev/null"))
     assert run.code == 2
     assert "/dev/null: not a regular file (a character device)" in run.stderr
+
+
+def test_a_pipe_is_checked_like_standard_input(tmp_path: Path) -> None:
+    """``kubelint check <(helm template ...)``: the path is a pipe, read once."""
+    manifest = (HOSTILE / "cm.yaml").read_bytes()
+    script = (
+        "import subprocess, sys\n"
+        "with subprocess.Popen(['cat'], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as cat:\n"
+        "    cat.stdin.write(sys.stdin.buffer.read()); cat.stdin.close()\n"
+        "    path = f'/dev/fd/{cat.stdout.fileno()}'\n"
+        "    done = subprocess.run([sys.executable, '-m', 'kubelint', 'check', '-o', 'json',\n"
+        "                           path, '-'], pass_fds=[cat.stdout.fileno()],\n"
+        "                          stdin=subprocess.DEVNULL, capture_output=True, text=True)\n"
+        "print(done.stdout); sys.stderr.write(done.stderr); sys.exit(done.returncode)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=manifest,
+        capture_output=True,
+        env=_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert b"Traceback" not in done.stderr, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert {f["rule"] for f in findings if f["path"].startswith("/dev/fd/")} == {"KL014"}
+
+
+def test_a_fifo_is_read_once_and_a_walk_skips_fifos(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "f.yaml")
-    run = _clean(run_kubelint("check", "f.yaml", cwd=tmp_path, timeout=20))
-    assert run.code == 2
-    assert "f.yaml: not a regular file (a named pipe)" in run.stderr
+    shutil.copy(HOSTILE / "cm.yaml", tmp_path / "cm.yaml")
+    writer = subprocess.Popen(["sh", "-c", "cat cm.yaml > f.yaml"], cwd=tmp_path)
+    run = _clean(run_kubelint("check", "--output", "json", "f.yaml", cwd=tmp_path, timeout=60))
+    writer.wait(10)
+    assert [(f["path"], f["rule"]) for f in run.findings] == [("f.yaml", "KL014")]
+    # in a walk, a FIFO is never opened (no writer would come): skipped with a note
+    run = _clean(run_kubelint("check", "--output", "json", ".", cwd=tmp_path, timeout=60))
+    assert run.code == 1
+    assert [(f["path"], f["rule"]) for f in run.findings] == [("./cm.yaml", "KL014")]
+    assert json.loads(run.stdout)["summary"]["skipped"] == {"not-a-regular-file": 1}
+    assert "./f.yaml: skipped: not a regular file (a named pipe)" in run.stderr
+
+
+def test_standard_input_has_excerpts_and_outlives_fix(tmp_path: Path) -> None:
+    manifest = (HOSTILE / "cm.yaml").read_bytes()
+    run = _clean(run_kubelint("check", "-", stdin=manifest))
+    lines = run.stdout.splitlines()
+    assert lines[1].startswith("-:7:5: error KL014 invalid-label: ")
+    assert lines[2] == "    7 |     Bad Label: x"
+    # --fix reads the other files again; standard input was read once, and is kept
+    shutil.copy(REPO_ROOT / "examples" / "broken-job.yaml", tmp_path / "job.yaml")
+    run = _clean(
+        run_kubelint("check", "--fix", "--output", "json", "-", "job.yaml", cwd=tmp_path, stdin=manifest)
+    )
+    assert ("-", "KL014") in [(f["path"], f["rule"]) for f in run.findings]
+    assert "kind: Job" in (tmp_path / "job.yaml").read_text()
 
 
 # -- an unexpected exception: one line, exit 3 -------------------------------------------------

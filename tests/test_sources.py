@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kubelint.sources import SourceFile, UsageError, collect
+from kubelint.sources import SourceFile, Streams, UsageError, collect, read_file
 
 MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
 
@@ -70,8 +73,13 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_stdin_and_duplicates(tmp_path: Path) -> None:
     _write(tmp_path / "a.yaml")
-    files = collect(["-", str(tmp_path / "a.yaml"), str(tmp_path)])
-    assert [f.display for f in files] == ["-", str(tmp_path / "a.yaml")]
+    streams = Streams(stdin=io.BytesIO(b"kind: x\n"))
+    files = collect(["-", str(tmp_path / "a.yaml"), str(tmp_path), "-"], streams)
+    assert [(f.display, f.data) for f in files] == [
+        ("-", b"kind: x\n"),
+        (str(tmp_path / "a.yaml"), None),
+        ("-", b"kind: x\n"),  # read once, given twice
+    ]
 
 
 def test_bad_gitignore_patterns_are_read_as_git_reads_them(tmp_path: Path) -> None:
@@ -104,16 +112,70 @@ def test_a_path_that_cannot_be_examined_is_a_usage_error(tmp_path: Path) -> None
         collect([str(tmp_path / "loop.yaml")])
 
 
-def test_a_path_that_is_not_a_regular_file_says_what_it_is(tmp_path: Path) -> None:
+def test_a_device_is_not_a_regular_file_and_says_what_it_is() -> None:
     with pytest.raises(UsageError, match=r"/dev/null: not a regular file \(a character device\)$"):
         collect(["/dev/null"])
+
+
+def _feed(fifo: Path, data: bytes) -> threading.Thread:
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError), open(fifo, "wb") as handle:
+            handle.write(data)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_a_pipe_given_as_a_path_is_read_once_into_memory(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "f.yaml")
-    with pytest.raises(UsageError, match=r"not a regular file \(a named pipe\); feed a pipe"):
-        collect([str(tmp_path / "f.yaml")])
+    writer = _feed(tmp_path / "f.yaml", b"kind: x\n")
+    files = collect([str(tmp_path / "f.yaml"), str(tmp_path / "f.yaml")])
+    writer.join(5)
+    assert files == [
+        SourceFile(str(tmp_path / "f.yaml"), str(tmp_path / "f.yaml"), data=b"kind: x\n")
+    ]
+
+
+def test_a_pipe_is_read_to_one_byte_past_the_limit(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "f.yaml")
+    writer = _feed(tmp_path / "f.yaml", b"x" * 100_000)
+    (source,) = collect([str(tmp_path / "f.yaml")], Streams(limit=10))
+    writer.join(5)
+    assert source.data == b"x" * 11
+
+
+def test_streams_can_be_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "f.yaml")
+    with pytest.raises(UsageError, match=r"not a regular file \(a named pipe\)$"):
+        collect([str(tmp_path / "f.yaml")], Streams(allowed=False))
+    with pytest.raises(UsageError, match=r"^-: standard input cannot be read here$"):
+        collect(["-"], Streams(allowed=False))
+
+
+def test_pipes_and_sockets_met_in_a_walk_are_skipped_unopened(tmp_path: Path) -> None:
+    _write(tmp_path / "d" / "a.yaml")
+    os.mkfifo(tmp_path / "d" / "p.yaml")
+    os.mkfifo(tmp_path / "d" / "other")  # not a manifest name: not mentioned
+    (tmp_path / "d" / "link.yaml").symlink_to("p.yaml")
+    files = collect([str(tmp_path / "d")])
+    assert [(Path(f.display).name, f.skip) for f in files] == [
+        ("a.yaml", None),
+        ("link.yaml", "not a regular file (a named pipe)"),  # p.yaml once, by its first name
+    ]
+
+
+def test_read_file_never_waits_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "f.yaml")
+    with pytest.raises(OSError, match=r"not a regular file \(a named pipe\)"):
+        read_file(str(tmp_path / "f.yaml"))
+    with pytest.raises(IsADirectoryError):
+        read_file(str(tmp_path))
 
 
 def test_dev_stdin_is_standard_input() -> None:
-    assert collect(["/dev/stdin"]) == [SourceFile("/dev/stdin", "-")]
+    files = collect(["/dev/stdin"], Streams(stdin=io.BytesIO(b"a: 1\n")))
+    assert files == [SourceFile("/dev/stdin", "-", data=b"a: 1\n")]
 
 
 def test_an_unreadable_folder_of_a_walk_is_a_source_with_its_problem(tmp_path: Path) -> None:

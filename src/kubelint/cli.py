@@ -249,6 +249,7 @@ def check(
     from kubelint import config as config_module
     from kubelint import engine, run_options, schema_store, sources
     from kubelint.findings import Severity
+    from kubelint.formatters.text import printable
 
     try:
         found = (
@@ -281,11 +282,15 @@ def check(
             raise click.BadParameter(problem.message, param_hint="--kubernetes-version")
         where = f"{found}: " if found and problem.setting == "options" else ""
         raise click.UsageError(where + problem.message)
+    streams = sources.Streams(limit=options.max_file_mb * engine.MB)
     try:
-        files = sources.collect(list(paths))
-        crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths])
+        files = sources.collect(list(paths), streams)
+        crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths], streams)
     except sources.UsageError as exc:
         raise click.UsageError(str(exc)) from exc
+    for source in files:
+        if source.skip is not None:
+            sys.stderr.write(f"{printable(source.display)}: skipped: {source.skip}\n")
     result = engine.run(files, options, crd_files)
     unwritten = False
     if apply_fixes or show_diff:
@@ -315,9 +320,7 @@ def _render(
     elif output == "human":
         from kubelint.formatters import human
 
-        human.render(
-            result, out, {f.display: f.location for f in files}, show_suppressed=show_suppressed
-        )
+        human.render(result, out, {f.display: f for f in files}, show_suppressed=show_suppressed)
     else:
         import importlib
 
@@ -350,8 +353,8 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> tuple[b
     done: set[tuple[int, int]] = set()
     for source in files:
         findings = by_path.get(source.display)
-        if not findings or source.location == "-" or source.problem is not None:
-            continue
+        if not findings or source.data is not None or source.problem is not None:
+            continue  # standard input and pipes are not written back
         try:
             info = os.stat(source.location)
         except OSError:

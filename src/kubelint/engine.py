@@ -42,7 +42,7 @@ from kubelint.policy import Policy, Suppressions, matches, object_ignores
 from kubelint.positions import format_path, locate
 from kubelint.rule_api import Fact, FixSpec, RuleContext, RuleSpec, TextEdit, Violation
 from kubelint.rule_api import Fix as RuleFix
-from kubelint.sources import STDIN, SourceFile
+from kubelint.sources import SourceFile, read_file
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
 from kubelint.yaml_lines import split_lines
@@ -985,9 +985,7 @@ def check_part(part: FilePart, ctx: Context, data: bytes | None = None) -> PartR
     manifest = False
     try:
         if data is None:
-            with open(source.location, "rb") as handle:
-                handle.seek(part.start)
-                data = handle.read(part.end - part.start)
+            data = _content(source)[part.start : part.end]
         text = decode(data)[0]
         if text is None:
             return PartResult(result, manifest=False, readable=False)
@@ -1047,9 +1045,12 @@ def _check_source(
     if source.problem is not None:  # a folder the walk could not read
         result.findings.append(_file_finding(source, "yaml-syntax", source.problem))
         return None
+    if source.skip is not None:  # not a regular file: never opened
+        result.skipped["not-a-regular-file"] += 1
+        return None
     try:
         if data is None:
-            data = sys.stdin.buffer.read() if source.location == STDIN else _read(source.location)
+            data = _content(source)
     except OSError as exc:
         result.findings.append(
             _file_finding(source, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}")
@@ -1120,9 +1121,11 @@ def _check_loaded(
     return is_manifest
 
 
-def _read(location: str) -> bytes:
-    with open(location, "rb") as handle:
-        return handle.read()
+def _content(source: SourceFile) -> bytes:
+    """The bytes of a source: read when the run began (stdin, a pipe), or from its file."""
+    if source.data is not None:
+        return source.data
+    return read_file(source.location)
 
 
 def _file_finding(
@@ -1147,11 +1150,13 @@ _CRD_MARKER = re.compile(rb"^kind:\s*[\"']?CustomResourceDefinition\b", re.MULTI
 _API_VERSION = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([^\s\"',#}/]+)/")
 
 
-def _scan(source: SourceFile, stdin: bytes | None, builtin: AbstractSet[str]) -> tuple[bool, bool]:
+def _scan(source: SourceFile, builtin: AbstractSet[str]) -> tuple[bool, bool]:
     """Whether a file defines CRDs, and whether it may hold custom resources (an
     apiVersion of a group with a dot that no bundled schema serves), from its bytes."""
+    if source.skip is not None or source.problem is not None:
+        return False, False
     try:
-        data = (stdin or b"") if source.location == STDIN else _read(source.location)
+        data = _content(source)
     except OSError:
         return False, False
     defines = _CRD_MARKER.search(data) is not None
@@ -1165,7 +1170,7 @@ def _scan(source: SourceFile, stdin: bytes | None, builtin: AbstractSet[str]) ->
 def _jobs_for(sources: list[SourceFile], options: CheckOptions) -> int:
     if options.jobs is not None:
         return max(1, options.jobs)
-    sizes = [_size(s) for s in sources if s.location != STDIN]
+    sizes = [_size(s) for s in sources]
     # a big file is cut in parts for the workers; many small files are spread over them
     big = max(sizes, default=0) >= file_parts.SPLIT_BYTES
     if sum(sizes) < 2_000_000 or (len(sources) < 16 and not big):
@@ -1197,8 +1202,8 @@ class _Checker:
         if self._context is not None:
             self._context.use_crds(crds)
 
-    def check(self, sources: list[SourceFile], stdin: bytes | None) -> list[FileResult]:
-        """The results of ``sources``, in order (standard input's content is ``stdin``).
+    def check(self, sources: list[SourceFile]) -> list[FileResult]:
+        """The results of ``sources``, in order.
 
         A file over the limits of the run gets a finding instead of a check; a big file
         is checked in parts (see :mod:`kubelint.file_parts`), spread over the workers.
@@ -1207,15 +1212,17 @@ class _Checker:
         sizes: list[int] = []
         plans: list[FileResult | range] = []  # per source: its result, or its tasks
         for source in sources:
-            data = stdin if source.location == STDIN else None
-            size = len(data) if data is not None else _size(source)
+            data = source.data
+            size = _size(source)
             first = len(tasks)
+            # bytes read when the run began travel with the task, once, not in its source
+            bare = source._replace(data=None) if data is not None else source
             refused = _over_limits(source, size, None, self._options)
             if refused is None and size >= file_parts.SPLIT_BYTES:
                 whole = data if data is not None else _read_or_none(source)
                 if whole is not None:
                     refused = _over_limits(source, size, whole, self._options)
-                    parts = file_parts.cut(source, whole) if refused is None else []
+                    parts = file_parts.cut(bare, whole) if refused is None else []
                     if len(parts) > 1:
                         for part in parts:
                             piece = whole[part.start : part.end] if data is not None else None
@@ -1226,7 +1233,7 @@ class _Checker:
                 plans.append(self._decided(refused))
                 continue
             if len(tasks) == first:
-                tasks.append((source, data))
+                tasks.append((bare, data))
                 sizes.append(size)
             plans.append(range(first, len(tasks)))
         done = self._run(tasks, sizes)
@@ -1241,8 +1248,7 @@ class _Checker:
                 continue
             merged = merge_parts(outcomes)
             if merged is None:  # not a manifest after all, or not text: check it whole
-                data = stdin if source.location == STDIN else None
-                (merged,) = self._run([(source, data)], [0])
+                (merged,) = self._run([(source._replace(data=None), source.data)], [0])
             results.append(merged)
         return results
 
@@ -1271,6 +1277,10 @@ class _Checker:
 
 
 def _size(source: SourceFile) -> int:
+    if source.data is not None:
+        return len(source.data)
+    if source.skip is not None or source.problem is not None:
+        return 0
     try:
         return os.path.getsize(source.location)
     except OSError:
@@ -1279,7 +1289,7 @@ def _size(source: SourceFile) -> int:
 
 def _read_or_none(source: SourceFile) -> bytes | None:
     try:
-        return _read(source.location)
+        return _content(source)
     except OSError:
         return None  # checked whole, which reports why it cannot be read
 
@@ -1328,18 +1338,17 @@ def _check_all(
     """The two passes of :func:`run`."""
     registry = CrdRegistry()
     if crd_sources:
-        for result in checker.check(crd_sources, None):
+        for result in checker.check(crd_sources):
             registry.merge(result.crds)
         checker.use_crds(registry)
-    stdin = sys.stdin.buffer.read() if any(s.location == STDIN for s in sources) else None
     builtin = schema_store.schemas_for(options.kubernetes_version).groups
-    scans = [_scan(s, stdin, builtin) for s in sources]
+    scans = [_scan(s, builtin) for s in sources]
     if any(defines for defines, _ in scans):
         first = [i for i, (defines, custom) in enumerate(scans) if defines or not custom]
     else:  # no CRD in the run: one pass
         first = list(range(len(sources)))
     results: list[FileResult | None] = [None] * len(sources)
-    checked = checker.check([sources[i] for i in first], stdin)
+    checked = checker.check([sources[i] for i in first])
     for index, result in zip(first, checked, strict=True):
         results[index] = result
     defined = CrdRegistry()
@@ -1352,7 +1361,7 @@ def _check_all(
         if groups:
             registry.merge(defined)
             checker.use_crds(registry)
-        redone = checker.check([sources[i] for i in second], stdin)
+        redone = checker.check([sources[i] for i in second])
         for index, result in zip(second, redone, strict=True):
             results[index] = result
     return [r for r in results if r is not None]

@@ -27,12 +27,12 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final, NamedTuple
 
 from kubelint.findings import Finding
 from kubelint.loader import LoadedFile, Mark, YamlMap, YamlSeq, load_text, mark_of
 from kubelint.rule_api import Fix, TextEdit
+from kubelint.sources import read_file
 from kubelint.yaml_lines import LINE_BREAK, split_lines, split_lines_keepends
 from kubelint.yaml_tokens import node_at
 
@@ -117,7 +117,7 @@ def plan(path: str, location: str, findings: list[Finding], recheck: Recheck) ->
     if not candidates:
         return FileFix(path, "", "")
     try:
-        raw = Path(location).read_bytes()
+        raw = read_file(location)
     except OSError as exc:
         return FileFix(path, "", "", refused=f"cannot read: {exc.strerror or exc}")
     try:

@@ -1,17 +1,22 @@
 """Which files a run reads: arguments, directory walks, .gitignore, kustomize patches.
 
-A path that cannot be used (missing, unreadable, a name too long, a pipe or a device) is
-a usage error naming it. A walk follows directory symlinks but enters each directory
-once (a symlink loop ends there), and a folder it cannot read becomes a source whose
-``problem`` the run reports. ``/dev/stdin`` is read as ``-``.
+A path that cannot be used (missing, unreadable, a name too long, a device or a socket)
+is a usage error naming it. Standard input (``-``, ``/dev/stdin``) and a pipe given as a
+path (``<(helm template ...)``, a FIFO) are read once, here, into the source's ``data``:
+a run reads a file more than once, and a pipe gives its bytes only once. A walk follows
+directory symlinks but enters each directory once (a symlink loop ends there); a folder
+it cannot read becomes a source whose ``problem`` the run reports, and an entry that is
+not a regular file (a FIFO, a socket) one that is skipped, with its reason in ``skip``.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import stat
-from typing import NamedTuple
+import sys
+from typing import BinaryIO, NamedTuple
 
 from kubelint.gitignore import GitIgnore
 
@@ -27,6 +32,8 @@ class SourceFile(NamedTuple):
     location: str  # a filesystem path, or "-" for standard input
     partial: bool = False  # a kustomize patch: a fragment of an object
     problem: str | None = None  # why a folder met in a walk could not be read
+    data: bytes | None = None  # the content, read when the run began: stdin, a pipe
+    skip: str | None = None  # why an entry met in a walk is not read (not a regular file)
 
 
 class UsageError(Exception):
@@ -37,14 +44,15 @@ class UsageError(Exception):
 STDIN_PATHS = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 
 _KINDS = (
+    (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a named pipe"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
 
-#: (shown, path, resolved path, problem) of a walked entry
-_Walked = tuple[str, str, str, str | None]
+#: (shown, path, resolved path, problem, skip) of a walked entry
+_Walked = tuple[str, str, str, str | None, str | None]
 
 
 def shown_path(path: str) -> str:
@@ -64,11 +72,84 @@ def _stat(argument: str) -> os.stat_result:
         raise UsageError(f"{shown_path(argument)}: {exc}") from exc
 
 
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
 def _not_regular(argument: str, mode: int) -> UsageError:
-    what = next((name for test, name in _KINDS if test(mode)), "not a file")
-    hint = "; feed a pipe to standard input instead: kubelint check - < PIPE"
-    tail = hint if stat.S_ISFIFO(mode) else ""
-    return UsageError(f"{shown_path(argument)}: not a regular file ({what}){tail}")
+    return UsageError(f"{shown_path(argument)}: not a regular file ({_kind(mode)})")
+
+
+class Streams:
+    """Standard input and pipes, each read once for the whole run.
+
+    A run reads a file more than once (a scan for CRDs, the check, ``--fix``, excerpts),
+    and a pipe gives its bytes only once: they are read here, up to ``limit + 1`` bytes
+    (enough for the engine to tell a source over the limit). Share one between the
+    ``collect`` calls of a run, so that ``-`` given twice reads the same bytes. A
+    language server, whose standard input is the protocol, makes one that refuses
+    (``allowed=False``): standard input and pipes are then usage errors.
+    """
+
+    def __init__(
+        self, limit: int | None = None, stdin: BinaryIO | None = None, *, allowed: bool = True
+    ) -> None:
+        self.limit = limit
+        self.allowed = allowed
+        self._stdin = stdin
+        self._stdin_data: bytes | None = None
+
+    def standard_input(self, argument: str) -> bytes:
+        """The bytes of standard input (read on first use)."""
+        if not self.allowed:
+            raise UsageError(f"{shown_path(argument)}: standard input cannot be read here")
+        if self._stdin_data is None:
+            stream = self._stdin or getattr(sys.stdin, "buffer", None)
+            if stream is None:
+                raise UsageError(f"{shown_path(argument)}: standard input is closed")
+            try:
+                self._stdin_data = self._read(stream)
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"{shown_path(argument)}: cannot read it: {exc}") from exc
+        return self._stdin_data
+
+    def pipe(self, argument: str, mode: int) -> bytes:
+        """The bytes of a named or anonymous pipe given as a path, read to its end."""
+        if not self.allowed:
+            raise _not_regular(argument, mode)
+        try:
+            with open(argument, "rb") as handle:
+                return self._read(handle)
+        except OSError as exc:
+            raise UsageError(f"{shown_path(argument)}: {exc.strerror or exc}") from exc
+
+    def _read(self, stream: BinaryIO) -> bytes:
+        if self.limit is None:
+            return stream.read()
+        chunks: list[bytes] = []
+        wanted = self.limit + 1
+        while wanted > 0:
+            chunk = stream.read(min(wanted, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(chunks)
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of the regular file at ``path``.
+
+    Opened without blocking, so that a FIFO or a device put where a file was (or named
+    by a walk, a kustomization, a configuration) is an error rather than a run that
+    waits for a writer forever; raises :class:`OSError`.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", path)
+        return handle.read()
 
 
 def _walk(
@@ -79,7 +160,8 @@ def _walk(
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        return [(display, directory, here, f"cannot read the folder: {exc.strerror or exc}")]
+        problem = f"cannot read the folder: {exc.strerror or exc}"
+        return [(display, directory, here, problem, None)]
     found: list[_Walked] = []
     for entry in entries:
         if entry.name == ".git":
@@ -97,7 +179,7 @@ def _walk(
             # a dangling or looping symlink, or a name the system refuses: a manifest name
             # is kept, so that reading it reports why; anything else is not ours
             if entry.name.endswith(MANIFEST_SUFFIXES):
-                found.append((shown, entry.path, os.path.join(here, entry.name), None))
+                found.append((shown, entry.path, os.path.join(here, entry.name), None, None))
             continue
         if ignore.ignores(real, is_dir):
             continue
@@ -106,16 +188,23 @@ def _walk(
                 continue  # entered already (a symlink loop, or a second link to it)
             visited.add(identity)
             found.extend(_walk(entry.path, shown, ignore.child(real), real, visited))
-        elif entry.name.endswith(MANIFEST_SUFFIXES) and _is_file(entry):
-            found.append((shown, entry.path, real, None))
+        elif entry.name.endswith(MANIFEST_SUFFIXES):
+            kind = _special(entry)
+            skip = f"not a regular file ({kind})" if kind else None
+            found.append((shown, entry.path, real, None, skip))
     return found
 
 
-def _is_file(entry: os.DirEntry[str]) -> bool:
+def _special(entry: os.DirEntry[str]) -> str | None:
+    """What a walked entry is when it is not a regular file (never opened: a FIFO
+    without a writer would block the run)."""
     try:
-        return entry.is_file()
+        if entry.is_file():
+            return None
+        mode = entry.stat().st_mode
     except OSError:
-        return True  # let reading it say what is wrong
+        return None  # let reading it say what is wrong
+    return None if stat.S_ISREG(mode) else _kind(mode)
 
 
 @functools.cache
@@ -126,8 +215,7 @@ def _kustomize_patches(directory: str) -> frozenset[str]:
     for name in KUSTOMIZATION_NAMES:
         candidate = os.path.join(directory, name)
         try:
-            with open(candidate, "rb") as handle:
-                data = handle.read()
+            data = read_file(candidate)
         except (OSError, ValueError):
             continue
         text, problem = decode(data)
@@ -151,16 +239,19 @@ def _kustomize_patches(directory: str) -> frozenset[str]:
     return frozenset()
 
 
-def collect(paths: list[str]) -> list[SourceFile]:
+def collect(paths: list[str], streams: Streams | None = None) -> list[SourceFile]:
     """The files to check for the command-line ``paths``, in a deterministic order.
 
-    Raises :class:`UsageError` for a path that cannot be checked.
+    Standard input and pipes are read through ``streams`` (by default, a new
+    :class:`Streams` without a limit). Raises :class:`UsageError` for a path that cannot
+    be checked.
     """
+    streams = streams if streams is not None else Streams()
     files: list[SourceFile] = []
     seen: set[str] = set()
     for argument in paths:
         if argument == STDIN or argument in STDIN_PATHS:
-            files.append(SourceFile(argument, STDIN))
+            files.append(SourceFile(argument, STDIN, data=streams.standard_input(argument)))
             continue
         status = _stat(argument)
         if stat.S_ISDIR(status.st_mode):
@@ -169,13 +260,23 @@ def collect(paths: list[str]) -> list[SourceFile]:
             shown = argument.rstrip("/") or "/"
             walked = _walk(argument, shown, GitIgnore(root), root, visited)
         elif stat.S_ISREG(status.st_mode):
-            walked = [(argument, argument, os.path.realpath(argument), None)]
+            walked = [(argument, argument, os.path.realpath(argument), None, None)]
+        elif stat.S_ISFIFO(status.st_mode):
+            key = f"{status.st_dev}:{status.st_ino}"
+            if key not in seen:  # a pipe gives its bytes once
+                seen.add(key)
+                data = streams.pipe(argument, status.st_mode)
+                files.append(SourceFile(argument, argument, data=data))
+            continue
         else:
             raise _not_regular(argument, status.st_mode)
-        for shown, where, key, problem in walked:
+        for shown, where, key, problem, skip in walked:
             if key in seen:
                 continue
             seen.add(key)
+            if skip is not None:
+                files.append(SourceFile(shown, where, skip=skip))
+                continue
             partial = problem is None and key in _kustomize_patches(os.path.dirname(key))
             files.append(SourceFile(shown, where, partial, problem))
     return files

@@ -14,6 +14,7 @@ from kubelint.engine import RunResult
 from kubelint.findings import Finding, Severity
 from kubelint.formatters.json_format import summary
 from kubelint.formatters.text import printable
+from kubelint.sources import STDIN, SourceFile, read_file
 from kubelint.yaml_lines import split_lines
 
 __all__ = ["printable", "render", "use_colour"]
@@ -38,18 +39,21 @@ def _excerpt(lines: list[str] | None, finding: Finding) -> list[str]:
     return [gutter + source, caret]
 
 
-def _read_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The file's lines decoded as the loader decodes them; None for unreadable files."""
-    if path not in cache:
+def _read_lines(source: SourceFile, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The source's lines decoded as the loader decodes them; None for unreadable files."""
+    key = source.display
+    if key not in cache:
         from kubelint.loader import decode
 
-        try:
-            with open(path, "rb") as handle:
-                text, _ = decode(handle.read())
-        except OSError:
-            text = None
-        cache[path] = split_lines(text) if text is not None else None
-    return cache[path]
+        text: str | None = None
+        if source.problem is None and source.skip is None:
+            try:
+                data = source.data if source.data is not None else read_file(source.location)
+                text, _ = decode(data)
+            except (OSError, ValueError):
+                text = None
+        cache[key] = split_lines(text) if text is not None else None
+    return cache[key]
 
 
 def _summary_line(result: RunResult) -> str:
@@ -69,11 +73,11 @@ def _summary_line(result: RunResult) -> str:
 def render(
     result: RunResult,
     stream: TextIO,
-    sources: dict[str, str] | None = None,
+    sources: dict[str, SourceFile] | None = None,
     *,
     show_suppressed: bool = False,
 ) -> None:
-    """Write findings for people. ``sources`` maps displayed paths to readable locations."""
+    """Write findings for people. ``sources`` maps displayed paths to their sources."""
     colour = use_colour(stream)
     console = None
     if colour:
@@ -82,8 +86,10 @@ def render(
         console = Console(file=stream, highlight=False, soft_wrap=True)
     cache: dict[str, list[str] | None] = {}
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        location = (sources or {}).get(path, path)
-        lines = _read_lines(location, cache) if location != "-" else None
+        source = (sources or {}).get(path)
+        if source is None:
+            source = SourceFile(path, path) if path != STDIN else SourceFile(path, STDIN, data=b"")
+        lines = _read_lines(source, cache)
         _emit(console, stream, path, bold=True)
         for finding in group:
             head = printable(

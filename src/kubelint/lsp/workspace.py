@@ -98,7 +98,7 @@ def _config_crds(settings: Settings) -> CrdRegistry:
     if not settings.crd_paths:
         return crds
     try:
-        files = sources.collect(list(settings.crd_paths))
+        files = sources.collect(list(settings.crd_paths), sources.Streams(allowed=False))
     except sources.UsageError:
         return crds
     context = engine.Context(settings.options)
@@ -213,7 +213,7 @@ class Project:
         if not self.folder:
             return set()
         try:
-            found = sources.collect([str(self.root)])
+            found = sources.collect([str(self.root)], sources.Streams(allowed=False))
         except sources.UsageError:
             found = []
         collected = {
@@ -221,6 +221,7 @@ class Project:
                 self._display_for(s.location), os.path.abspath(s.location), s.partial
             )
             for s in found
+            if s.skip is None  # a FIFO or a socket: never opened
         }
         changed: set[str] = set()
         fresh: dict[str, engine.FileResult] = {}
