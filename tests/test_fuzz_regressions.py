@@ -8,6 +8,7 @@ line per finding), so that a regression fails here before any fuzzing campaign.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -52,3 +53,31 @@ def test_positions_stay_inside_the_file(tmp_path: Path, template: str, nl: str) 
     run = run_kubelint("check", "--output", "json", "in.yaml", cwd=tmp_path)
     assert not run.has_traceback(), run.describe()
     FUZZ.judge_positions(run.findings, {"in.yaml": data})  # raises FUZZ.Failure
+
+
+def test_a_newline_in_a_key_keeps_one_line_per_finding(tmp_path: Path) -> None:
+    """``? 'block\\n\\n  '`` is the key "block\\n": its finding is still one line."""
+    data = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n? 'block\n\n  '\n: value\n"
+    (tmp_path / "in.yaml").write_bytes(data)
+    run = run_kubelint("check", "in.yaml", cwd=tmp_path)
+    FUZZ.judge_excerpts(run.stdout.encode("utf-8"), {"in.yaml": data})
+    assert 'unknown field "block\\n"' in run.stdout
+
+
+def test_a_newline_in_a_file_name_keeps_one_line_per_finding(tmp_path: Path) -> None:
+    (tmp_path / "a\nb.yaml").write_text("apiVersion: v1\nkind: Jon\n", encoding="utf-8")
+    run = run_kubelint("check", ".", cwd=tmp_path)
+    assert run.stdout.splitlines()[0] == "./a\\nb.yaml"
+    assert run.stdout.splitlines()[1].startswith("./a\\nb.yaml:2:7: error KL006 ")
+
+
+def test_a_short_fixed_seed_campaign_finds_nothing(tmp_path: Path) -> None:
+    """A few seconds of the fuzzer itself, on the fixtures, through check and --fix."""
+    pool = sorted((REPO_ROOT / "tests" / "fixtures" / "rules").glob("*.yaml"))
+    stats = FUZZ.campaign(
+        seed=7, count=5, out=tmp_path / "out", pool=pool, lsp_every=10**9, fix_every=2
+    )
+    found = {kind: details[:3] for kind, details in stats.failures.items()}
+    kept = sorted(p.name for p in (tmp_path / "out").rglob("README"))
+    assert not found, json.dumps(found, indent=1) + f"\n{kept}"
+    assert sum(stats.runs.values()) >= 30

@@ -18,7 +18,7 @@ def test_printable_escapes_control_characters() -> None:
     assert printable("\x1b[31m\x85\u202e\u2028\x7f\udcfe") == (
         "\\x1b[31m\\x85\\u202e\\u2028\\x7f\\xfe"
     )
-    assert printable("tab\tnew\nline é") == "tab\tnew\nline é"
+    assert printable("tab\tnew\nline\r\né") == "tab\tnew\\nline\\r\\né"
 
 
 def test_json_with_surrogates_stays_json() -> None:

@@ -43,9 +43,9 @@ def command(finding: Finding) -> str:
         if finding.end_line is not None and finding.end_column is not None:
             properties += [("endLine", finding.end_line), ("endColumn", finding.end_column)]
     properties.append(("title", f"{finding.rule} {finding.name}"))
-    text = printable(finding.message)
+    text = printable(finding.message, newlines=True)  # escape_data gives them as %0A
     if finding.suggestion:
-        text = f"{text}\n{printable(finding.suggestion)}"
+        text = f"{text}\n{printable(finding.suggestion, newlines=True)}"
     joined = ",".join(
         f"{name}={escape_property(printable(str(value)))}" for name, value in properties
     )

@@ -90,7 +90,7 @@ def render(
         if source is None:
             source = SourceFile(path, path) if path != STDIN else SourceFile(path, STDIN, data=b"")
         lines = _read_lines(source, cache)
-        _emit(console, stream, path, bold=True)
+        _emit(console, stream, printable(path), bold=True)
         for finding in group:
             head = printable(
                 f"{finding.path}:{finding.line}:{finding.column}: {finding.severity.label} "
@@ -100,7 +100,7 @@ def render(
                 from rich.markup import escape
 
                 console.print(
-                    f"{escape(finding.path)}:{finding.line}:{finding.column}: "
+                    f"{escape(printable(finding.path))}:{finding.line}:{finding.column}: "
                     f"[{_STYLE[finding.severity]}]{finding.severity.label}[/] "
                     f"[dim]{finding.rule} {finding.name}[/]: {escape(printable(finding.message))}"
                 )
