@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
+from kubelint.go_regex import GoRegex, compile_pattern
 from kubelint.suggest import closest
 
 Path = tuple[str | int, ...]
@@ -113,7 +114,7 @@ class Node:
         self.multiple_of: float | None = None
         self.min_length: int | None = None
         self.max_length: int | None = None
-        self.pattern: re.Pattern[str] | None = None
+        self.pattern: GoRegex | None = None
         self.min_items: int | None = None
         self.max_items: int | None = None
         self.min_props: int | None = None
@@ -313,10 +314,7 @@ class Compiler:
         node.exclusive_max = schema.get("exclusiveMaximum") is True
         pattern = schema.get("pattern")
         if isinstance(pattern, str):
-            try:
-                node.pattern = re.compile(_go_regex(pattern))
-            except re.error:
-                node.pattern = None
+            node.pattern = compile_pattern(pattern)  # None when the API server refuses it
         node.list_type = schema.get("x-kubernetes-list-type")
         keys = schema.get("x-kubernetes-list-map-keys")
         if isinstance(keys, list):
@@ -324,11 +322,6 @@ class Compiler:
         if name is not None:
             node.key_check = self._key_hooks.get((name, "*"))
             node.value_check = self._hooks.get((name, "*"))
-
-
-def _go_regex(pattern: str) -> str:
-    """Translate the few RE2 spellings Python lacks."""
-    return pattern.replace("\\z", "\\Z").replace("(?P<", "(?P<")
 
 
 def _type_name(value: Any) -> str:

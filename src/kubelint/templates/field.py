@@ -2,19 +2,20 @@
 
 Parameters: ``target`` (object | pod-spec | container), ``path`` (dotted, relative to the
 target), and one condition: ``present``, ``absent``, ``forbid`` (values), ``allow``
-(values) or ``pattern``. ``pod-fallback`` names a pod-spec path whose value also
+(values) or ``pattern`` (RE2 syntax, as Kubernetes reads patterns; matched in linear
+time, so no value can make it hang). ``pod-fallback`` names a pod-spec path whose value also
 satisfies a container condition (securityContext set for the whole pod). ``message`` may
 use ``{container}``, ``{value}`` and ``{path}``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from kubelint import shapes
+from kubelint.go_regex import GoRegex, PatternError
 from kubelint.objects import KubeObject, value_at
 from kubelint.rule_api import ObjectCheck, RuleContext, Violation
 from kubelint.templates import Template
@@ -51,8 +52,8 @@ class FieldParams:
             raise ValueError("give exactly one of: present, absent, forbid, allow, pattern")
         if self.pattern is not None:
             try:
-                re.compile(self.pattern)
-            except re.error as exc:
+                GoRegex(self.pattern)
+            except PatternError as exc:
                 raise ValueError(f"pattern: {exc}") from exc
         try:
             self.message.format(container="", value="", path="")
@@ -81,7 +82,7 @@ def build(params: FieldParams) -> ObjectCheck:
     """The check for these parameters."""
     path = _split(params.path)
     fallback = _split(params.pod_fallback) if params.pod_fallback else None
-    pattern = re.compile(params.pattern) if params.pattern else None
+    pattern = GoRegex(params.pattern) if params.pattern else None
 
     def failing(value: Any) -> bool:
         if params.present:
