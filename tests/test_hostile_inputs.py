@@ -341,7 +341,9 @@ def test_standard_input_has_excerpts_and_outlives_fix(tmp_path: Path) -> None:
     # --fix reads the other files again; standard input was read once, and is kept
     shutil.copy(REPO_ROOT / "examples" / "broken-job.yaml", tmp_path / "job.yaml")
     run = _clean(
-        run_kubelint("check", "--fix", "--output", "json", "-", "job.yaml", cwd=tmp_path, stdin=manifest)
+        run_kubelint(
+            "check", "--fix", "--output", "json", "-", "job.yaml", cwd=tmp_path, stdin=manifest
+        )
     )
     assert ("-", "KL014") in [(f["path"], f["rule"]) for f in run.findings]
     assert "kind: Job" in (tmp_path / "job.yaml").read_text()
