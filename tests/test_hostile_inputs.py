@@ -491,3 +491,39 @@ def test_apply_live_list_of_non_objects_repro(
     assert not run.has_traceback(), run.describe()
     assert f"{live}:4:3: a live object must be a mapping" in run.stdout + run.stderr
     assert "would be created" in run.stdout  # the manifest is still simulated
+
+
+def test_no_file_a_run_reads_can_block_it(tmp_path: Path) -> None:
+    """A FIFO (no writer will come) or a device where kubelint reads a file of its own
+    accord: the run goes on, or it is a usage error naming the file; it never waits."""
+    shutil.copy(HOSTILE / "cm.yaml", tmp_path / "cm.yaml")
+    os.mkfifo(tmp_path / "kustomization.yaml")
+    (tmp_path / ".git").mkdir()
+    os.mkfifo(tmp_path / ".gitignore")
+    run = _clean(run_kubelint("check", "--output", "json", ".", cwd=tmp_path, timeout=60))
+    assert [(f["path"], f["rule"]) for f in run.findings] == [("./cm.yaml", "KL014")]
+    (tmp_path / "rules").mkdir()
+    os.mkfifo(tmp_path / "rules" / "mine.yaml")
+    run = _clean(run_kubelint("check", "--rules", "rules", "cm.yaml", cwd=tmp_path, timeout=60))
+    assert run.code == 2
+    assert "rules/mine.yaml: not a regular file (a named pipe)" in run.stderr
+    run = _clean(run_kubelint("check", "--config", "/dev/zero", "cm.yaml", cwd=tmp_path))
+    assert run.code == 2
+    assert "/dev/zero: not a regular file (a character device)" in run.stderr
+
+
+def test_a_configuration_given_as_a_pipe_is_read(tmp_path: Path) -> None:
+    """``--config <(...)``: a pipe the user names is read to its end."""
+    shutil.copy(HOSTILE / "cm.yaml", tmp_path / "cm.yaml")
+    os.mkfifo(tmp_path / "config.yaml")
+    writer = subprocess.Popen(
+        ["sh", "-c", "printf 'ignore: [KL014]\\n' > config.yaml"], cwd=tmp_path
+    )
+    run = _clean(
+        run_kubelint(
+            "check", "--output", "json", "--config", "config.yaml", "cm.yaml", cwd=tmp_path
+        )
+    )
+    writer.wait(10)
+    assert run.code == 0
+    assert run.findings == []

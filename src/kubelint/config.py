@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from kubelint.sources import shown_path
+from kubelint.sources import read_file, shown_path
 from kubelint.suggest import closest
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -121,7 +121,7 @@ def _tool_table(path: Path, text: str) -> Any:
 def _may_configure(path: Path) -> bool:
     """Whether a pyproject.toml configures kubelint, or cannot be read well enough to tell."""
     try:
-        text = _text(path, path.read_bytes())
+        text = _text(path, read_file(str(path)))
         if "kubelint" not in text:  # most projects' pyproject.toml: no TOML parse needed
             return False
         return _tool_table(path, text) is not None
@@ -130,9 +130,12 @@ def _may_configure(path: Path) -> bool:
 
 
 def load(path: Path) -> Config:
-    """Read a configuration file (YAML, or pyproject.toml's ``[tool.kubelint]``)."""
+    """Read a configuration file (YAML, or pyproject.toml's ``[tool.kubelint]``).
+
+    A pipe (``--config <(...)``) is read to its end; a device or a socket is refused.
+    """
     try:
-        data = path.read_bytes()
+        data = read_file(str(path), pipes=True)
     except OSError as exc:
         raise ConfigError(f"{shown_path(str(path))}: {exc.strerror or exc}") from exc
     if path.name == "pyproject.toml":

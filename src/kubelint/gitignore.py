@@ -86,9 +86,10 @@ def parse(data: bytes) -> tuple[Rule, ...]:
 @functools.cache
 def read(path: str) -> tuple[Rule, ...]:
     """The rules of the ``.gitignore`` file at ``path`` (none when it cannot be read)."""
+    from kubelint.sources import read_file
+
     try:
-        with open(path, "rb") as handle:
-            return parse(handle.read())
+        return parse(read_file(path))  # never blocks: a FIFO named .gitignore is no file
     except (OSError, ValueError):
         return ()
 

@@ -14,6 +14,7 @@ from kubelint.catalog import CORE_RULES, Rule, RuleDoc
 from kubelint.findings import Severity
 from kubelint.objects import expand_kinds
 from kubelint.rule_api import RuleSpec
+from kubelint.sources import read_file
 
 
 class RuleDefinitionError(Exception):
@@ -66,7 +67,7 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
     from kubelint.templates import all_templates
 
     try:
-        raw = path.read_bytes()
+        raw = read_file(str(path))
     except OSError as exc:
         raise RuleDefinitionError(f"{path}: {exc.strerror or exc}") from exc
     text, problem = decode(raw)

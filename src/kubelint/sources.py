@@ -137,16 +137,21 @@ class Streams:
         return b"".join(chunks)
 
 
-def read_file(path: str) -> bytes:
-    """The bytes of the regular file at ``path``.
+def read_file(path: str, *, pipes: bool = False) -> bytes:
+    """The bytes of the regular file at ``path`` (with ``pipes``, of a pipe too).
 
     Opened without blocking, so that a FIFO or a device put where a file was (or named
     by a walk, a kustomization, a configuration) is an error rather than a run that
-    waits for a writer forever; raises :class:`OSError`.
+    waits for a writer forever or reads ``/dev/zero`` until memory runs out. A pipe is
+    read only when the user named it (``pipes``), to its end; raises :class:`OSError`.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb", closefd=True) as handle:
         mode = os.fstat(fd).st_mode
+        if pipes and stat.S_ISFIFO(mode):
+            handle.close()
+            with open(path, "rb") as stream:  # blocking: wait for its writer
+                return stream.read()
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", path)
         return handle.read()

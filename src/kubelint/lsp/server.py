@@ -37,6 +37,7 @@ from kubelint.lsp.guard import guarded, report
 from kubelint.lsp.protocol import KubelintProtocol
 from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
+from kubelint.sources import read_file
 
 log = logging.getLogger(__name__)
 
@@ -243,9 +244,8 @@ class KubelintServer(LanguageServer):
         for location in sorted(locations):
             text = project.text_of(location)
             if text is None:
-                try:
-                    with open(location, encoding="utf-8-sig", errors="replace") as handle:
-                        text = handle.read()  # without its BOM, as editors show it
+                try:  # without its BOM, as editors show it; never blocks on a FIFO
+                    text = read_file(location).decode("utf-8-sig", errors="replace")
                 except (OSError, ValueError):  # ValueError: a NUL in the path
                     text = ""
             findings = project.findings(location)
