@@ -336,17 +336,22 @@ def _lines_with_key(text: str) -> list[int]:
     ]
 
 
-def _edit_value(rng: random.Random, text: str, make: Callable[[str, str], str]) -> str:
+def _at_keys(rng: random.Random, text: str, change: Callable[[list[str], int], None]) -> str:
+    """``text`` with ``change(lines, i)`` applied at one to three lines that hold a key."""
     lines = text.split("\n")
     candidates = _lines_with_key(text)
-    if not candidates:
-        return text
-    for _ in range(rng.randint(1, 3)):
-        i = rng.choice(candidates)
+    for _ in range(rng.randint(1, 3) if candidates else 0):
+        change(lines, rng.choice(candidates))
+    return "\n".join(lines)
+
+
+def _edit_value(rng: random.Random, text: str, make: Callable[[str, str], str]) -> str:
+    def change(lines: list[str], i: int) -> None:
         match = re.match(r"^(\s*(?:- )?[\w.\-/\"']+:)(.*)$", lines[i])
         if match:
             lines[i] = make(match.group(1), match.group(2))
-    return "\n".join(lines)
+
+    return _at_keys(rng, text, change)
 
 
 def _anchors(rng: random.Random, text: str) -> str:
@@ -495,14 +500,10 @@ def _directives(rng: random.Random, text: str) -> str:
 
 
 def _duplicate_keys(rng: random.Random, text: str) -> str:
-    lines = text.split("\n")
-    candidates = _lines_with_key(text)
-    if not candidates:
-        return text
-    for _ in range(rng.randint(1, 3)):
-        i = rng.choice(candidates)
+    def change(lines: list[str], i: int) -> None:
         lines.insert(i + 1, lines[i] if rng.random() < 0.5 else lines[i].split(":")[0] + ": dup")
-    return "\n".join(lines)
+
+    return _at_keys(rng, text, change)
 
 
 def _odd_keys(rng: random.Random, text: str) -> str:
@@ -716,6 +717,11 @@ def preload() -> None:
         "kubelint.workers",
     ):
         importlib.import_module(name)
+    # the rule modules and the schema index: read once here, not in every run
+    from kubelint import registry, schema_store
+
+    registry.builtin_rules()
+    schema_store.schemas_for(schema_store.latest_version())
     _PRELOADED = True
 
 
@@ -976,17 +982,21 @@ def parse_output(fmt: str, data: bytes) -> list[dict[str, Any]]:
 
 def judge_positions(findings: list[dict[str, Any]], files: dict[str, bytes]) -> None:
     """Every finding's line and column lie inside its file as YAML counts lines."""
+    cache: dict[str, list[str] | None] = {}
     for finding in findings:
-        data = files.get(finding.get("path", ""))
+        path = finding.get("path", "")
+        data = files.get(path)
         if data is None:
             continue
-        text = decode_like_kubectl(data)
+        if path not in cache:
+            text = decode_like_kubectl(data)
+            cache[path] = None if text is None else yaml_lines(text)
+        lines = cache[path]
         line, column = finding["line"], finding["column"]
-        if text is None:
+        if lines is None:
             if line != 1 and not (isinstance(line, int) and line >= 1):
                 raise Failure("position", f"line {line} in an undecodable file")
             continue
-        lines = yaml_lines(text)
         if not (isinstance(line, int) and 1 <= line <= len(lines)):
             raise Failure("position", f"{finding['rule']} line {line} of {len(lines)} lines")
         width = len(lines[line - 1])
@@ -1017,15 +1027,20 @@ _HEADER = re.compile(r"^(.*):(\d+):(\d+): (error|warning|info) KL\d+ ")
 def judge_excerpts(stdout: bytes, files: dict[str, bytes]) -> None:
     """In human output, a finding on an existing line is followed by that line."""
     out = stdout.decode("utf-8").split("\n")
+    counts: dict[str, int | None] = {}
     for i, row in enumerate(out):
         match = _HEADER.match(row)
         if not match or match.group(1) not in files:
             continue
-        text = decode_like_kubectl(files[match.group(1)])
-        if text is None:
+        path = match.group(1)
+        if path not in counts:
+            text = decode_like_kubectl(files[path])
+            counts[path] = None if text is None else len(yaml_lines(text))
+        count = counts[path]
+        if count is None:
             continue
         line = int(match.group(2))
-        if 1 <= line <= len(yaml_lines(text)):
+        if 1 <= line <= count:
             following = out[i + 1] if i + 1 < len(out) else ""
             if not following.startswith(f"{line:>5} | "):
                 raise Failure("excerpt", f"no excerpt for line {line}: {following[:80]!r}")
@@ -1530,7 +1545,7 @@ class LspSession:
         assert self.process.stdout is not None
         self.fd = self.process.stdout.fileno()
         os.set_blocking(self.fd, False)
-        self.buffer = b""
+        self.buffer = bytearray()
         self.next_id = 1
 
     def send_raw(self, data: bytes) -> None:
@@ -1546,29 +1561,35 @@ class LspSession:
         self.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
     def _message(self, deadline: float) -> dict[str, Any]:
+        length: int | None = None
         while True:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if sep:
-                length = None
-                for line in head.split(b"\r\n"):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                if length is None:
-                    raise Failure("lsp-bad-frame", f"header without length: {head[:200]!r}")
-                if len(rest) >= length:
-                    self.buffer = rest[length:]
-                    try:
-                        parsed: dict[str, Any] = json.loads(rest[:length])
-                    except ValueError as exc:
-                        raise Failure("lsp-bad-frame", str(exc)) from None
-                    return parsed
+            if length is None:
+                end = self.buffer.find(b"\r\n\r\n")
+                if end >= 0:
+                    head = bytes(self.buffer[:end])
+                    del self.buffer[: end + 4]
+                    for line in head.split(b"\r\n"):
+                        name, _, value = line.partition(b":")
+                        if name.strip().lower() == b"content-length":
+                            length = int(value)
+                    if length is None:
+                        raise Failure("lsp-bad-frame", f"header without length: {head[:200]!r}")
+            if length is not None and len(self.buffer) >= length:
+                body = bytes(self.buffer[:length])
+                del self.buffer[:length]
+                try:
+                    parsed: dict[str, Any] = json.loads(body)
+                except ValueError as exc:
+                    raise Failure("lsp-bad-frame", str(exc)) from None
+                return parsed
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                if length is not None:  # keep the frame whole for the next call
+                    raise Failure("lsp-no-answer", "a message arrived only in part")
                 raise TimeoutError
             ready, _, _ = select.select([self.fd], [], [], remaining)
             if ready:
-                chunk = os.read(self.fd, 1 << 16)
+                chunk = os.read(self.fd, 1 << 20)
                 if not chunk:
                     raise Failure("lsp-died", f"output closed, status {self.process.poll()}")
                 self.buffer += chunk

@@ -7,32 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_kubelint
+from conftest import FIXTURES, run_kubelint
 from kubelint.go_regex import GoRegex, PatternError, compile_pattern
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              nested: {type: string, pattern: '^(a+)+$'}
-              alternation: {type: string, pattern: '^(a|aa)*$'}
-              word: {type: string, pattern: '^[a-z]+$'}
+CRD = FIXTURES / "hostile" / "crd-patterns.yaml"
+WIDGET = """\
 ---
 apiVersion: example.com/v1
 kind: Widget
@@ -79,7 +58,8 @@ def test_catastrophic_patterns_take_linear_time() -> None:
 
 def test_a_crd_pattern_cannot_hang_the_check(tmp_path: Path) -> None:
     path = tmp_path / "crd.yaml"
-    path.write_text(CRD % {"value": "a" * 5000 + "!"}, encoding="utf-8")
+    text = CRD.read_text(encoding="utf-8") + WIDGET % {"value": "a" * 5000 + "!"}
+    path.write_text(text, encoding="utf-8")
     started = time.perf_counter()
     run = run_kubelint("check", "--output", "json", path, timeout=60)
     assert time.perf_counter() - started < 30
