@@ -71,6 +71,18 @@ def test_a_newline_in_a_file_name_keeps_one_line_per_finding(tmp_path: Path) -> 
     assert run.stdout.splitlines()[1].startswith("./a\\nb.yaml:2:7: error KL006 ")
 
 
+def test_an_undecodable_annotation_value_is_measured_not_fatal(tmp_path: Path) -> None:
+    """``!!binary /w==`` is the byte 0xff, kept as a lone surrogate: the annotation size
+    check encoded it strictly and the whole file was lost (KL029)."""
+    data = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+        "  annotations:\n    a: !!binary /w==\n  labels: {Bad Label: x}\n"
+    )
+    (tmp_path / "in.yaml").write_text(data, encoding="utf-8")
+    run = run_kubelint("check", "--output", "json", "in.yaml", cwd=tmp_path)
+    assert [f["rule"] for f in run.findings] == ["KL014"]
+
+
 def test_a_short_fixed_seed_campaign_finds_nothing(tmp_path: Path) -> None:
     """A few seconds of the fuzzer itself, on the fixtures, through check and --fix."""
     pool = sorted((REPO_ROOT / "tests" / "fixtures" / "rules").glob("*.yaml"))

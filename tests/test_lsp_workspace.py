@@ -124,3 +124,15 @@ def test_loose_files_are_checked_as_the_cli_checks_them(tmp_path: Path) -> None:
     findings = project.findings(str(loose))
     assert [f.rule for f in findings if f.rule == "KL020"] == ["KL020"]  # within the file
     assert {f.path for f in findings} == {"loose.yaml"}
+
+
+def test_a_buffer_with_a_lone_surrogate_is_checked(tmp_path: Path) -> None:
+    """A client may send ``\\ud800`` in JSON: no character, but no failure either."""
+    projects = Projects()
+    projects.set_folders([tmp_path])
+    location = str(tmp_path / "a.yaml")
+    project, _ = projects.project_for(location)
+    project.update_buffer(location, DEPLOYMENT.replace("nginx", "nginx\ud800"))
+    rules = {f.rule for f in project.findings(location)}
+    assert "KL029" not in rules
+    assert "KL030" in rules  # the Deployment was checked

@@ -40,7 +40,9 @@ def _annotations(value: Any) -> Iterator[Issue]:
             yield Issue(
                 "invalid-annotation", (key,), f'annotation key "{key}": {problem}', None, AT_KEY
             )
-        total += len(key.encode()) + (len(item.encode()) if isinstance(item, str) else 0)
+        total += k8s_formats.utf8_size(key) + (
+            k8s_formats.utf8_size(item) if isinstance(item, str) else 0
+        )
     if total > MAX_ANNOTATIONS_BYTES:
         yield Issue(
             "invalid-annotation",

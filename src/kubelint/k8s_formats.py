@@ -54,8 +54,9 @@ beta and on by default in 1.32 and 1.33, and GA in 1.34.
 _EMPTY: Final = "must not be empty"
 
 
-def _size(value: str) -> int:
-    """Length as the API server measures it: bytes of UTF-8."""
+def utf8_size(value: str) -> int:
+    """Length as the API server measures it: bytes of UTF-8 (an undecodable byte, a lone
+    surrogate here, counts three: Go's JSON sends it as U+FFFD)."""
     return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
 
 
@@ -156,7 +157,7 @@ def dns1123_label(value: str) -> list[str]:
     >>> dns1123_label("my.app")
     ['must not contain dots']
     """
-    size = _size(value)
+    size = utf8_size(value)
     if size <= DNS1123_LABEL_MAX_LENGTH and _DNS1123_LABEL_RE.fullmatch(value):
         return []
     if not value:
@@ -185,7 +186,7 @@ def dns1123_subdomain(value: str) -> list[str]:
     >>> dns1123_subdomain("example.com")
     []
     """
-    size = _size(value)
+    size = utf8_size(value)
     if size <= DNS1123_SUBDOMAIN_MAX_LENGTH and _DNS1123_SUBDOMAIN_RE.fullmatch(value):
         return []
     if not value:
@@ -214,7 +215,7 @@ def dns1035_label(value: str) -> list[str]:
     >>> len(dns1035_label("1web"))
     1
     """
-    size = _size(value)
+    size = utf8_size(value)
     if size <= DNS1035_LABEL_MAX_LENGTH and _DNS1035_LABEL_RE.fullmatch(value):
         return []
     if not value:
@@ -267,7 +268,7 @@ def qualified_name(value: str) -> list[str]:
     slash = value.find("/")
     if slash < 0:
         name = value
-        if _size(name) <= QUALIFIED_NAME_MAX_LENGTH and _QUALIFIED_NAME_RE.fullmatch(name):
+        if utf8_size(name) <= QUALIFIED_NAME_MAX_LENGTH and _QUALIFIED_NAME_RE.fullmatch(name):
             return []
         problems: list[str] = []
     else:
@@ -284,7 +285,7 @@ def qualified_name(value: str) -> list[str]:
     if not name:
         problems.append("name part " + _EMPTY)
         return problems
-    size = _size(name)
+    size = utf8_size(name)
     if size > QUALIFIED_NAME_MAX_LENGTH:
         problems.append("name part " + _max_len(QUALIFIED_NAME_MAX_LENGTH, size))
     if not _QUALIFIED_NAME_RE.fullmatch(name):
@@ -300,7 +301,7 @@ def label_value(value: str) -> list[str]:
     >>> label_value("v1.2.3")
     []
     """
-    size = _size(value)
+    size = utf8_size(value)
     if size <= LABEL_VALUE_MAX_LENGTH and _LABEL_VALUE_RE.fullmatch(value):
         return []
     problems: list[str] = []
@@ -342,7 +343,7 @@ def config_map_key(value: str) -> list[str]:
     >>> config_map_key("aHRzMDAwMAo=")  # doctest: +ELLIPSIS
     ["must consist of ... (found '=')"]
     """
-    size = _size(value)
+    size = utf8_size(value)
     if size <= CONFIG_MAP_KEY_MAX_LENGTH and _CONFIG_MAP_KEY_RE.fullmatch(value):
         if value[0] != ".":
             return []
@@ -379,7 +380,7 @@ def port_name(value: str) -> list[str]:
     if not value:
         return [_EMPTY]
     problems: list[str] = []
-    size = _size(value)
+    size = utf8_size(value)
     if size > PORT_NAME_MAX_LENGTH:
         problems.append(_max_len(PORT_NAME_MAX_LENGTH, size))
     if not _PORT_NAME_CHARSET_RE.fullmatch(value):

@@ -161,7 +161,8 @@ class Project:
         )
 
     def _check(self, source: sources.SourceFile, text: str | None) -> engine.FileResult:
-        data = text.encode("utf-8") if text is not None else None
+        # a lone surrogate (a JSON escape of the client's) is no character: "?" keeps columns
+        data = text.encode("utf-8", "replace") if text is not None else None
         with self._check_lock:
             return engine.check_source(source, self.context, data)
 
