@@ -74,12 +74,13 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_stdin_and_duplicates(tmp_path: Path) -> None:
     _write(tmp_path / "a.yaml")
     streams = Streams(stdin=io.BytesIO(b"kind: x\n"))
-    files = collect(["-", str(tmp_path / "a.yaml"), str(tmp_path), "-"], streams)
+    files = collect(["-", str(tmp_path / "a.yaml"), str(tmp_path), "/dev/stdin"], streams)
     assert [(f.display, f.data) for f in files] == [
-        ("-", b"kind: x\n"),
+        ("-", b"kind: x\n"),  # given twice, read once and checked once, as a file is
         (str(tmp_path / "a.yaml"), None),
-        ("-", b"kind: x\n"),  # read once, given twice
     ]
+    (crds,) = collect(["-"], streams)  # the --crd paths of the same run
+    assert crds.data == b"kind: x\n"
 
 
 def test_bad_gitignore_patterns_are_read_as_git_reads_them(tmp_path: Path) -> None:

@@ -256,7 +256,9 @@ def collect(paths: list[str], streams: Streams | None = None) -> list[SourceFile
     seen: set[str] = set()
     for argument in paths:
         if argument == STDIN or argument in STDIN_PATHS:
-            files.append(SourceFile(argument, STDIN, data=streams.standard_input(argument)))
+            if STDIN not in seen:  # given twice, it is still one input
+                seen.add(STDIN)
+                files.append(SourceFile(argument, STDIN, data=streams.standard_input(argument)))
             continue
         status = _stat(argument)
         if stat.S_ISDIR(status.st_mode):
