@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -383,6 +384,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(args: list[str]) -> None
 
 _FILE_FAULT = """
 import sys
+import time
 import kubelint.engine as engine
 real = engine.load_text
 def load_text(text, *args):
@@ -527,3 +529,34 @@ def test_a_configuration_given_as_a_pipe_is_read(tmp_path: Path) -> None:
     writer.wait(10)
     assert run.code == 0
     assert run.findings == []
+
+
+# -- lists of rule names that the checked files write --------------------------------------
+
+
+def _containers(count: int) -> str:
+    first = "      - name: c\n        image: nginx\n        imagePullPolicy: always\n"
+    return first + "\n".join(f"      - name: c{i}\n        image: nginx" for i in range(count))
+
+
+def test_long_suppression_lists_cost_no_time_per_finding(tmp_path: Path) -> None:
+    """A comment, an annotation or a configuration listing 30,000 entries: each finding
+    was matched against every entry (a 400 KB file took minutes)."""
+    junk = ",".join(f"x{i}" for i in range(30_000))
+    (tmp_path / ".kubelint.yaml").write_text(
+        "per-file-ignores:\n" + "".join(f"  'p{i}/*': [KL030]\n" for i in range(3_000)),
+        encoding="utf-8",
+    )
+    (tmp_path / "d.yaml").write_text(
+        f"# kubelint: disable-file={junk},KL04\n"
+        "apiVersion: apps/v1\nkind: Deployment\n"
+        f"metadata:\n  name: d\n  annotations:\n    kubelint.io/ignore: {junk},KL03\n"
+        "spec:\n  selector: {matchLabels: {a: b}}\n  template:\n"
+        "    metadata: {labels: {a: b}}\n    spec:\n      containers:\n" + _containers(300) + "\n",
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    run = _check("d.yaml", cwd=tmp_path)
+    assert time.perf_counter() - started < 30
+    assert [f["rule"] for f in run.findings] == ["KL011"]  # KL03*, KL04* are suppressed
+    assert json.loads(run.stdout)["summary"]["suppressed"] > 2_000

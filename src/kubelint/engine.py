@@ -38,10 +38,11 @@ from kubelint.loader import (
     pack_mark,
 )
 from kubelint.objects import KubeObject
-from kubelint.policy import Policy, Suppressions, matches, object_ignores
+from kubelint.policy import Policy, Suppressions, object_ignores
 from kubelint.positions import format_path, locate
 from kubelint.rule_api import Fact, FixSpec, RuleContext, RuleSpec, TextEdit, Violation
 from kubelint.rule_api import Fix as RuleFix
+from kubelint.rule_sets import EMPTY, RuleSet
 from kubelint.sources import SourceFile, read_file
 from kubelint.suggest import closest
 from kubelint.validation import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
@@ -259,7 +260,7 @@ class _DocumentChecker:
         self.loaded = loaded
         self.result = result
         self._lines: Sequence[str] | None = None
-        self.object_ignores: tuple[str, ...] = ()
+        self.object_ignores: RuleSet = EMPTY
 
     @property
     def lines(self) -> Sequence[str]:
@@ -309,7 +310,7 @@ class _DocumentChecker:
             object_ref=obj,
             fix=self._text_fix(fix, fix_mark or mark) if fix is not None else None,
         )
-        if any(matches(entry, info.id, info.slug) for entry in self.object_ignores):
+        if self.object_ignores.matches(info.id, info.slug):
             self.result.suppressed.append(finding)
         else:
             self.result.findings.append(finding)
@@ -483,7 +484,7 @@ class _DocumentChecker:
                 annotations if isinstance(annotations, dict) else {},
             )
             self._run_rules(kube, ref)
-        self.object_ignores = ()
+        self.object_ignores = EMPTY
 
     def _validate(
         self,
@@ -1419,7 +1420,7 @@ def across_objects(
     specs = registry.catalogue(FilePath(d) for d in options.rule_dirs)
     policy = _policy(options)
     context = RuleContext(options.kubernetes_version, options.namespace, options.strict_refs)
-    raw: list[tuple[Finding, tuple[str, ...]]] = [(f, ()) for f in _duplicate_objects(results)]
+    raw: list[tuple[Finding, RuleSet]] = [(f, EMPTY) for f in _duplicate_objects(results)]
     facts_by_rule: dict[str, list[Fact]] = {}
     for result in results:
         for fact in result.facts:
@@ -1448,7 +1449,7 @@ def across_objects(
                         info.severity,
                         f"rule {spec.id} failed across objects: {exc!r}",
                     ),
-                    (),
+                    EMPTY,
                 )
             )
             continue
@@ -1480,7 +1481,7 @@ def across_objects(
         if decided is None:
             continue
         inline = by_path.get(finding.path)
-        hidden = any(matches(e, decided.rule, decided.name) for e in ignored) or (
+        hidden = ignored.matches(decided.rule, decided.name) or (
             inline is not None and inline.suppresses(decided)
         )
         (suppressed if hidden else kept).append(decided)

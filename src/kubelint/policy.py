@@ -11,10 +11,12 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from kubelint.findings import Finding, Severity
 from kubelint.rule_api import RuleSpec
+from kubelint.rule_sets import EMPTY, RuleSet
 from kubelint.suggest import closest
 from kubelint.yaml_lines import split_lines
 
@@ -28,21 +30,46 @@ class SelectionError(ValueError):
     """A select/ignore/severity entry that names no rule."""
 
 
-def _match(entry: str, spec: RuleSpec) -> int:
-    """How specifically ``entry`` names the rule: -1 not at all, else the match length."""
-    if entry in (spec.id, spec.slug):
+def _specificity(entries: AbstractSet[str], spec: RuleSpec) -> int:
+    """How specifically the most specific of ``entries`` names the rule: -1 not at all,
+    1000 by id or slug, else the length of the id prefix (looked up, not scanned: a
+    configuration may list many entries)."""
+    if spec.id in entries or spec.slug in entries:
         return 1000
-    if entry.upper() == entry and spec.id.startswith(entry):
-        return len(entry)
+    for end in range(len(spec.id), 0, -1):
+        prefix = spec.id[:end]
+        if prefix in entries and prefix.upper() == prefix:
+            return end
     return -1
+
+
+def _level(severities: dict[str, str], spec: RuleSpec) -> str | None:
+    """The level the most specific entry of ``severities`` gives the rule (of the id and
+    the slug, both most specific, the greater level string, as before)."""
+    exact = [severities[name] for name in (spec.id, spec.slug) if name in severities]
+    if exact:
+        return max(exact)
+    for end in range(len(spec.id), 0, -1):
+        prefix = spec.id[:end]
+        if prefix in severities and prefix.upper() == prefix:
+            return severities[prefix]
+    return None
+
+
+def _unknown(entries: Iterable[str], catalogue: list[RuleSpec]) -> str | None:
+    """The first entry that names no rule of the catalogue, if any."""
+    known = {name for spec in catalogue for name in (spec.id, spec.slug)}
+    prefixes = {spec.id[:end] for spec in catalogue for end in range(1, len(spec.id) + 1)}
+    for entry in entries:
+        prefix = entry.upper() == entry and entry in prefixes
+        if entry != "all" and entry not in known and not prefix:
+            return entry
+    return None
 
 
 def matches(entry: str, rule_id: str, slug: str) -> bool:
     """Whether a suppression entry (id, slug, id prefix or ``all``) names this rule."""
-    entry = entry.strip()
-    return entry in ("all", rule_id, slug) or (
-        entry.upper() == entry and bool(entry) and rule_id.startswith(entry)
-    )
+    return RuleSet.of((entry,)).matches(rule_id, slug)
 
 
 def _names_apply_rejection(entry: str) -> bool:
@@ -61,7 +88,10 @@ class Policy:
 
     enabled: frozenset[str]
     severities: dict[str, Severity] = field(default_factory=dict)
-    per_file: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    per_file: tuple[tuple[str, RuleSet], ...] = ()
+    #: per path, the ignores of the per-file patterns it matches (patterns are matched
+    #: once per file, not once per finding)
+    _paths: dict[str, tuple[RuleSet, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -74,45 +104,46 @@ class Policy:
     ) -> Policy:
         """Resolve the configuration against the catalogue; unknown names are errors."""
         catalogue = list(specs)
-        for entry in [*select, *ignore, *severities, *(e for v in per_file.values() for e in v)]:
-            if entry != "all" and not any(_match(entry, s) >= 0 for s in catalogue):
-                if _names_apply_rejection(entry):
-                    raise SelectionError(
-                        f'"{entry}" names an apply rejection: kubelint apply always reports '
-                        "it and kubelint check never does, so check configuration cannot "
-                        "select or ignore it"
-                    )
-                names = [s.id for s in catalogue] + [s.slug for s in catalogue]
-                guess = closest(entry, names)
-                hint = f'; did you mean "{guess}"?' if guess else ""
-                raise SelectionError(f'"{entry}" names no rule{hint}')
+        every = [*select, *ignore, *severities, *(e for v in per_file.values() for e in v)]
+        entry = _unknown(every, catalogue)
+        if entry is not None and _names_apply_rejection(entry):
+            raise SelectionError(
+                f'"{entry}" names an apply rejection: kubelint apply always reports '
+                "it and kubelint check never does, so check configuration cannot "
+                "select or ignore it"
+            )
+        if entry is not None:
+            names = [s.id for s in catalogue] + [s.slug for s in catalogue]
+            guess = closest(entry, names)
+            hint = f'; did you mean "{guess}"?' if guess else ""
+            raise SelectionError(f'"{entry}" names no rule{hint}')
+        selected, ignored = frozenset(select), frozenset(ignore)
         enabled: set[str] = set()
         for spec in catalogue:
             chosen = (
-                max((_match(e, spec) for e in select), default=-1)
-                if select
-                else (0 if spec.enabled_by_default else -1)
+                _specificity(selected, spec) if select else (0 if spec.enabled_by_default else -1)
             )
-            dropped = max((_match(e, spec) for e in ignore), default=-1)
-            if chosen >= 0 and chosen > dropped:
+            if chosen >= 0 and chosen > _specificity(ignored, spec):
                 enabled.add(spec.id)
         levels: dict[str, Severity] = {}
         for spec in catalogue:
-            best = max(
-                ((_match(e, spec), level) for e, level in severities.items()), default=(-1, "")
-            )
-            if best[0] >= 0:
-                levels[spec.id] = Severity.parse(best[1])
-        return cls(frozenset(enabled), levels, tuple((p, tuple(v)) for p, v in per_file.items()))
+            level = _level(severities, spec)
+            if level is not None:
+                levels[spec.id] = Severity.parse(level)
+        ignores = tuple((p, RuleSet.of(v)) for p, v in per_file.items())
+        return cls(frozenset(enabled), levels, ignores)
 
     def apply(self, finding: Finding) -> Finding | None:
         """The finding as configured (severity), or None when its rule is off for this path."""
         if finding.rule not in self.enabled:
             return None
-        for pattern, entries in self.per_file:
-            if _path_matches(finding.path, pattern) and any(
-                matches(e, finding.rule, finding.name) for e in entries
-            ):
+        if self.per_file:
+            path = finding.path
+            ignores = self._paths.get(path)
+            if ignores is None:
+                ignores = tuple(r for p, r in self.per_file if _path_matches(path, p))
+                self._paths[path] = ignores
+            if any(rules.matches(finding.rule, finding.name) for rules in ignores):
                 return None
         level = self.severities.get(finding.rule)
         return (
@@ -133,6 +164,14 @@ class Suppressions:
 
     lines: dict[int, tuple[str, ...]]
     file: tuple[str, ...]
+    _line_sets: dict[int, RuleSet] = field(default_factory=dict, compare=False, repr=False)
+    _file_set: RuleSet = field(default=EMPTY, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # looked up per finding: sets, whatever the number of entries
+        object.__setattr__(self, "_file_set", RuleSet.of(self.file))
+        sets = {line: RuleSet.of(entries) for line, entries in self.lines.items()}
+        object.__setattr__(self, "_line_sets", sets)
 
     @classmethod
     def parse(cls, text: str) -> Suppressions:
@@ -154,18 +193,20 @@ class Suppressions:
 
     def suppresses(self, finding: Finding) -> bool:
         """Whether an inline comment switches this finding off."""
-        entries = (*self.file, *self.lines.get(finding.line, ()))
-        return any(matches(e, finding.rule, finding.name) for e in entries)
+        if self._file_set.matches(finding.rule, finding.name):
+            return True
+        on_line = self._line_sets.get(finding.line)
+        return on_line is not None and on_line.matches(finding.rule, finding.name)
 
 
 _NONE = Suppressions({}, ())
 
 
-def object_ignores(annotations: object) -> tuple[str, ...]:
+def object_ignores(annotations: object) -> RuleSet:
     """The rules an object's ``kubelint.io/ignore`` annotation switches off."""
     if not isinstance(annotations, dict):
-        return ()
+        return EMPTY
     value = annotations.get(IGNORE_ANNOTATION)
     if not isinstance(value, str):
-        return ()
-    return tuple(e.strip() for e in value.split(",") if e.strip())
+        return EMPTY
+    return RuleSet.of(value.split(","))

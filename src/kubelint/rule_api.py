@@ -21,6 +21,7 @@ from kubelint.catalog import Rule, RuleDoc
 from kubelint.findings import ObjectRef, Severity
 from kubelint.loader import PackedMark
 from kubelint.objects import KubeObject
+from kubelint.rule_sets import EMPTY, RuleSet
 from kubelint.validation import AT_VALUE, Path
 
 Safety = Literal["safe", "unsafe", "display-only"]
@@ -92,7 +93,7 @@ class Fact(NamedTuple):
     data: Any
     marks: Mapping[str, PackedMark] = {}  # by mark key (read with loader.mark_of)
     fields: Mapping[str, str] = {}
-    ignored: tuple[str, ...] = ()  # the object's kubelint.io/ignore entries
+    ignored: RuleSet = EMPTY  # what the object's kubelint.io/ignore annotation names
 
 
 class CrossViolation(NamedTuple):
