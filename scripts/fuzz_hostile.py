@@ -244,6 +244,14 @@ def _many_documents(rng: random.Random, data: bytes) -> bytes:
     return data + b"\n" + piece * n
 
 
+def _big(rng: random.Random, data: bytes) -> bytes:
+    """Over 2 MB of documents: a file the engine cuts into parts for the workers."""
+    if rng.random() < 0.8:
+        return data  # rare: such a run costs seconds
+    piece = data if data.endswith(b"\n") else data + b"\n"
+    return (b"---\n" + piece) * (2_100_000 // max(1, len(piece) + 4) + 1)
+
+
 def _splice(rng: random.Random, data: bytes, other: bytes) -> bytes:
     i = rng.randint(0, len(data))
     j = rng.randint(0, len(other))
@@ -262,6 +270,7 @@ BYTE_MUTATORS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "deep": _deep,
     "huge-values": _huge_values,
     "many-documents": _many_documents,
+    "big": _big,
 }
 
 # -- YAML-level mutations ------------------------------------------------------------------
@@ -667,6 +676,8 @@ def odd_options(rng: random.Random) -> tuple[list[str], bool]:
         args += ["--max-documents", rng.choice(["1", "2"])]
     if rng.random() < 0.05:
         args += ["--max-file-size", "1"]
+    if rng.random() < 0.1:
+        args += ["--jobs", "2"]  # worker processes, and big files cut in parts
     if rng.random() < 0.1:
         args.append("--strict-refs")
     if rng.random() < 0.1:
@@ -1546,6 +1557,7 @@ class LspSession:
         self.fd = self.process.stdout.fileno()
         os.set_blocking(self.fd, False)
         self.buffer = bytearray()
+        self.root: str | None = None  # the workspace folder's URI
         self.next_id = 1
 
     def send_raw(self, data: bytes) -> None:
@@ -1687,8 +1699,11 @@ def _judge_diagnostics(notes: list[dict[str, Any]], uri: str, history: dict[int,
 def lsp_input(rng: random.Random, session: LspSession, text: str, index: int) -> list[str]:
     """Open ``text`` in the server, edit it, ask at random places; returns what was done."""
     notes: list[dict[str, Any]] = []
+    root = session.root
+    in_root = [f"{root}/doc{index}.yaml", f"{root}/d/a.yaml"] if root else []
     uri = rng.choice(
         [
+            *in_root,
             f"file:///fuzz/doc{index}.yaml",
             f"untitled:Untitled-{index}",
             f"file:///fuzz/d%20{index}/x.yaml",
@@ -1997,8 +2012,10 @@ def campaign(
                             flush=True,
                         )
             if "lsp" in kinds and number % lsp_every == 0:
+                if session is not None and stats.inputs["lsp-documents"] % 40 == 39:
+                    session = _end_lsp(session, stats, out)  # a new one, maybe a new folder
                 if session is None:
-                    session = _start_lsp(work, stats, out, data, note)
+                    session = _start_lsp(rng, work, stats, out, data, note)
                 if session is not None:
                     session = _lsp_step(rng, session, data, number, stats, out, note, work)
             _remove(root)
@@ -2007,21 +2024,38 @@ def campaign(
                 print(f"[{number}] {dict(stats.inputs)} failures={counts}", flush=True)
     finally:
         if session is not None:
-            session.stop()
-            failure = _lsp_log_failure(session.log_path)
-            if failure is not None:
-                _save(out, failure, "lsp log", None, None, b"", "", stats)
+            _end_lsp(session, stats, out)
         _remove(work)
     return stats
 
 
-def _start_lsp(work: Path, stats: Stats, out: Path, data: bytes, note: str) -> LspSession | None:
+def _end_lsp(session: LspSession, stats: Stats, out: Path) -> None:
+    """Stop a session; a traceback in its log is a failure."""
+    session.stop()
+    failure = _lsp_log_failure(session.log_path)
+    if failure is not None:
+        _save(out, failure, "lsp log", None, None, b"", "", stats)
+
+
+def _start_lsp(
+    rng: random.Random, work: Path, stats: Stats, out: Path, data: bytes, note: str
+) -> LspSession | None:
     session = LspSession(work / f"lsp-{time.monotonic_ns()}.log")
     notes: list[dict[str, Any]] = []
+    root = None
+    if rng.random() < 0.7:  # a workspace folder laid out with hostile files, to be indexed
+        folder = work / f"workspace-{time.monotonic_ns()}"
+        kinds = ["walk-links", "odd-names", "fifo-walk", "gitignore", "kustomize", "config"]
+        kind = rng.choice(kinds)
+        with contextlib.suppress(OSError):
+            build_scenario(rng, folder, data, kind)
+            root = folder.as_uri()
+            stats.inputs[f"lsp-workspace:{kind}"] += 1
+    session.root = root
     try:
         session.request(
             "initialize",
-            {"processId": None, "rootUri": None, "capabilities": {}},
+            {"processId": None, "rootUri": root, "capabilities": {}},
             timeout=60,
             notes=notes,
         )
