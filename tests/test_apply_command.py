@@ -206,3 +206,19 @@ def test_older_kubernetes_version_is_accepted() -> None:
     assert code == 0
     volume_patch = entries[0]["patch"]["spec"]["template"]["spec"]["volumes"][0]
     assert volume_patch["$retainKeys"] == ["name", "secret"]
+
+
+def test_a_crd_that_names_no_served_version_refuses_nothing(tmp_path: Path) -> None:
+    """A CRD without ``versions`` (a fragment, an old v1beta1 draft) says nothing about
+    which versions are served: the custom resource is applied, not refused."""
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: pools.acme.example.com}\n"
+        "spec: {group: acme.example.com, scope: Namespaced, names: {kind: Pool, plural: pools}}\n"
+        "---\napiVersion: acme.example.com/v1\nkind: Pool\nmetadata: {name: p}\nspec: {size: 1}\n",
+        encoding="utf-8",
+    )
+    code, entries = as_json(manifest)
+    assert code == 0, entries
+    assert [e["operation"] for e in entries] == ["create", "create"]

@@ -746,8 +746,8 @@ def unknown_api(
     version = api_version.rpartition("/")[2]
     custom = scopes.get(key.group, key.kind) if scopes is not None else None
     if custom is not None:
-        if version in custom.versions:
-            return None
+        if not custom.versions or version in custom.versions:
+            return None  # a CRD that names no served version tells nothing
         served = [f"{key.group}/{v}" for v in sorted(custom.versions)]
     elif key.group in schemas.groups:
         served = schemas.api_versions_with_kind(key.kind)
