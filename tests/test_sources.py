@@ -196,3 +196,38 @@ def test_an_unreadable_folder_of_a_walk_is_a_source_with_its_problem(tmp_path: P
         ("ok.yaml", None),
         ("sub", "cannot read the folder: Permission denied"),
     ]
+
+
+def test_a_named_pipe_keeps_what_a_quick_writer_put_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer may open a FIFO, write and close it as soon as any reader opens it: the
+    first open must be the one that reads (a non-blocking look, closed again, lost the
+    bytes and then waited for a writer that never came)."""
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    written = threading.Event()
+
+    def writer() -> None:
+        with open(fifo, "wb") as handle:
+            handle.write(b"ignore: [KL014]\n")
+        written.set()
+
+    real_fstat = os.fstat
+
+    def slow_fstat(fd: int) -> os.stat_result:
+        written.wait(5)  # the writer is done before the reader looks at what it opened
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "fstat", slow_fstat)
+    threading.Thread(target=writer, daemon=True).start()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(read_file(str(fifo), pipes=True)))
+    reader.daemon = True
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # unblock the reader, then fail
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("read_file waited for a second writer: the first one's bytes were lost")
+    assert got == [b"ignore: [KL014]\n"]

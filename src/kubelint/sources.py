@@ -145,13 +145,14 @@ def read_file(path: str, *, pipes: bool = False) -> bytes:
     waits for a writer forever or reads ``/dev/zero`` until memory runs out. A pipe is
     read only when the user named it (``pipes``), to its end; raises :class:`OSError`.
     """
+    if pipes and stat.S_ISFIFO(os.stat(path).st_mode):
+        # opened blocking, to wait for its writer: a reader that opened it without
+        # blocking and closed it again would throw away what a writer had put in it
+        with open(path, "rb") as stream:
+            return stream.read()
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb", closefd=True) as handle:
         mode = os.fstat(fd).st_mode
-        if pipes and stat.S_ISFIFO(mode):
-            handle.close()
-            with open(path, "rb") as stream:  # blocking: wait for its writer
-                return stream.read()
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", path)
         return handle.read()
