@@ -69,7 +69,7 @@ from kubelint.apply.simulate import (  # noqa: E402
     scope_of_run,
 )
 from kubelint.apply.values import JSON, copy, from_json_text, go_json  # noqa: E402
-from kubelint.schema_store import (  # noqa: E402
+from kubelint.schema.store import (  # noqa: E402
     group_of,
     is_cluster_scoped,
     latest_version,
@@ -148,7 +148,7 @@ def _double_quoted(text: str) -> str:
 
 
 def _plain_safe(text: str) -> bool:
-    from kubelint.yaml_values import resolve_plain
+    from kubelint.load.scalars import resolve_plain
 
     return (
         bool(_PLAIN.fullmatch(text))

@@ -712,24 +712,25 @@ def preload() -> None:
     import importlib
 
     for name in (
-        "kubelint.cli",
-        "kubelint.engine",
-        "kubelint.fixing",
-        "kubelint.rewrite",
-        "kubelint.formatters.human",
-        "kubelint.formatters.json_format",
-        "kubelint.formatters.sarif_format",
-        "kubelint.formatters.junit_format",
-        "kubelint.formatters.github_format",
-        "kubelint.registry",
-        "kubelint.config",
-        "kubelint.schema_store",
-        "kubelint.sources",
-        "kubelint.workers",
+        "kubelint.cli.main",
+        "kubelint.run.engine",
+        "kubelint.report.fixes",
+        "kubelint.report.rewrite",
+        "kubelint.report.formats.human",
+        "kubelint.report.formats.json_format",
+        "kubelint.report.formats.sarif_format",
+        "kubelint.report.formats.junit_format",
+        "kubelint.report.formats.github_format",
+        "kubelint.checks.registry",
+        "kubelint.config.config_file",
+        "kubelint.schema.store",
+        "kubelint.load.sources",
+        "kubelint.run.workers",
     ):
         importlib.import_module(name)
     # the rule modules and the schema index: read once here, not in every run
-    from kubelint import registry, schema_store
+    from kubelint.checks import registry
+    from kubelint.schema import store as schema_store
 
     registry.builtin_rules()
     schema_store.schemas_for(schema_store.latest_version())

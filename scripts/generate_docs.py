@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     """Write docs/rules.md (or, with --check, exit 1 when it is stale)."""
     from kubelint.apply.rejections import RULES as APPLY_REJECTIONS
-    from kubelint.docs import render_catalogue
-    from kubelint.registry import builtin_rules
+    from kubelint.checks.registry import builtin_rules
+    from kubelint.report.rule_docs import render_catalogue
 
     text = render_catalogue(builtin_rules(), APPLY_REJECTIONS)
     target = ROOT / "docs" / "rules.md"

@@ -145,7 +145,7 @@ class _Terminal(io.StringIO):
 def _outcomes(name: str) -> list[Outcome]:
     from kubelint.apply.command import read_objects
     from kubelint.apply.simulate import apply_all
-    from kubelint.schema_store import latest_version, schemas_for
+    from kubelint.schema.store import latest_version, schemas_for
 
     live, manifest = scenario(name)
     outcomes, _ = apply_all(

@@ -53,7 +53,7 @@ from kubelint.apply.simulate import (
     scope_of_run,
 )
 from kubelint.apply.values import from_json_text, go_json
-from kubelint.schema_store import latest_version, schemas_for
+from kubelint.schema.store import latest_version, schemas_for
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
 SCENARIO_NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "manifest.yaml").is_file())

@@ -19,7 +19,7 @@ import pytest
 from kubelint.apply.json_merge import apply_merge_patch
 from kubelint.apply.merge import apply_strategic_patch
 from kubelint.apply.patch_meta import root_type
-from kubelint.schema_store import latest_version, schemas_for
+from kubelint.schema.store import latest_version, schemas_for
 from test_apply_conformance import canonical, kubectl_or_skip
 
 

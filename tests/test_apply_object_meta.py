@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_kubelint
 from kubelint.apply.object_meta import decode_error, go_quote, rfc3339_error
-from kubelint.loader import load_text
+from kubelint.load.documents import load_text
 
 
 def metadata_error(metadata: str) -> str | None:

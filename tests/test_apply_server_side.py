@@ -29,7 +29,7 @@ from kubelint.apply.field_managers import LAST_APPLIED_PATH, ManagerId, decode_m
 from kubelint.apply.server_side import APPLY_PATCH, Preview, preview_all
 from kubelint.apply.simulate import LAST_APPLIED, applied_configuration, identify, scope_of_run
 from kubelint.apply.values import go_json
-from kubelint.schema_store import latest_version, schemas_for
+from kubelint.schema.store import latest_version, schemas_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apply" / "server_side"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kubelint.config import ConfigError, find_config, parse
+from kubelint.config.config_file import ConfigError, find_config, parse
 
 MANIFEST = """\
 apiVersion: v1
@@ -166,7 +166,7 @@ doc:
 
 
 def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
-    from kubelint.config import load
+    from kubelint.config.config_file import load
 
     (tmp_path / ".kubelint.yaml").write_bytes(b"ignore: [\xff]\n")
     with pytest.raises(ConfigError, match=r"\.kubelint\.yaml:1:10: .*not UTF-8.*0xff"):
@@ -180,7 +180,7 @@ def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> Non
 
 
 def test_pyproject_shapes_that_are_not_kubelint_s(tmp_path: Path) -> None:
-    from kubelint.config import load
+    from kubelint.config.config_file import load
 
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('tool = "kubelint"\n', encoding="utf-8")
@@ -198,7 +198,7 @@ def test_finding_a_configuration_never_fails() -> None:
 
 
 def _options_problems(options: dict[str, Any]) -> list[str]:
-    from kubelint.run_options import check_options
+    from kubelint.config.options import check_options
 
     _, problems = check_options(parse({"options": options}, "x.yaml"), Path.cwd())
     assert all(p.setting == "options" for p in problems)
@@ -229,7 +229,7 @@ def test_rule_options_are_checked_with_the_configuration() -> None:
 
 
 def test_valid_rule_options_are_kept() -> None:
-    from kubelint.run_options import check_options
+    from kubelint.config.options import check_options
 
     config = parse({"options": {"KL072": {"max-bytes": 10}, "KL043": {"allowed": []}}}, "x")
     built, problems = check_options(config, Path.cwd())
@@ -238,7 +238,7 @@ def test_valid_rule_options_are_kept() -> None:
 
 
 def test_a_user_rule_with_an_unusable_message_or_pattern_is_refused(tmp_path: Path) -> None:
-    from kubelint.registry import RuleDefinitionError, catalogue
+    from kubelint.checks.registry import RuleDefinitionError, catalogue
 
     rule = (
         "id: KL901\nslug: x-y\nseverity: error\nsummary: s\ntemplate: field\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.crds import CrdRegistry, CrdVersion
+from kubelint.schema.crds import CrdRegistry, CrdVersion
 
 
 def version(group: str, version: str, kind: str, namespaced: bool = True) -> CrdVersion:

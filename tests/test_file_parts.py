@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import app, run_kubelint
-from kubelint import engine, file_parts
-from kubelint.findings import Finding
-from kubelint.schema_store import latest_version
-from kubelint.sources import SourceFile
+from kubelint.load.sources import SourceFile
+from kubelint.report.model import Finding
+from kubelint.run import engine
+from kubelint.run import parts as file_parts
+from kubelint.schema.store import latest_version
 
 #: Documents that exercise what may cross parts: a broken document, duplicates of objects
 #: of other parts, suppressions by line and for the whole file, an object's ignore list.

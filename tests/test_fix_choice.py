@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kubelint.findings import Finding, Severity
-from kubelint.fixing import MAX_SINGLE_TRIES, plan
-from kubelint.loader import load_text
-from kubelint.rule_api import Fix, TextEdit
-from kubelint.yaml_lines import split_lines
+from kubelint.checks.api import Fix, TextEdit
+from kubelint.load.documents import load_text
+from kubelint.load.lines import split_lines
+from kubelint.report.fixes import MAX_SINGLE_TRIES, plan
+from kubelint.report.model import Finding, Severity
 
 POD = """\
 apiVersion: v1

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import run_kubelint
-from kubelint import rewrite
+from kubelint.report import rewrite
 
 JOB = "apiVersion: batch/v1\nkind: Jon\nmetadata:\n  name: j\n"
 FIXED = JOB.replace("kind: Jon", "kind: Job")
@@ -166,7 +166,7 @@ def test_a_full_disk_through_the_command_line(tmp_path: Path) -> None:
         "def full(fd):\n"
         "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n"
         "os.fsync = full\n"
-        "from kubelint.cli import cli\n"
+        "from kubelint.cli.main import cli\n"
         "sys.exit(cli(['check', '--fix', sys.argv[1]]))\n"
     )
     proc = subprocess.run(

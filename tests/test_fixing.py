@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.fixing import apply_edits
-from kubelint.loader import load_text
-from kubelint.rule_api import TextEdit
+from kubelint.checks.api import TextEdit
+from kubelint.load.documents import load_text
+from kubelint.report.fixes import apply_edits
 
 BROKEN = """\
 # a comment that must survive

@@ -24,9 +24,9 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, REPO_ROOT, KubelintRun, find_shared_dir, run_kubelint
-from kubelint.engine import RunResult
-from kubelint.findings import Finding, Severity
-from kubelint.formatters import github_format, junit_format
+from kubelint.report.formats import github_format, junit_format
+from kubelint.report.model import Finding, Severity
+from kubelint.run.engine import RunResult
 
 TREE = FIXTURES / "formatters"
 RELATIVE_TREE = TREE.relative_to(REPO_ROOT).as_posix()
@@ -105,8 +105,8 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema(sarif: dict[str, Any]) ->
 
 
 def test_sarif_driver_lists_the_whole_catalogue(sarif: dict[str, Any]) -> None:
-    from kubelint.docs import render_rule
-    from kubelint.registry import builtin_rules
+    from kubelint.checks.registry import builtin_rules
+    from kubelint.report.rule_docs import render_rule
 
     driver = sarif["runs"][0]["tool"]["driver"]
     assert driver["name"] == "kubelint"

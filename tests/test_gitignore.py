@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.gitignore import parse
-from kubelint.wildmatch import Star, _matches, _regex, tokens
+from kubelint.load.gitignore import parse
+from kubelint.load.wildmatch import Star, _matches, _regex, tokens
 
 #: (pattern, path, ignored): what git 2.39's ``check-ignore`` answers for a file.
 CASES = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_kubelint
-from kubelint.go_regex import GoRegex, PatternError, compile_pattern
+from kubelint.schema.go_regex import GoRegex, PatternError, compile_pattern
 
 CRD = FIXTURES / "hostile" / "crd-patterns.yaml"
 WIDGET = """\

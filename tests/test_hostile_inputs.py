@@ -385,7 +385,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(args: list[str]) -> None
 _FILE_FAULT = """
 import sys
 import time
-import kubelint.engine as engine
+import kubelint.run.engine as engine
 real = engine.load_text
 def load_text(text, *args):
     if "boom" in text:

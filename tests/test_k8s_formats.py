@@ -1,4 +1,4 @@
-"""Tests for kubelint.k8s_formats: valid and invalid values for every check.
+"""Tests for kubelint.schema.formats: valid and invalid values for every check.
 
 Messages are asserted only where their content is the point (which part is wrong, the hint);
 otherwise a test states valid (no problems) or invalid (at least one).
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from kubelint import k8s_formats as f
+from kubelint.schema import formats as f
 
 HEX64 = "0123456789abcdef" * 4
 

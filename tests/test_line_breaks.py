@@ -14,9 +14,9 @@ import yaml
 
 from conftest import run_kubelint
 from kubelint.apply.command import render_finding
-from kubelint.findings import Finding, Severity
-from kubelint.loader import decode, load_text, ruamel_backend
-from kubelint.yaml_lines import split_lines
+from kubelint.load.documents import decode, load_text, ruamel_backend
+from kubelint.load.lines import split_lines
+from kubelint.report.model import Finding, Severity
 
 BREAKS = {"lf": "\n", "crlf": "\r\n", "cr": "\r", "nel": "\x85", "ls": "\u2028", "ps": "\u2029"}
 IDS = list(BREAKS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from kubelint.loader import (
+from kubelint.load.documents import (
     MAX_DEPTH,
     YamlMap,
     YamlSeq,
@@ -144,7 +144,7 @@ def test_non_string_keys_become_strings() -> None:
 
 
 def test_the_pure_python_fallback_reads_the_same_values() -> None:
-    from kubelint.loader import libyaml_backend, ruamel_backend
+    from kubelint.load.documents import libyaml_backend, ruamel_backend
 
     text = (
         "a: &x {b: [1, yes, '0777', 0777, ~]}\nc: *x\nd: !!str 12\n"

@@ -9,12 +9,14 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types as lsp
 
-from kubelint import engine, schema_store, sources
-from kubelint.findings import Finding, Severity
+from kubelint.checks.api import Fix, TextEdit
+from kubelint.load import sources
 from kubelint.lsp import analysis
 from kubelint.lsp.analysis import path_at, siblings_at
 from kubelint.lsp.text import Text
-from kubelint.rule_api import Fix, TextEdit
+from kubelint.report.model import Finding, Severity
+from kubelint.run import engine
+from kubelint.schema import store as schema_store
 
 
 @pytest.fixture(scope="module")

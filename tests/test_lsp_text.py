@@ -13,7 +13,7 @@ import pytest
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
-from kubelint import yaml_lines
+from kubelint.load import lines as yaml_lines
 from kubelint.lsp.documents import Document
 from kubelint.lsp.text import Text
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from kubelint import schema_store
 from kubelint.lsp.workspace import Projects, load_settings
+from kubelint.schema import store as schema_store
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

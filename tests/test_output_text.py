@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from kubelint.findings import Finding, Severity
-from kubelint.formatters.github_format import command
-from kubelint.formatters.text import json_safe, printable, unicode_safe
+from kubelint.report.formats.github_format import command
+from kubelint.report.formats.text import json_safe, printable, unicode_safe
+from kubelint.report.model import Finding, Severity
 
 
 def test_lone_surrogates_become_escapes() -> None:

@@ -21,9 +21,11 @@ import pytest
 import yaml
 
 from conftest import SHARED_MISSING, find_shared_dir
-from kubelint import engine, registry, sources
-from kubelint.policy import Policy
-from kubelint.schema_store import latest_version
+from kubelint.checks import registry
+from kubelint.config.policy import Policy
+from kubelint.load import sources
+from kubelint.run import engine
+from kubelint.schema.store import latest_version
 
 SHARED = find_shared_dir()
 SUITE = SHARED / "peer-suites" / "kube-linter" if SHARED else None

@@ -23,9 +23,11 @@ import pytest
 import yaml
 
 from conftest import SHARED_MISSING, find_shared_dir
-from kubelint import engine, registry, sources
-from kubelint.policy import Policy
-from kubelint.schema_store import available_versions, latest_version, version_key
+from kubelint.checks import registry
+from kubelint.config.policy import Policy
+from kubelint.load import sources
+from kubelint.run import engine
+from kubelint.schema.store import available_versions, latest_version, version_key
 
 SHARED = find_shared_dir()
 SUITE = SHARED / "peer-suites" / "kube-score" if SHARED else None

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from kubelint import engine, registry, sources
 from kubelint.apply import rejections
-from kubelint.policy import Policy
-from kubelint.schema_store import latest_version
+from kubelint.checks import registry
+from kubelint.config.policy import Policy
+from kubelint.load import sources
+from kubelint.run import engine
+from kubelint.schema.store import latest_version
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2}\d{3}(?:@\d+)?(?:\s*,\s*[A-Z]{2}\d{3}(?:@\d+)?)*)")
@@ -117,7 +119,7 @@ def test_catalogue_ids_and_docs() -> None:
 
 
 def test_generated_rule_docs_are_current() -> None:
-    from kubelint.docs import render_catalogue
+    from kubelint.report.rule_docs import render_catalogue
 
     current = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert current == render_catalogue(SPECS, rejections.RULES), (
@@ -163,7 +165,9 @@ def test_a_plain_run_does_not_import_pydantic(tmp_path: Path) -> None:
 
     code = (
         "import sys\n"
-        "from kubelint import engine, sources, schema_store\n"
+        "from kubelint.load import sources\n"
+        "from kubelint.run import engine\n"
+        "from kubelint.schema import store as schema_store\n"
         "options = engine.CheckOptions(schema_store.latest_version())\n"
         "engine.run(sources.collect(['examples/web.yaml']), options)\n"
         "print('pydantic' in sys.modules)\n"

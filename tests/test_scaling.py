@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from conftest import app
-from kubelint import engine, suggest
-from kubelint.checks import _crossref
-from kubelint.rule_api import Fact
-from kubelint.schema_store import latest_version
-from kubelint.sources import SourceFile
+from kubelint.checks import crossref
+from kubelint.checks.api import Fact
+from kubelint.load.sources import SourceFile
+from kubelint.run import engine
+from kubelint.schema import suggest
+from kubelint.schema.store import latest_version
 
 
 class Counter:
@@ -36,10 +37,10 @@ class Counter:
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
     """The label comparisons and edit distances done while the test runs."""
     counters = {
-        "satisfies": Counter(_crossref.satisfies),
+        "satisfies": Counter(crossref.satisfies),
         "edit_distance": Counter(suggest.edit_distance),
     }
-    monkeypatch.setattr(_crossref, "satisfies", counters["satisfies"])
+    monkeypatch.setattr(crossref, "satisfies", counters["satisfies"])
     monkeypatch.setattr(suggest, "edit_distance", counters["edit_distance"])
     return counters
 
@@ -112,14 +113,14 @@ def test_files_near_each_other_are_looked_at_once(
     counted: dict[str, Counter], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     visited = Counter(lambda: None)  # the facts looked at to find the workloads near a file
-    in_scope = _crossref.Near._in_scope
+    in_scope = crossref.Near._in_scope
 
-    def counting(self: _crossref.Near, scope: str) -> Iterator[Fact]:
+    def counting(self: crossref.Near, scope: str) -> Iterator[Fact]:
         for fact in in_scope(self, scope):
             visited.calls += 1
             yield fact
 
-    monkeypatch.setattr(_crossref.Near, "_in_scope", counting)
+    monkeypatch.setattr(crossref.Near, "_in_scope", counting)
     _cross_work(_flat_apps(40), counted)
     small = visited.calls
     visited.calls = 0

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kubelint import shapes
+from kubelint.load import shapes
 
 DOCUMENT: dict[str, Any] = {
     "spec": {"ports": [{"name": "http", "port": 80}, "junk", {"port": True}], "type": ["x"]}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kubelint.sources import SourceFile, Streams, UsageError, collect, read_file
+from kubelint.load.sources import SourceFile, Streams, UsageError, collect, read_file
 
 MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
 

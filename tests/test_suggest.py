@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.suggest import closest, edit_distance
+from kubelint.schema.suggest import closest, edit_distance
 
 
 @pytest.mark.parametrize(

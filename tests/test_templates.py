@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext
-from kubelint.templates.field import TEMPLATE
+from kubelint.checks.api import RuleContext
+from kubelint.checks.templates.field import TEMPLATE
+from kubelint.load.objects import KubeObject
 
 
 def _messages(params: dict[str, Any], body: dict[str, Any]) -> list[str]:

@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 
-from kubelint import engine, registry
-from kubelint.crds import CrdRegistry
-from kubelint.loader import load_text
-from kubelint.policy import Policy
-from kubelint.schema_store import latest_version
-from kubelint.sources import SourceFile
+from kubelint.checks import registry
+from kubelint.config.policy import Policy
+from kubelint.load.documents import load_text
+from kubelint.load.sources import SourceFile
+from kubelint.run import engine
+from kubelint.schema.crds import CrdRegistry
+from kubelint.schema.store import latest_version
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kubelint.crds import CrdRegistry, CrdVersion
-from kubelint.workers import WorkerPool, _chunks
+from kubelint.run.workers import WorkerPool, _chunks
+from kubelint.schema.crds import CrdRegistry, CrdVersion
 
 MAIN = os.getpid()
 

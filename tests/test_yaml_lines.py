@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kubelint.yaml_lines import (
+from kubelint.load.lines import (
     LINE_BREAK,
     line_of,
     line_starts,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kubelint.yaml_tokens import node_at
+from kubelint.load.tokens import node_at
 
 
 @pytest.mark.parametrize(

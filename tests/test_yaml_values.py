@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kubelint.yaml_values import TagError, json_key, resolve_plain, resolve_tagged
+from kubelint.load.scalars import TagError, json_key, resolve_plain, resolve_tagged
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ def main() -> None:
 
         sys.stdout.write(f"kubelint {__version__}\n")
         return
-    from kubelint.cli import main as cli_main
+    from kubelint.cli.main import main as cli_main
 
     try:
         cli_main()

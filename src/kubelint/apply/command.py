@@ -33,8 +33,8 @@ from kubelint.apply.simulate import (
     dumps,
     scope_of_run,
 )
-from kubelint.findings import Finding
-from kubelint.yaml_lines import split_lines
+from kubelint.load.lines import split_lines
+from kubelint.report.model import Finding
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,8 +50,8 @@ def read_manifests(paths: list[str]) -> tuple[list[SourcedObject], list[str]]:
     expanded, each with its loaded YAML node for positions), and kubectl's errors for the
     files it stops reading (see :mod:`kubelint.apply.manifests`)."""
     from kubelint.apply.manifests import read_file
-    from kubelint.loader import decode
-    from kubelint.sources import STDIN, UsageError, collect
+    from kubelint.load.documents import decode
+    from kubelint.load.sources import STDIN, UsageError, collect
 
     try:
         files = collect(paths)
@@ -151,7 +151,7 @@ def render_diff(outcome: Outcome, colour: bool) -> str:
 def _source_lines(path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
     """The lines of a manifest file as the loader decoded them (None: not readable)."""
     if path not in cache:
-        from kubelint.loader import decode
+        from kubelint.load.documents import decode
 
         try:
             text, _ = decode(Path(path).read_bytes()) if path != "-" else (None, None)
@@ -166,7 +166,7 @@ def render_finding(
 ) -> str:
     """``path:line:column: error CODE slug: message``, the source line with a caret under
     the column, and ``= suggestion``, as ``kubelint check`` writes a finding."""
-    from kubelint.formatters.human import printable
+    from kubelint.report.formats.human import printable
 
     head = (
         f"{finding.path}:{finding.line}:{finding.column}: "
@@ -302,7 +302,7 @@ def apply_command(
 ) -> None:
     """Show what `kubectl apply` would do to the live objects, offline (client-side apply;
     with --server-side, a server-side apply from the objects' managedFields)."""
-    from kubelint import schema_store
+    from kubelint.schema import store as schema_store
 
     try:
         versions = schema_store.available_versions()

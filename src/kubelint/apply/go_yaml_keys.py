@@ -55,7 +55,7 @@ def _compose(piece: str) -> Any:
 
 def _scalar(node: Any) -> Any:
     """A scalar node's value as go-yaml decodes it into ``interface{}``."""
-    from kubelint.yaml_values import resolve_plain
+    from kubelint.load.scalars import resolve_plain
 
     if node.style:  # quoted or a block scalar (a plain one has no style)
         return node.value
@@ -235,7 +235,7 @@ def float_key_names(piece: str, first_line: int) -> dict[tuple[int, int], str]:
 def rename_keys(value: Any, node: Any, names: dict[tuple[int, int], str]) -> Any:
     """``value`` (the loaded ``node`` as kubectl holds it) with the keys written at a
     mark of ``names`` renamed, at any depth."""
-    from kubelint.loader import YamlMap, YamlSeq, mark_of
+    from kubelint.load.documents import YamlMap, YamlSeq, mark_of
 
     if isinstance(value, dict) and isinstance(node, YamlMap):
         out = {}

@@ -30,9 +30,9 @@ from kubelint.apply.go_yaml_keys import (
 from kubelint.apply.object_meta import decode_error, go_quote
 from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
-from kubelint.loader import Document, LoadProblem, load_text
-from kubelint.positions import locate
-from kubelint.yaml_lines import line_of, line_starts, position
+from kubelint.load.documents import Document, LoadProblem, load_text
+from kubelint.load.lines import line_of, line_starts, position
+from kubelint.load.paths import locate
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
@@ -165,7 +165,7 @@ _TAG_ERROR: Final = re.compile(r"cannot decode `(.*)` as a (!!\w+)\Z", re.DOTALL
 
 def _resolved_tag(text: str) -> str:
     """The tag go-yaml resolves a plain scalar to (``!!str``, ``!!int`` ...)."""
-    from kubelint.yaml_values import resolve_plain
+    from kubelint.load.scalars import resolve_plain
 
     value = resolve_plain(text) if text else None
     if value is None:

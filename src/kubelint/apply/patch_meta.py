@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from kubelint.apply import kubectl_scheme
-from kubelint.schema_store import KubernetesSchemas
+from kubelint.schema.store import KubernetesSchemas
 
 Shape = Literal["struct", "map", "slice", "scalar"]
 

@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Final
 from kubelint.apply.notes import LAST_APPLIED
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType
 from kubelint.apply.values import JSON, copy, deep_equal, go_json
-from kubelint.catalog import Rule, RuleDoc
-from kubelint.findings import Finding, ObjectRef, Severity
-from kubelint.k8s_formats import parse_quantity
+from kubelint.checks.core_catalog import Rule, RuleDoc
+from kubelint.report.model import Finding, ObjectRef, Severity
+from kubelint.schema.formats import parse_quantity
 
 if TYPE_CHECKING:
     from kubelint.apply.simulate import SourcedObject
@@ -284,7 +284,7 @@ def find_rule(key: str) -> Rule | None:
 #: apimachinery's TotalAnnotationSizeLimitB (256 KiB).
 ANNOTATIONS_LIMIT: Final = 256 * (1 << 10)
 
-#: Where in the manifest a finding points: the values :func:`kubelint.positions.locate` takes.
+#: Where in the manifest a finding points: the values :func:`kubelint.load.paths.locate` takes.
 AT_KEY: Final = "key"
 AT_VALUE: Final = "value"
 
@@ -1107,7 +1107,7 @@ def to_finding(
     object_ref: ObjectRef | None = None,
 ) -> Finding:
     """The rejection as a finding at its place in the manifest file (1-based)."""
-    from kubelint.positions import locate
+    from kubelint.load.paths import locate
 
     candidates = [_in_manifest(result, manifest.value, p, root) for p in rejection.where]
     complete = [c for c, p in zip(candidates, rejection.where, strict=True) if len(c) == len(p)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from kubelint.apply.values import JSON
-from kubelint.schema_store import group_of
+from kubelint.schema.store import group_of
 
 CRD_GROUP: Final = "apiextensions.k8s.io"
 

@@ -65,7 +65,7 @@ from kubelint.apply.smd_types import (
     validate,
 )
 from kubelint.apply.values import JSON, copy
-from kubelint.schema_store import KubernetesSchemas
+from kubelint.schema.store import KubernetesSchemas
 
 #: The manager kubectl hands the last-applied annotation to after a server-side apply.
 LAST_APPLIED_MANAGER: Final = "kubectl-last-applied"

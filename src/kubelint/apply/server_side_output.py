@@ -19,7 +19,7 @@ from kubelint.apply.scopes import Scopes
 from kubelint.apply.server_side import Change, Conflict, Preview, dumps, preview_all
 from kubelint.apply.simulate import Outcome, SourcedObject
 from kubelint.apply.smd_types import MISSING
-from kubelint.schema_store import KubernetesSchemas
+from kubelint.schema.store import KubernetesSchemas
 
 HEADER: Final = "server-side apply preview (computed offline from metadata.managedFields)"
 

@@ -31,8 +31,8 @@ from kubelint.apply.values import (
     round_trip,
     scalar_equal,
 )
-from kubelint.findings import Finding, ObjectRef
-from kubelint.schema_store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
+from kubelint.report.model import Finding, ObjectRef
+from kubelint.schema.store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
 
 LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_NAMESPACE: Final = "default"
@@ -57,7 +57,7 @@ class SourcedObject:
     ``source`` (``file:line``) names the object in headlines; ``warnings`` go with
     its outcome. ``path`` (the file as
     displayed), ``node`` (the loaded YAML mapping, whose marks locate its fields, see
-    :func:`kubelint.positions.locate`) and ``start`` (the 0-based mark of the object)
+    :func:`kubelint.load.paths.locate`) and ``start`` (the 0-based mark of the object)
     place findings in the file; an object not read from a file has none of them.
     """
 

@@ -22,7 +22,7 @@ from typing import Any, Final, Literal
 from kubelint.apply import field_paths as fp
 from kubelint.apply.field_paths import FieldSet, Path
 from kubelint.apply.values import JSON, json_type
-from kubelint.schema_store import KubernetesSchemas
+from kubelint.schema.store import KubernetesSchemas
 
 
 class _Missing:

@@ -1,1 +1,2 @@
-"""Rules written in Python: one module per rule (or per tight family), each defining RuleSpecs."""
+"""Checks: the code that rules name (one module per Python rule or tight family, the
+templates of data rules, the cross-object library) and the rule catalogue."""

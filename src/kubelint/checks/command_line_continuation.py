@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint import shapes
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
 
 #: A backslash with blank before it and one space after it, then more text: a folded "\<EOL>".
 _FOLDED: Final = re.compile(r"(?:^|[ \t])\\ (?=(\S+))")

@@ -15,15 +15,15 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint import shapes
-from kubelint.catalog import RuleDoc
-from kubelint.checks._crossref import Named, elsewhere, fields_of, typo_of
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import CollectFn, CrossCheck, CrossViolation, Fact, RuleContext, cross_rule
-from kubelint.rule_api import doc as rule_doc
-from kubelint.suggest import closest
-from kubelint.validation import Path
+from kubelint.checks.api import CollectFn, CrossCheck, CrossViolation, Fact, RuleContext, cross_rule
+from kubelint.checks.api import doc as rule_doc
+from kubelint.checks.core_catalog import RuleDoc
+from kubelint.checks.crossref import Named, elsewhere, fields_of, typo_of
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.suggest import closest
+from kubelint.schema.validate import Path
 
 
 class Ref(NamedTuple):

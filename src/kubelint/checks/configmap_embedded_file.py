@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from kubelint.findings import Severity
-from kubelint.loader import LoadProblem, YamlMap, YamlSeq, load_text, mark_of
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, AT_VALUE
-from kubelint.yaml_lines import position, split_lines
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.documents import LoadProblem, YamlMap, YamlSeq, load_text, mark_of
+from kubelint.load.lines import position, split_lines
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.validate import AT_KEY, AT_VALUE
 
 _DUPLICATE = re.compile(r'^duplicate key "(?P<key>.*)" \(first set at line (?P<line>\d+)\)')
 _SYNTAX_PREFIX = "YAML syntax error: "

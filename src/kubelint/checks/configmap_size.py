@@ -13,10 +13,10 @@ import binascii
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.validate import AT_KEY
 
 MAX_DATA_BYTES: Final = 1024 * 1024  # core.MaxSecretSize, used for ConfigMaps too
 

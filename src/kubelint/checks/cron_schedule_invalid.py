@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.findings import Severity
-from kubelint.k8s_formats import cron_schedule
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.formats import cron_schedule
 
 
 @object_rule(

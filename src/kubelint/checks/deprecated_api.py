@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint import schema_store
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import FixSpec, RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import FixSpec, RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema import store as schema_store
 
 #: How the bundled schemas mark a deprecated kind (``Deprecated: This API is deprecated in
 #: v1.33+. Use discoveryv1.EndpointSlice.``).

@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks._crossref import (
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.crossref import (
     Near,
     ScaleTarget,
     fields_of,
@@ -15,11 +16,10 @@ from kubelint.checks._crossref import (
     scope_of,
     typo_of,
 )
-from kubelint.findings import Severity
-from kubelint.objects import KIND_GROUPS, KubeObject
-from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.schema_store import is_cluster_scoped
-from kubelint.validation import Path
+from kubelint.load.objects import KIND_GROUPS, KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.store import is_cluster_scoped
+from kubelint.schema.validate import Path
 
 
 class Present(NamedTuple):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint import shapes
-from kubelint.checks._crossref import elsewhere, fields_of, typo_of
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.suggest import closest
-from kubelint.validation import Path
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.crossref import elsewhere, fields_of, typo_of
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.suggest import closest
+from kubelint.schema.validate import Path
 
 
 class Backend(NamedTuple):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_PARENT
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.validate import AT_PARENT
 
 
 @object_rule(

@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint import shapes
-from kubelint.checks._crossref import (
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.crossref import (
     PodIndex,
     Pods,
     ScaleTarget,
@@ -17,12 +17,12 @@ from kubelint.checks._crossref import (
     pods_of,
     scale_target,
 )
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.positions import format_path
-from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.schema_store import group_of
-from kubelint.validation import Path
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.load.paths import format_path
+from kubelint.report.model import Severity
+from kubelint.schema.store import group_of
+from kubelint.schema.validate import Path
 
 #: KEDA's ScaledObject: it scales a workload as an HPA does (KEDA makes one for it).
 SCALED_OBJECT = ("keda.sh", "ScaledObject")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks._crossref import (
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.crossref import (
     PodIndex,
     Selector,
     fields_of,
@@ -14,10 +15,9 @@ from kubelint.checks._crossref import (
     pods_fact,
     unmatched,
 )
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.validation import Path
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.validate import Path
 
 
 class Selecting(NamedTuple):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from kubelint import shapes
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
+from kubelint.checks.api import ObjectCheck, RuleContext, RuleSpec, Violation, doc, object_rule
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
 
 _Kind = Literal["requests", "limits"]
 _Resource = Literal["cpu", "memory"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint import shapes
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
 
 
 @object_rule(

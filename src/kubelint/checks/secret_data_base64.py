@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
 
 _ALPHABET: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 _VALID: Final = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.positions import format_path
-from kubelint.rule_api import RuleContext, Violation, doc, object_rule
-from kubelint.validation import AT_KEY, AT_VALUE, Path
+from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.load.objects import KubeObject
+from kubelint.load.paths import format_path
+from kubelint.report.model import Severity
+from kubelint.schema.validate import AT_KEY, AT_VALUE, Path
 
 _LABEL_SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint import shapes
-from kubelint.checks._crossref import (
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.crossref import (
     PodIndex,
     PodPort,
     Pods,
@@ -19,11 +19,11 @@ from kubelint.checks._crossref import (
     pods_fact,
     unmatched,
 )
-from kubelint.findings import Severity
-from kubelint.objects import KubeObject
-from kubelint.rule_api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.suggest import closest
-from kubelint.validation import Path
+from kubelint.load import shapes
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import Severity
+from kubelint.schema.suggest import closest
+from kubelint.schema.validate import Path
 
 
 class ServicePort(NamedTuple):

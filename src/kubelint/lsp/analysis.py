@@ -20,10 +20,10 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from kubelint.findings import Finding, Severity
-from kubelint.loader import YamlMap, YamlSeq, load_text, mark_of
+from kubelint.load.documents import YamlMap, YamlSeq, load_text, mark_of
 from kubelint.lsp.text import Text
-from kubelint.schema_store import KubernetesSchemas
+from kubelint.report.model import Finding, Severity
+from kubelint.schema.store import KubernetesSchemas
 
 SOURCE = "kubelint"
 

@@ -28,16 +28,17 @@ from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from kubelint import __version__, schema_store
-from kubelint.config import CONFIG_NAMES
-from kubelint.findings import Finding
+from kubelint import __version__
+from kubelint.config.config_file import CONFIG_NAMES
+from kubelint.load.sources import read_file
 from kubelint.lsp import analysis
 from kubelint.lsp.documents import Document
 from kubelint.lsp.guard import guarded, report
 from kubelint.lsp.protocol import KubelintProtocol
 from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
-from kubelint.sources import read_file
+from kubelint.report.model import Finding
+from kubelint.schema import store as schema_store
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The two sides count differently. The Language Server Protocol breaks lines at ``\\n``,
 ``\\r\\n`` and ``\\r`` only, and counts columns in the units the client negotiated (UTF-16
 code units unless told otherwise: an emoji is two). The YAML parser, and so every finding,
-also breaks lines at U+0085, U+2028 and U+2029 (:mod:`kubelint.yaml_lines`) and counts
+also breaks lines at U+0085, U+2028 and U+2029 (:mod:`kubelint.load.lines`) and counts
 columns in code points. Every conversion goes through a character offset into the text, in
 :meth:`Text.offset` and :meth:`Text.position_at`, so it is written once.
 
@@ -22,7 +22,7 @@ from typing import Final
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
-from kubelint import yaml_lines
+from kubelint.load import lines as yaml_lines
 
 LSP_BREAK: Final = re.compile("\r\n|\r|\n")
 """One line break as the protocol counts them."""

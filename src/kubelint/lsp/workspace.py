@@ -1,9 +1,9 @@
 """The workspace: settings from ``.kubelint.yaml``, the index of a folder, cross-file findings.
 
 A :class:`Project` is what one ``kubelint check FOLDER`` run sees: the folder's files (as
-:func:`kubelint.sources.collect` finds them), the configuration found for the folder, and the
-engine's :class:`~kubelint.engine.Context` built from it once. Open buffers replace their
-file's text. Each file's own findings come from :func:`kubelint.engine.check_source`, as in the
+:func:`kubelint.load.sources.collect` finds them), the configuration found for the folder, and the
+engine's :class:`~kubelint.run.engine.Context` built from it once. Open buffers replace their
+file's text. Each file's own findings come from :func:`kubelint.run.engine.check_source`, as in the
 CLI; findings across objects (references, selectors, duplicate objects) are recomputed from the
 facts of every file whenever one changes, so an edit in one file can fix a finding in another.
 
@@ -21,9 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubelint import config, engine, run_options, sources
-from kubelint.crds import CrdRegistry
-from kubelint.findings import Finding
+from kubelint.config import config_file as config
+from kubelint.config import options as run_options
+from kubelint.load import sources
+from kubelint.report.model import Finding
+from kubelint.run import engine
+from kubelint.schema.crds import CrdRegistry
 
 #: How often (seconds) a project looks again for a changed configuration file.
 CONFIG_POLL = 1.0

@@ -1,0 +1,237 @@
+"""What a rule is: its identity, its scope, its options and its check.
+
+Two shapes, as in kube-linter: a *template* is parameterised check logic written once in
+Python (``kubelint.checks.templates``), and a rule built from it is data (a YAML file in
+``rules/``, or a user's own directory). Rules that need more than a template are Python
+modules in ``kubelint.checks``. Either way a rule reports at object paths and the engine
+maps them to positions, suppressions, configured severities and fixes.
+
+Cross-object rules split in two: ``collect`` runs next to the object (in a worker) and
+returns small picklable facts with positions already resolved; ``check`` runs once over
+the facts of the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from kubelint.checks.core_catalog import Rule, RuleDoc
+from kubelint.config.rule_sets import EMPTY, RuleSet
+from kubelint.load.documents import PackedMark
+from kubelint.load.objects import KubeObject
+from kubelint.report.model import ObjectRef, Severity
+from kubelint.schema.validate import AT_VALUE, Path
+
+Safety = Literal["safe", "unsafe", "display-only"]
+
+
+class TextEdit(NamedTuple):
+    """Replace ``old`` at a 0-based (line, column) with ``new`` (one line, exact text)."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+class Fix(NamedTuple):
+    """A remedy: edits to the file, a title in the imperative, and how safe it is."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    safety: Safety = "safe"
+
+
+class FixSpec(NamedTuple):
+    """A fix as a rule states it: replace the key or the value token at ``path``."""
+
+    title: str
+    path: Path
+    target: Literal["key", "value"]
+    new_text: str
+    safety: Safety = "safe"
+
+
+class Violation(NamedTuple):
+    """What a rule found, at an object path."""
+
+    path: Path
+    message: str
+    suggestion: str | None = None
+    at: str = AT_VALUE
+    fix: FixSpec | None = None
+
+
+class RuleContext(NamedTuple):
+    """Run-wide facts a check may need."""
+
+    kubernetes_version: str
+    namespace: str
+    strict_refs: bool = False
+
+
+#: An object check: yields violations for one object.
+ObjectCheck = Callable[[KubeObject, Mapping[str, Any], RuleContext], Iterator[Violation]]
+
+
+class Fact(NamedTuple):
+    """Something cross-object rules collected from one object, with positions resolved.
+
+    ``rules`` are the rules that collected it: rules that read the same thing of an
+    object (the pods of a workload) share one fact.
+    """
+
+    rules: tuple[str, ...]
+    path: str
+    object_ref: ObjectRef
+    group: str
+    kind: str
+    namespace: str | None
+    name: str | None
+    data: Any
+    marks: Mapping[str, PackedMark] = {}  # by mark key (read with loader.mark_of)
+    fields: Mapping[str, str] = {}
+    ignored: RuleSet = EMPTY  # what the object's kubelint.io/ignore annotation names
+
+
+class CrossViolation(NamedTuple):
+    """What a cross-object rule found: at a fact's position."""
+
+    fact: Fact
+    mark_key: str  # which of the fact's marks to point at
+    message: str
+    suggestion: str | None = None
+    severity: Severity | None = None  # a rule may downgrade one finding (e.g. maybe a typo)
+
+
+CollectFn = Callable[
+    [KubeObject, Mapping[str, Any], RuleContext],
+    Iterator[tuple[Any, dict[str, Path], dict[str, str]]],
+]
+CrossCheck = Callable[[list[Fact], Mapping[str, Any], RuleContext], Iterator[CrossViolation]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """A catalogue rule: a :class:`Rule` plus scope, option defaults and the check."""
+
+    rule: Rule
+    kinds: frozenset[str] = frozenset()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    check: ObjectCheck | None = None
+    collect: CollectFn | None = None
+    cross_check: CrossCheck | None = None
+    source: str = "builtin"
+    enabled_by_default: bool = True
+    whole_object: bool = False  # reports what is absent: not run on partial objects (patches)
+    #: (group, kind) of custom resources the rule reads even when the run has no CRD for
+    #: them (it checks no schema, only fields the rule knows)
+    custom_kinds: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def id(self) -> str:
+        """The rule id (``KL0xx``)."""
+        return self.rule.id
+
+    @property
+    def slug(self) -> str:
+        """The rule slug."""
+        return self.rule.slug
+
+
+def option_problem(default: Any, value: Any) -> str | None:
+    """What is wrong with ``value`` for an option whose default is ``default`` (None: fine).
+
+    An option's type is its default's: true or false, a whole number, a string, or a
+    list of strings.
+    """
+    if isinstance(default, bool):
+        wanted, fits = "true or false", isinstance(value, bool)
+    elif isinstance(default, int):
+        wanted, fits = "a whole number", isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        wanted, fits = "a string", isinstance(value, str)
+    elif isinstance(default, list | tuple):
+        wanted = "a list of strings"
+        fits = isinstance(value, list) and all(isinstance(item, str) for item in value)
+    else:
+        return None
+    return None if fits else f"expected {wanted}, got {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def doc(what: str, why: str, example: str, use_instead: str) -> RuleDoc:
+    """A rule's documentation, in the catalogue's headings."""
+    return RuleDoc(what=what, why=why, example=example, use_instead=use_instead)
+
+
+def object_rule(
+    rule_id: str,
+    slug: str,
+    severity: Severity,
+    summary: str,
+    rule_doc: RuleDoc,
+    *,
+    kinds: tuple[str, ...] = (),
+    options: Mapping[str, Any] | None = None,
+    enabled_by_default: bool = True,
+    whole_object: bool = False,
+) -> Callable[[ObjectCheck], RuleSpec]:
+    """Decorator: make a check function into a rule.
+
+    ``whole_object`` marks rules that report something missing: they are not run on
+    partial objects (files a kustomization applies as patches).
+    """
+    from kubelint.load.objects import expand_kinds
+
+    def wrap(check: ObjectCheck) -> RuleSpec:
+        return RuleSpec(
+            Rule(rule_id, slug, severity, summary, rule_doc),
+            expand_kinds(kinds),
+            dict(options or {}),
+            check=check,
+            enabled_by_default=enabled_by_default,
+            whole_object=whole_object,
+        )
+
+    return wrap
+
+
+def cross_rule(
+    rule_id: str,
+    slug: str,
+    severity: Severity,
+    summary: str,
+    rule_doc: RuleDoc,
+    collect: CollectFn,
+    *,
+    kinds: tuple[str, ...] = (),
+    options: Mapping[str, Any] | None = None,
+    custom_kinds: tuple[tuple[str, str], ...] = (),
+) -> Callable[[CrossCheck], RuleSpec]:
+    """Decorator: make a run-wide check (with its per-object collector) into a rule.
+
+    ``custom_kinds`` (group, kind) are custom resources the collector reads whether or
+    not the run holds their CRD (KEDA's ScaledObject, which scales a workload).
+    """
+    from kubelint.load.objects import expand_kinds
+
+    def wrap(check: CrossCheck) -> RuleSpec:
+        return RuleSpec(
+            Rule(rule_id, slug, severity, summary, rule_doc),
+            expand_kinds(kinds),
+            dict(options or {}),
+            collect=collect,
+            cross_check=check,
+            custom_kinds=frozenset(custom_kinds),
+        )
+
+    return wrap

@@ -1,0 +1,1 @@
+"""The ``kubelint`` command line."""

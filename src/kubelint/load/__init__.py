@@ -1,0 +1,2 @@
+"""Loading: which files a run reads, and YAML documents with their positions, read as
+kubectl reads them."""

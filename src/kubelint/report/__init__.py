@@ -1,0 +1,1 @@
+"""Reporting: the finding model, output formats, rule documentation and fixes."""

@@ -1,0 +1,1 @@
+"""The check run: one file to findings, the passes over a run, workers, cross-object rules."""

@@ -1,0 +1,1 @@
+"""Schemas: the bundled API schemas and CRDs, and what they and the API server accept."""
