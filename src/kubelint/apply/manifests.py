@@ -32,7 +32,7 @@ from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.load.documents import Document, LoadProblem, load_text
 from kubelint.load.lines import line_of, line_starts, position
-from kubelint.load.paths import locate
+from kubelint.load.paths import Path, locate
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
@@ -90,7 +90,7 @@ def _first_document(piece: str, first_line: int) -> Document | LoadProblem | Non
     return min(entries, key=lambda entry: entry[0])[1]
 
 
-def _unsupported_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
+def _unsupported_path(value: Any, path: Path = ()) -> Path:
     """The path of the first value ``json.Marshal`` refuses (keys in sorted order)."""
     if isinstance(value, dict):
         for key in sorted(value):

@@ -40,13 +40,13 @@ from kubelint.apply.notes import LAST_APPLIED
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType
 from kubelint.apply.values import JSON, copy, deep_equal, go_json
 from kubelint.checks.core_catalog import Rule, RuleDoc
+from kubelint.load.paths import Path
 from kubelint.report.model import Finding, ObjectRef, Severity
 from kubelint.schema.formats import parse_quantity
 
 if TYPE_CHECKING:
     from kubelint.apply.simulate import SourcedObject
 
-Path = tuple[str | int, ...]
 
 ANNOTATIONS_TOO_LARGE: Final = "KA001"
 IMMUTABLE_FIELD: Final = "KA002"

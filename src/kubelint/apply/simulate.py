@@ -31,6 +31,7 @@ from kubelint.apply.values import (
     round_trip,
     scalar_equal,
 )
+from kubelint.load.paths import Path
 from kubelint.report.model import Finding, ObjectRef
 from kubelint.schema.store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
 
@@ -121,9 +122,7 @@ def expand_lists(value: JSON) -> list[JSON]:
     return [item for item, _ in list_items(value)]
 
 
-def list_items(
-    value: JSON, path: tuple[str | int, ...] = ()
-) -> list[tuple[JSON, tuple[str | int, ...]]]:
+def list_items(value: JSON, path: Path = ()) -> list[tuple[JSON, Path]]:
     """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...).
 
     kubectl's decoder takes any document with a list (or null) ``items`` for a list,
@@ -136,7 +135,7 @@ def list_items(
     if not isinstance(value, dict) or not isinstance(value.get("items", 0), list | None):
         return [(value, path)]
     kind = _text(value.get("kind"))
-    out: list[tuple[JSON, tuple[str | int, ...]]] = []
+    out: list[tuple[JSON, Path]] = []
     for index, item in enumerate(value["items"] or ()):
         typed = isinstance(item, dict) and not _text(item.get("kind"))
         if typed and not _text(item.get("apiVersion")):

@@ -21,8 +21,8 @@ from kubelint.checks.core_catalog import Rule, RuleDoc
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import PackedMark
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import AT_VALUE, Path
 from kubelint.report.model import ObjectRef, Severity
-from kubelint.schema.validate import AT_VALUE, Path
 
 Safety = Literal["safe", "unsafe", "display-only"]
 

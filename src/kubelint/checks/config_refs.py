@@ -21,9 +21,9 @@ from kubelint.checks.core_catalog import RuleDoc
 from kubelint.checks.crossref import Named, elsewhere, fields_of, typo_of
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import Path
 from kubelint.report.model import Severity
 from kubelint.schema.suggest import closest
-from kubelint.schema.validate import Path
 
 
 class Ref(NamedTuple):

@@ -11,8 +11,8 @@ from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load.documents import LoadProblem, YamlMap, YamlSeq, load_text, mark_of
 from kubelint.load.lines import position, split_lines
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import AT_KEY, AT_VALUE
 from kubelint.report.model import Severity
-from kubelint.schema.validate import AT_KEY, AT_VALUE
 
 _DUPLICATE = re.compile(r'^duplicate key "(?P<key>.*)" \(first set at line (?P<line>\d+)\)')
 _SYNTAX_PREFIX = "YAML syntax error: "

@@ -15,8 +15,8 @@ from typing import Any, Final
 
 from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import AT_KEY
 from kubelint.report.model import Severity
-from kubelint.schema.validate import AT_KEY
 
 MAX_DATA_BYTES: Final = 1024 * 1024  # core.MaxSecretSize, used for ConfigMaps too
 

@@ -19,10 +19,9 @@ from typing import Any, Final, NamedTuple
 
 from kubelint.checks.api import Fact
 from kubelint.load.objects import KubeObject, value_at
-from kubelint.load.paths import format_path
+from kubelint.load.paths import Path, format_path
 from kubelint.schema.store import group_of
 from kubelint.schema.suggest import closest, edit_distance
-from kubelint.schema.validate import Path
 
 #: Labels a controller adds to the pods it makes: key -> values (None: not known in advance).
 _CONTROLLER_LABELS: Final[dict[str, tuple[str, ...]]] = {

@@ -8,8 +8,8 @@ from typing import Any
 from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import AT_KEY
 from kubelint.report.model import Severity
-from kubelint.schema.validate import AT_KEY
 
 
 def _covered(path: str, allowed: list[str]) -> bool:

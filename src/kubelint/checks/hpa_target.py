@@ -17,9 +17,9 @@ from kubelint.checks.crossref import (
     typo_of,
 )
 from kubelint.load.objects import KIND_GROUPS, KubeObject
+from kubelint.load.paths import Path
 from kubelint.report.model import Severity
 from kubelint.schema.store import is_cluster_scoped
-from kubelint.schema.validate import Path
 
 
 class Present(NamedTuple):

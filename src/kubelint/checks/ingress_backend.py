@@ -9,9 +9,9 @@ from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, d
 from kubelint.checks.crossref import elsewhere, fields_of, typo_of
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import Path
 from kubelint.report.model import Severity
 from kubelint.schema.suggest import closest
-from kubelint.schema.validate import Path
 
 
 class Backend(NamedTuple):

@@ -7,8 +7,8 @@ from typing import Any
 
 from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import AT_PARENT
 from kubelint.report.model import Severity
-from kubelint.schema.validate import AT_PARENT
 
 
 @object_rule(

@@ -19,10 +19,9 @@ from kubelint.checks.crossref import (
 )
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.load.paths import format_path
+from kubelint.load.paths import Path, format_path
 from kubelint.report.model import Severity
 from kubelint.schema.store import group_of
-from kubelint.schema.validate import Path
 
 #: KEDA's ScaledObject: it scales a workload as an HPA does (KEDA makes one for it).
 SCALED_OBJECT = ("keda.sh", "ScaledObject")

@@ -16,8 +16,8 @@ from kubelint.checks.crossref import (
     unmatched,
 )
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import Path
 from kubelint.report.model import Severity
-from kubelint.schema.validate import Path
 
 
 class Selecting(NamedTuple):

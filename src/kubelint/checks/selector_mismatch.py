@@ -7,9 +7,8 @@ from typing import Any
 
 from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load.objects import KubeObject
-from kubelint.load.paths import format_path
+from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path
 from kubelint.report.model import Severity
-from kubelint.schema.validate import AT_KEY, AT_VALUE, Path
 
 _LABEL_SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 

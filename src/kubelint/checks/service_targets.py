@@ -21,9 +21,9 @@ from kubelint.checks.crossref import (
 )
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
+from kubelint.load.paths import Path
 from kubelint.report.model import Severity
 from kubelint.schema.suggest import closest
-from kubelint.schema.validate import Path
 
 
 class ServicePort(NamedTuple):

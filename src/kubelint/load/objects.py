@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from kubelint.load.documents import Mark
-from kubelint.load.paths import locate
-from kubelint.schema.validate import AT_VALUE, Path
+from kubelint.load.paths import AT_VALUE, Path, locate
 
 #: Where the pod spec of each workload kind lives, keyed by (group, kind).
 POD_SPEC_PATHS: Final[dict[tuple[str, str], Path]] = {

@@ -1,11 +1,18 @@
-"""From object paths to file positions: rules speak in paths, the user reads lines."""
+"""Object paths, and from them to file positions: rules speak in paths, the user reads lines."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from kubelint.load.documents import Mark, YamlMap, YamlSeq, mark_of
-from kubelint.schema.validate import AT_KEY, AT_PARENT, Path
+
+#: A place inside an object: keys and list indexes from its root.
+Path = tuple[str | int, ...]
+
+#: Where a finding points: the key of the field, its value, or the key of the parent object.
+AT_KEY: Final = "key"
+AT_VALUE: Final = "value"
+AT_PARENT: Final = "parent"
 
 
 def locate(root: Any, path: Path, at: str, fallback: Mark) -> Mark:

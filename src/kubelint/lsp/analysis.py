@@ -21,13 +21,13 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from kubelint.load.documents import YamlMap, YamlSeq, load_text, mark_of
+from kubelint.load.paths import Path
 from kubelint.lsp.text import Text
 from kubelint.report.model import Finding, Severity
 from kubelint.schema.store import KubernetesSchemas
 
 SOURCE = "kubelint"
 
-Path = tuple[str | int, ...]
 Schema = dict[str, Any]
 
 _SEVERITY = {

@@ -38,7 +38,7 @@ from kubelint.load.documents import (
 )
 from kubelint.load.lines import split_lines
 from kubelint.load.objects import KubeObject
-from kubelint.load.paths import format_path, locate
+from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path, locate
 from kubelint.load.sources import SourceFile, read_file
 from kubelint.load.tokens import NodeText, node_at
 from kubelint.report.model import Finding, ObjectRef
@@ -48,7 +48,7 @@ from kubelint.schema import store as schema_store
 from kubelint.schema.api_server import build_hooks, name_issues
 from kubelint.schema.crds import CrdRegistry, versions_of_crd
 from kubelint.schema.suggest import closest
-from kubelint.schema.validate import AT_KEY, AT_VALUE, Compiler, Issue, Node, Path, Validator
+from kubelint.schema.validate import Compiler, Issue, Node, Validator
 
 if TYPE_CHECKING:
     from kubelint.run.workers import WorkerPool

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from kubelint.load.paths import AT_KEY, AT_VALUE
 from kubelint.schema import formats as k8s_formats
-from kubelint.schema.validate import AT_KEY, AT_VALUE, FieldHooks, Issue
+from kubelint.schema.validate import FieldHooks, Issue
 
 META: Final = "io.k8s.apimachinery.pkg.apis.meta.v1."
 CORE: Final = "io.k8s.api.core.v1."

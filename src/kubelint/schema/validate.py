@@ -17,15 +17,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
+from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
 from kubelint.schema.go_regex import GoRegex, compile_pattern
 from kubelint.schema.suggest import closest
-
-Path = tuple[str | int, ...]
-
-#: Where a finding points: the key of the field, its value, or the key of the parent object.
-AT_KEY: Final = "key"
-AT_VALUE: Final = "value"
-AT_PARENT: Final = "parent"
 
 
 class Issue(NamedTuple):

@@ -18,8 +18,8 @@ from kubelint.checks.api import ObjectCheck, RuleContext, Violation
 from kubelint.checks.templates import Template
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject, value_at
+from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
 from kubelint.schema.go_regex import GoRegex, PatternError
-from kubelint.schema.validate import AT_KEY, AT_PARENT, AT_VALUE, Path
 
 _ABSENT = object()
 
