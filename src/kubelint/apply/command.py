@@ -34,6 +34,7 @@ from kubelint.apply.simulate import (
     scope_of_run,
 )
 from kubelint.load.lines import split_lines
+from kubelint.report.excerpt import excerpt
 from kubelint.report.model import Finding
 
 EXIT_OK = 0
@@ -174,11 +175,7 @@ def render_finding(
         + printable(f" {finding.rule} {finding.name}: {finding.message}")
     )
     out = [head]
-    lines = _source_lines(finding.path, cache)
-    if lines is not None and 1 <= finding.line <= len(lines):
-        gutter = f"{finding.line:>5} | "
-        out.append(gutter + printable(lines[finding.line - 1].rstrip("\r").expandtabs(1)))
-        out.append(" " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^")
+    out.extend(excerpt(_source_lines(finding.path, cache), finding, span=False))
     if finding.suggestion:
         out.append(printable(f"      = {finding.suggestion}"))
     return "".join(line + "\n" for line in out)

@@ -12,9 +12,10 @@ from typing import TextIO
 
 from kubelint.load.lines import split_lines
 from kubelint.load.sources import STDIN, SourceFile, read_file
+from kubelint.report.excerpt import excerpt
 from kubelint.report.formats.json_format import summary
 from kubelint.report.formats.text import printable
-from kubelint.report.model import Finding, Severity
+from kubelint.report.model import Severity
 from kubelint.run.engine import RunResult
 
 __all__ = ["printable", "render", "use_colour"]
@@ -25,18 +26,6 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def use_colour(stream: TextIO) -> bool:
     """Colour only for a terminal, and never when ``NO_COLOR`` is set."""
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-def _excerpt(lines: list[str] | None, finding: Finding) -> list[str]:
-    if not lines or not 1 <= finding.line <= len(lines):
-        return []
-    source = printable(lines[finding.line - 1].rstrip("\r\n").expandtabs(1))
-    width = 1
-    if finding.end_line == finding.line and finding.end_column:
-        width = max(1, finding.end_column - finding.column)
-    gutter = f"{finding.line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^" * width
-    return [gutter + source, caret]
 
 
 def _read_lines(source: SourceFile, cache: dict[str, list[str] | None]) -> list[str] | None:
@@ -106,8 +95,8 @@ def render(
                 )
             else:
                 stream.write(head + "\n")
-            for excerpt in _excerpt(lines, finding):
-                _emit(console, stream, excerpt)
+            for shown in excerpt(lines, finding):
+                _emit(console, stream, shown)
             if finding.suggestion:
                 _emit(console, stream, printable(f"      = {finding.suggestion}"))
         _emit(console, stream, "")
