@@ -133,6 +133,7 @@ def fmt_ratio(value: float | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     launcher = bench.kubelint_launcher(args.kubelint)
+    bench.progress(bench.compile_bytecode(launcher))
     version, why_not = bench.kubelint_version(launcher)
     if launcher is None or version is None:
         print(f"kubelint cannot be started: {why_not}")
