@@ -40,9 +40,6 @@ _CONTROLLER_LABELS: Final[dict[str, tuple[str, ...]]] = {
 #: Kinds whose pod count is ``spec.replicas`` (default 1).
 _REPLICATED: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 
-#: Kinds with a scale subresource among the built-in ones (HPA targets).
-SCALABLE: Final = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
-
 
 class PodPort(NamedTuple):
     """A port a container declares."""
@@ -384,7 +381,7 @@ class Near:
     near it, found at the cost of the answer rather than of a scan of the run (a run of
     many apps has many files near none of them), and once for all files of a directory.
 
-    The facts that :func:`belongs` puts with a file ``path`` are ``in_file(path)`` and
+    The facts that :func:`belonging` puts with a file ``path`` are ``in_file(path)`` and
     ``around(path, peers)`` (which may hold some of the former again).
     """
 
@@ -687,12 +684,12 @@ def unmatched(
     pods of the workloads of its namespace (``workloads``: the pod facts of the run).
 
     None when it selects some, and when the run cannot judge. It judges when it holds a
-    workload of the namespace that :func:`belongs` with the selecting object (``peers``:
-    the files holding selecting objects), or when the pods it selects are in its own
-    file but in another namespace. Nor does it judge a selector with a label key
-    that none of these workloads uses and that is no typo of one: such pods come from
-    outside the run, e.g. made by an operator. ``strict`` (``--strict-refs``) judges
-    every selector.
+    workload of the namespace that belongs with the selecting object (see
+    :func:`belonging`; ``peers``: the files holding selecting objects), or when the pods
+    it selects are in its own file but in another namespace. Nor does it judge a selector
+    with a label key that none of these workloads uses and that is no typo of one: such
+    pods come from outside the run, e.g. made by an operator. ``strict``
+    (``--strict-refs``) judges every selector.
     """
     namespace = fact.namespace
     if workloads.selected(selector, namespace):
@@ -789,34 +786,24 @@ def _directory(path: str) -> str:
     return posixpath.dirname(posixpath.normpath(path.replace("\\", "/")))
 
 
-def belongs(path: str, other: str, peers: frozenset[str]) -> bool:
+def belonging(path: str, peers: frozenset[str]) -> Callable[[str], bool]:
     """Whether an object of file ``other`` belongs with one of file ``path``: in the same
     file, or near it in a file without objects like the one of ``path`` (``peers``: the
     files holding such objects; a file with its own Deployment and Service is another
     app)."""
-    return belonging(path, peers)(other)
-
-
-def belonging(path: str, peers: frozenset[str]) -> Callable[[str], bool]:
-    """:func:`belongs` for many files ``other`` of one ``path``."""
     is_near = near_to(path)
     return lambda other: other == path or (is_near(other) and other not in peers)
 
 
-def near(path: str, other: str) -> bool:
-    """Whether ``other`` is in the directory of ``path``, below it, or in a sibling
-    directory: the files of one app, as opposed to the other apps of a run."""
-    return near_to(path)(other)
-
-
 def scope_of(path: str) -> str:
-    """The directory whose files, and those below it, are :func:`near` file ``path``: the
-    parent of its directory."""
+    """The directory whose files, and those below it, are near file ``path`` (see
+    :func:`near_to`): the parent of its directory."""
     return posixpath.dirname(_directory(path))
 
 
 def near_to(path: str) -> Callable[[str], bool]:
-    """:func:`near` for many files ``other`` of one ``path``."""
+    """Whether a file ``other`` is in the directory of ``path``, below it, or in a sibling
+    directory: the files of one app, as opposed to the other apps of a run."""
     scope = scope_of(path)
     if scope in ("", ".", "/"):
         return lambda other: True

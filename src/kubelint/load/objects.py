@@ -115,10 +115,6 @@ class KubeObject:
                 if isinstance(container, dict):
                     yield (*base, key, index), container
 
-    def in_scope(self, kinds: frozenset[str]) -> bool:
-        """Whether the object's kind is among ``kinds`` (empty: every kind)."""
-        return not kinds or self.kind in kinds
-
     def __str__(self) -> str:
         where = f"{self.namespace}/{self.name}" if self.namespace else (self.name or "<unnamed>")
         return f"{self.kind} {where}"

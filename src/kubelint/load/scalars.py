@@ -41,11 +41,6 @@ for _words, _value in (
     for _word in _words:
         _TABLE[_word] = _value
 
-#: Words that YAML 1.1 reads as booleans although a person meant a string.
-YAML11_BOOLEAN_WORDS: Final = frozenset(
-    w for w, v in _TABLE.items() if isinstance(v, bool) and w.lower() not in ("true", "false")
-)
-
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 _YAML_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?\Z")

@@ -471,7 +471,6 @@ def env_var_name(
 # --- Int-or-percent -------------------------------------------------------------------------------
 
 _PERCENT_RE: Final = re.compile(r"[0-9]+%")
-_INT32_MIN: Final = -(2**31)
 _INT32_MAX: Final = 2**31 - 1
 
 
