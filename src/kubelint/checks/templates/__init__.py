@@ -1,41 +1,15 @@
 """Templates: check logic written once, instantiated by rules that are data (``rules/*.yaml``).
 
-A template has a name, a dataclass of its parameters, and ``build(params)`` that returns
-an object check. Parameters of users' rules are validated with pydantic (unknown or
-mistyped ones are configuration errors); the bundled rules are validated by the test
-suite and read without it, so a run does not pay for importing pydantic.
+A template (:class:`~kubelint.checks.templates.base.Template`) has a name, a dataclass of
+its parameters, and ``build(params)`` that returns an object check; one module each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from kubelint.checks.api import ObjectCheck
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """Parameterised check logic."""
-
-    name: str
-    description: str
-    params: type[Any]  # a dataclass
-    build: Callable[[Any], ObjectCheck]
-
-    def parse(self, raw: Any, *, trusted: bool) -> Any:
-        """The parameters as the template's dataclass; validated unless ``trusted``."""
-        values = {str(k).replace("-", "_"): v for k, v in (raw or {}).items()}
-        if trusted:
-            return self.params(**values)
-        from pydantic import TypeAdapter
-
-        return TypeAdapter(self.params).validate_python(values)
+from kubelint.checks.templates import field
+from kubelint.checks.templates.base import Template
 
 
 def all_templates() -> dict[str, Template]:
     """Every built-in template by name."""
-    from kubelint.checks.templates import field
-
     return {t.name: t for t in (field.TEMPLATE,)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kubelint.checks.api import ObjectCheck, RuleContext, Violation
-from kubelint.checks.templates import Template
+from kubelint.checks.templates.base import Template
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject, value_at
 from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
