@@ -14,7 +14,7 @@ import functools
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final, NamedTuple
 
 from kubelint.checks.api import Fact
@@ -381,8 +381,12 @@ class Near:
     near it, found at the cost of the answer rather than of a scan of the run (a run of
     many apps has many files near none of them), and once for all files of a directory.
 
-    The facts that :func:`belonging` puts with a file ``path`` are ``in_file(path)`` and
-    ``around(path, peers)`` (which may hold some of the former again).
+    An object of file ``other`` belongs with one of file ``path`` when it is in the same
+    file, or near it (in a file below :func:`scope_of` ``path``: its directory, below it, or
+    a sibling directory: the files of one app, as opposed to the other apps of a run) in a
+    file without objects like the one of ``path`` (``peers``: the files holding such
+    objects; a file with its own Deployment and Service is another app). These facts are
+    ``in_file(path)`` and ``around(path, peers)`` (which may hold some of the former again).
     """
 
     __slots__ = ("_around", "_by_directory", "_by_file", "_directories")
@@ -401,7 +405,7 @@ class Near:
         return self._by_file.get(path, [])
 
     def around(self, path: str, peers: frozenset[str]) -> tuple[Fact, ...]:
-        """The facts of the files that :func:`near_to` ``path`` accepts, but not of
+        """The facts of the files near ``path`` (below :func:`scope_of` it), but not of
         ``peers``; the same for every file of a directory."""
         scope = scope_of(path)
         found = self._around.get((scope, peers))
@@ -527,7 +531,7 @@ class PodIndex:
         self, namespace: str | None, path: str, peers: frozenset[str]
     ) -> frozenset[str] | None:
         """The label keys of the pods of the workloads of ``namespace`` that belong with
-        file ``path`` (see :func:`belonging`); None when there are none."""
+        file ``path`` (see :class:`Near`); None when there are none."""
         key = ("own", namespace, path, peers)
         if key not in self._memo:
             near = self.near(namespace)
@@ -685,7 +689,7 @@ def unmatched(
 
     None when it selects some, and when the run cannot judge. It judges when it holds a
     workload of the namespace that belongs with the selecting object (see
-    :func:`belonging`; ``peers``: the files holding selecting objects), or when the pods
+    :class:`Near`; ``peers``: the files holding selecting objects), or when the pods
     it selects are in its own file but in another namespace. Nor does it judge a selector
     with a label key that none of these workloads uses and that is no typo of one: such
     pods come from outside the run, e.g. made by an operator. ``strict``
@@ -786,34 +790,10 @@ def _directory(path: str) -> str:
     return posixpath.dirname(posixpath.normpath(path.replace("\\", "/")))
 
 
-def belonging(path: str, peers: frozenset[str]) -> Callable[[str], bool]:
-    """Whether an object of file ``other`` belongs with one of file ``path``: in the same
-    file, or near it in a file without objects like the one of ``path`` (``peers``: the
-    files holding such objects; a file with its own Deployment and Service is another
-    app)."""
-    is_near = near_to(path)
-    return lambda other: other == path or (is_near(other) and other not in peers)
-
-
 def scope_of(path: str) -> str:
-    """The directory whose files, and those below it, are near file ``path`` (see
-    :func:`near_to`): the parent of its directory."""
+    """The directory whose files, and those below it, are near file ``path``: the parent of
+    its directory, so its own directory, those below it and its sibling directories."""
     return posixpath.dirname(_directory(path))
-
-
-def near_to(path: str) -> Callable[[str], bool]:
-    """Whether a file ``other`` is in the directory of ``path``, below it, or in a sibling
-    directory: the files of one app, as opposed to the other apps of a run."""
-    scope = scope_of(path)
-    if scope in ("", ".", "/"):
-        return lambda other: True
-    below = scope.rstrip("/") + "/"
-
-    def is_near(other: str) -> bool:
-        where = _directory(other)
-        return where == scope or where.startswith(below)
-
-    return is_near
 
 
 # -- scale targets ------------------------------------------------------------------------
