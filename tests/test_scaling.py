@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import app
-from kubelint.checks import crossref
 from kubelint.checks.api import Fact
+from kubelint.checks.crossref import near, selectors
 from kubelint.load.sources import SourceFile
 from kubelint.run import engine
 from kubelint.schema import suggest
@@ -37,10 +37,10 @@ class Counter:
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
     """The label comparisons and edit distances done while the test runs."""
     counters = {
-        "satisfies": Counter(crossref.satisfies),
+        "satisfies": Counter(selectors.satisfies),
         "edit_distance": Counter(suggest.edit_distance),
     }
-    monkeypatch.setattr(crossref, "satisfies", counters["satisfies"])
+    monkeypatch.setattr(selectors, "satisfies", counters["satisfies"])
     monkeypatch.setattr(suggest, "edit_distance", counters["edit_distance"])
     return counters
 
@@ -113,14 +113,14 @@ def test_files_near_each_other_are_looked_at_once(
     counted: dict[str, Counter], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     visited = Counter(lambda: None)  # the facts looked at to find the workloads near a file
-    in_scope = crossref.Near._in_scope
+    in_scope = near.Near._in_scope
 
-    def counting(self: crossref.Near, scope: str) -> Iterator[Fact]:
+    def counting(self: near.Near, scope: str) -> Iterator[Fact]:
         for fact in in_scope(self, scope):
             visited.calls += 1
             yield fact
 
-    monkeypatch.setattr(crossref.Near, "_in_scope", counting)
+    monkeypatch.setattr(near.Near, "_in_scope", counting)
     _cross_work(_flat_apps(40), counted)
     small = visited.calls
     visited.calls = 0

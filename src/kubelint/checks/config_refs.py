@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 from kubelint.checks.api import CollectFn, CrossCheck, CrossViolation, Fact, RuleContext, cross_rule
 from kubelint.checks.api import doc as rule_doc
 from kubelint.checks.core_catalog import RuleDoc
-from kubelint.checks.crossref import Named, elsewhere, fields_of, typo_of
+from kubelint.checks.crossref.facts import fields_of
+from kubelint.checks.crossref.names import Named, elsewhere, typo_of
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path

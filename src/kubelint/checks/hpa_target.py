@@ -8,14 +8,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.checks.crossref import (
-    Near,
-    ScaleTarget,
-    fields_of,
-    scale_target,
-    scope_of,
-    typo_of,
-)
+from kubelint.checks.crossref.facts import fields_of
+from kubelint.checks.crossref.names import typo_of
+from kubelint.checks.crossref.near import Near, scope_of
+from kubelint.checks.crossref.scale_targets import ScaleTarget, scale_target
 from kubelint.load.objects import KIND_GROUPS, KubeObject
 from kubelint.load.paths import Path
 from kubelint.report.model import Severity

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.checks.crossref import elsewhere, fields_of, typo_of
+from kubelint.checks.crossref.facts import fields_of
+from kubelint.checks.crossref.names import elsewhere, typo_of
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path

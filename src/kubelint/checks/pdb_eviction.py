@@ -7,16 +7,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.checks.crossref import (
-    PodIndex,
-    Pods,
-    ScaleTarget,
-    Selector,
-    describe,
-    label_selector,
-    pods_of,
-    scale_target,
-)
+from kubelint.checks.crossref.facts import describe
+from kubelint.checks.crossref.pod_index import PodIndex
+from kubelint.checks.crossref.pods import Pods, pods_of
+from kubelint.checks.crossref.scale_targets import ScaleTarget, scale_target
+from kubelint.checks.crossref.selectors import Selector, label_selector
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path, format_path

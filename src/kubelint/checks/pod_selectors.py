@@ -7,14 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.checks.crossref import (
-    PodIndex,
-    Selector,
-    fields_of,
-    label_selector,
-    pods_fact,
-    unmatched,
-)
+from kubelint.checks.crossref.facts import fields_of
+from kubelint.checks.crossref.pod_index import PodIndex, unmatched
+from kubelint.checks.crossref.pods import pods_fact
+from kubelint.checks.crossref.selectors import Selector, label_selector
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path
 from kubelint.report.model import Severity

@@ -8,17 +8,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
-from kubelint.checks.crossref import (
-    PodIndex,
-    PodPort,
-    Pods,
-    Selector,
-    describe,
-    fields_of,
-    map_selector,
-    pods_fact,
-    unmatched,
-)
+from kubelint.checks.crossref.facts import describe, fields_of
+from kubelint.checks.crossref.pod_index import PodIndex, unmatched
+from kubelint.checks.crossref.pods import PodPort, Pods, pods_fact
+from kubelint.checks.crossref.selectors import Selector, map_selector
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path
