@@ -6,8 +6,9 @@ import functools
 import importlib
 import os
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from kubelint.checks.api import RuleSpec
@@ -124,12 +125,20 @@ def _python_rules() -> list[RuleSpec]:
     from kubelint import checks
 
     found: list[RuleSpec] = []
-    for module_info in sorted(pkgutil.iter_modules(checks.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"kubelint.checks.{module_info.name}")
+    for module in _modules(checks.__path__, f"{checks.__name__}."):
         for value in vars(module).values():
             if isinstance(value, RuleSpec):
                 found.append(value)
     return found
+
+
+def _modules(path: Iterable[str], prefix: str) -> Iterator[ModuleType]:
+    """Every module below ``path``, in name order, each package followed by its modules."""
+    for info in sorted(pkgutil.iter_modules(path, prefix), key=lambda m: m.name):
+        module = importlib.import_module(info.name)
+        yield module
+        if info.ispkg:
+            yield from _modules(module.__path__, f"{info.name}.")
 
 
 def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[RuleSpec]:

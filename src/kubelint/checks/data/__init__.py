@@ -1,0 +1,1 @@
+"""Rules about the data objects carry: ConfigMap and Secret contents."""
