@@ -1,4 +1,5 @@
-"""Tests for kubelint.schema.formats: valid and invalid values for every check.
+"""Tests for kubelint.schema.formats, one section per module: valid and invalid values for every
+check.
 
 Messages are asserted only where their content is the point (which part is wrong, the hint);
 otherwise a test states valid (no problems) or invalid (at least one).
@@ -11,7 +12,16 @@ from decimal import Decimal
 
 import pytest
 
-from kubelint.schema import formats as f
+from kubelint.schema.formats import (
+    cron,
+    env_vars,
+    images,
+    labels,
+    names,
+    percent,
+    ports,
+    quantities,
+)
 
 HEX64 = "0123456789abcdef" * 4
 
@@ -46,15 +56,15 @@ def _valid(problems: list[str]) -> bool:
     ],
 )
 def test_dns1123_label(value: str, valid: bool) -> None:
-    assert _valid(f.dns1123_label(value)) is valid
+    assert _valid(names.dns1123_label(value)) is valid
 
 
 def test_dns1123_label_messages() -> None:
-    assert f.dns1123_label("my.app") == ["must not contain dots"]
-    assert f.dns1123_label("") == ["must not be empty"]
-    (too_long,) = f.dns1123_label("a" * 64)
+    assert names.dns1123_label("my.app") == ["must not contain dots"]
+    assert names.dns1123_label("") == ["must not be empty"]
+    (too_long,) = names.dns1123_label("a" * 64)
     assert "no more than 63 characters" in too_long
-    (message,) = f.dns1123_label("My_App")
+    (message,) = names.dns1123_label("My_App")
     assert "lower case alphanumeric characters or '-'" in message
     assert "did you mean 'my-app'?" in message
     assert "'M'" in message
@@ -63,7 +73,7 @@ def test_dns1123_label_messages() -> None:
 
 def test_dns1123_label_counts_bytes() -> None:
     # 32 two-byte characters are 64 bytes: too long as the API server counts.
-    problems = f.dns1123_label("\u00e9" * 32)
+    problems = names.dns1123_label("\u00e9" * 32)
     assert any("no more than 63 characters (it has 64)" in p for p in problems)
 
 
@@ -90,18 +100,18 @@ def test_dns1123_label_counts_bytes() -> None:
     ],
 )
 def test_dns1123_subdomain(value: str, valid: bool) -> None:
-    assert _valid(f.dns1123_subdomain(value)) is valid
+    assert _valid(names.dns1123_subdomain(value)) is valid
 
 
 def test_dns1123_subdomain_both_problems() -> None:
-    problems = f.dns1123_subdomain("A" * 254)
+    problems = names.dns1123_subdomain("A" * 254)
     assert len(problems) == 2
     assert "no more than 253 characters" in problems[0]
     assert "'-' or '.'" in problems[1]
 
 
 def test_dns1123_subdomain_suggests() -> None:
-    (message,) = f.dns1123_subdomain("My_Config.Map")
+    (message,) = names.dns1123_subdomain("My_Config.Map")
     assert "did you mean 'my-config.map'?" in message
 
 
@@ -123,11 +133,11 @@ def test_dns1123_subdomain_suggests() -> None:
     ],
 )
 def test_dns1035_label(value: str, valid: bool) -> None:
-    assert _valid(f.dns1035_label(value)) is valid
+    assert _valid(names.dns1035_label(value)) is valid
 
 
 def test_dns1035_label_message() -> None:
-    (message,) = f.dns1035_label("1web")
+    (message,) = names.dns1035_label("1web")
     assert "start with an alphabetic character" in message
 
 
@@ -168,7 +178,7 @@ def test_dns1035_label_message() -> None:
     ],
 )
 def test_qualified_name(value: str, valid: bool) -> None:
-    assert _valid(f.qualified_name(value)) is valid
+    assert _valid(labels.qualified_name(value)) is valid
 
 
 @pytest.mark.parametrize(
@@ -187,18 +197,18 @@ def test_qualified_name(value: str, valid: bool) -> None:
     ],
 )
 def test_qualified_name_names_the_part(value: str, part: str) -> None:
-    problems = f.qualified_name(value)
+    problems = labels.qualified_name(value)
     assert problems
     assert all(problem.startswith(part) for problem in problems), problems
 
 
 def test_qualified_name_both_parts_wrong() -> None:
-    problems = f.qualified_name("Bad_Prefix/-bad-name")
+    problems = labels.qualified_name("Bad_Prefix/-bad-name")
     assert [p.split(" part ")[0] for p in problems] == ["prefix", "name"]
 
 
 def test_qualified_name_two_slashes() -> None:
-    (message,) = f.qualified_name("a/b/c")
+    (message,) = labels.qualified_name("a/b/c")
     assert "at most one '/'" in message
 
 
@@ -228,7 +238,7 @@ def test_qualified_name_two_slashes() -> None:
     ],
 )
 def test_label_value(value: str, valid: bool) -> None:
-    assert _valid(f.label_value(value)) is valid
+    assert _valid(labels.label_value(value)) is valid
 
 
 @pytest.mark.parametrize(
@@ -258,16 +268,16 @@ def test_label_value(value: str, valid: bool) -> None:
     ],
 )
 def test_config_map_key(value: str, valid: bool) -> None:
-    assert _valid(f.config_map_key(value)) is valid
+    assert _valid(labels.config_map_key(value)) is valid
 
 
 def test_config_map_key_messages() -> None:
-    (message,) = f.config_map_key("aHRzMDAwMAo=")
+    (message,) = labels.config_map_key("aHRzMDAwMAo=")
     assert "(found '=')" in message
-    assert f.config_map_key(".") == ["must not be '.'"]
-    assert f.config_map_key("..") == ["must not be '..'"]
-    assert f.config_map_key("..data") == ["must not start with '..'"]
-    assert len(f.config_map_key("../etc/passwd")) == 2
+    assert labels.config_map_key(".") == ["must not be '.'"]
+    assert labels.config_map_key("..") == ["must not be '..'"]
+    assert labels.config_map_key("..data") == ["must not start with '..'"]
+    assert len(labels.config_map_key("../etc/passwd")) == 2
 
 
 # --- Ports -------------------------------------------------------------------------------------
@@ -295,12 +305,12 @@ def test_config_map_key_messages() -> None:
     ],
 )
 def test_port_name(value: str, valid: bool) -> None:
-    assert _valid(f.port_name(value)) is valid
+    assert _valid(ports.port_name(value)) is valid
 
 
 def test_port_name_reports_every_rule() -> None:
-    assert f.port_name("8080") == ["must contain at least one letter (a-z)"]
-    problems = f.port_name("-Very--Long-Port-Name")
+    assert ports.port_name("8080") == ["must contain at least one letter (a-z)"]
+    problems = ports.port_name("-Very--Long-Port-Name")
     assert len(problems) == 4
 
 
@@ -309,12 +319,12 @@ def test_port_name_reports_every_rule() -> None:
     [(1, True), (80, True), (65535, True), (0, False), (-1, False), (65536, False)],
 )
 def test_port_number(value: int, valid: bool) -> None:
-    assert _valid(f.port_number(value)) is valid
+    assert _valid(ports.port_number(value)) is valid
 
 
 def test_port_number_refuses_non_integers() -> None:
-    assert f.port_number(True)
-    assert f.port_number("80")  # type: ignore[arg-type]
+    assert ports.port_number(True)
+    assert ports.port_number("80")  # type: ignore[arg-type]
 
 
 # --- Environment variable names ---------------------------------------------------------------
@@ -328,32 +338,32 @@ RELAXED_ONLY = ["1ST", "MY VAR", "a:b", "PATH$", "!", "~", " ", "x[0]", "..", ".
 )
 @pytest.mark.parametrize("version", [(1, 29), (1, 31), (1, 32), (1, 37)])
 def test_env_var_name_valid_everywhere(value: str, version: tuple[int, int]) -> None:
-    assert f.env_var_name(value, kubernetes_version=version) == []
+    assert env_vars.env_var_name(value, kubernetes_version=version) == []
 
 
 @pytest.mark.parametrize("value", RELAXED_ONLY)
 def test_env_var_name_relaxed_since_1_32(value: str) -> None:
-    assert f.env_var_name(value, kubernetes_version=(1, 32)) == []
-    assert f.env_var_name(value) == []  # the default version is a current one
-    assert f.env_var_name(value, kubernetes_version=(1, 31))
-    assert f.env_var_name(value, kubernetes_version=(1, 30))
+    assert env_vars.env_var_name(value, kubernetes_version=(1, 32)) == []
+    assert env_vars.env_var_name(value) == []  # the default version is a current one
+    assert env_vars.env_var_name(value, kubernetes_version=(1, 31))
+    assert env_vars.env_var_name(value, kubernetes_version=(1, 30))
 
 
 @pytest.mark.parametrize("value", ["", "A=B", "=", "caf\u00e9", "TAB\t", "NL\n", "\x7f", "\x00"])
 @pytest.mark.parametrize("version", [(1, 31), (1, 32)])
 def test_env_var_name_invalid_everywhere(value: str, version: tuple[int, int]) -> None:
-    assert f.env_var_name(value, kubernetes_version=version)
+    assert env_vars.env_var_name(value, kubernetes_version=version)
 
 
 def test_env_var_name_messages() -> None:
-    (relaxed,) = f.env_var_name("A=B")
+    (relaxed,) = env_vars.env_var_name("A=B")
     assert "printable ASCII characters other than '='" in relaxed
     assert "(found '=')" in relaxed
-    (strict,) = f.env_var_name("1ST", kubernetes_version=(1, 31))
+    (strict,) = env_vars.env_var_name("1ST", kubernetes_version=(1, 31))
     assert "must not start with a digit" in strict
     assert "1.32 and later accept it" in strict
-    assert f.env_var_name("..", kubernetes_version=(1, 31)) == ["must not be '..'"]
-    assert f.env_var_name("", kubernetes_version=(1, 31)) == ["must not be empty"]
+    assert env_vars.env_var_name("..", kubernetes_version=(1, 31)) == ["must not be '..'"]
+    assert env_vars.env_var_name("", kubernetes_version=(1, 31)) == ["must not be empty"]
 
 
 # --- Int or percent ------------------------------------------------------------------------------
@@ -361,14 +371,14 @@ def test_env_var_name_messages() -> None:
 
 @pytest.mark.parametrize("value", ["0%", "25%", "100%", "250%", "007%"])
 def test_is_percent(value: str) -> None:
-    assert f.is_percent(value)
+    assert percent.is_percent(value)
 
 
 @pytest.mark.parametrize(
     "value", ["25", "%", "2.5%", "-5%", " 5%", "5 %", "", "\u0665%", "25%\n", "25%%"]
 )
 def test_is_not_percent(value: str) -> None:
-    assert not f.is_percent(value)
+    assert not percent.is_percent(value)
 
 
 @pytest.mark.parametrize(
@@ -394,19 +404,19 @@ def test_is_not_percent(value: str) -> None:
     ],
 )
 def test_int_or_percent(value: object, valid: bool) -> None:
-    assert _valid(f.int_or_percent(value)) is valid
+    assert _valid(percent.int_or_percent(value)) is valid
 
 
 def test_int_or_percent_max_percent() -> None:
-    assert f.int_or_percent("100%", max_percent=100) == []
-    assert f.int_or_percent("101%", max_percent=100) == ["must not be greater than 100%"]
-    assert f.int_or_percent(500, max_percent=100) == []
+    assert percent.int_or_percent("100%", max_percent=100) == []
+    assert percent.int_or_percent("101%", max_percent=100) == ["must not be greater than 100%"]
+    assert percent.int_or_percent(500, max_percent=100) == []
 
 
 def test_int_or_percent_hints() -> None:
-    (message,) = f.int_or_percent("25")
+    (message,) = percent.int_or_percent("25")
     assert "did you mean 25 or '25%'?" in message
-    (message,) = f.int_or_percent("25 %")
+    (message,) = percent.int_or_percent("25 %")
     assert "did you mean '25%'?" in message
 
 
@@ -483,7 +493,7 @@ QUANTITIES = [
 
 @pytest.mark.parametrize(("value", "amount"), QUANTITIES)
 def test_parse_quantity_valid(value: str, amount: Decimal) -> None:
-    assert f.parse_quantity(value) == (amount, [])
+    assert quantities.parse_quantity(value) == (amount, [])
 
 
 @pytest.mark.parametrize(
@@ -502,7 +512,7 @@ def test_parse_quantity_valid(value: str, amount: Decimal) -> None:
     ],
 )
 def test_parse_quantity_numbers(value: int | float, amount: Decimal) -> None:
-    assert f.parse_quantity(value) == (amount, [])
+    assert quantities.parse_quantity(value) == (amount, [])
 
 
 @pytest.mark.parametrize(
@@ -546,14 +556,14 @@ def test_parse_quantity_numbers(value: int | float, amount: Decimal) -> None:
     ],
 )
 def test_parse_quantity_invalid(value: str) -> None:
-    amount, problems = f.parse_quantity(value)
+    amount, problems = quantities.parse_quantity(value)
     assert amount is None
     assert problems
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), True, False])
 def test_parse_quantity_invalid_numbers(value: float) -> None:
-    amount, problems = f.parse_quantity(value)
+    amount, problems = quantities.parse_quantity(value)
     assert amount is None
     assert problems
 
@@ -581,10 +591,10 @@ def test_parse_quantity_invalid_numbers(value: float) -> None:
 )
 def test_parse_quantity_digitless(value: str, expected: Decimal | None) -> None:
     """Without digits the API server reads most quantities as 0: strict mode refuses them."""
-    strict_amount, strict_problems = f.parse_quantity(value)
+    strict_amount, strict_problems = quantities.parse_quantity(value)
     assert strict_amount is None
     assert strict_problems
-    lenient_amount, lenient_problems = f.parse_quantity(value, strict=False)
+    lenient_amount, lenient_problems = quantities.parse_quantity(value, strict=False)
     assert lenient_amount == expected
     assert bool(lenient_problems) is (expected is None)
 
@@ -617,38 +627,42 @@ def test_parse_quantity_digitless(value: str, expected: Decimal | None) -> None:
     ],
 )
 def test_parse_quantity_hints(value: str, hint: str) -> None:
-    suggestion = f.quantity_suggestion(value)
+    suggestion = quantities.quantity_suggestion(value)
     assert suggestion is not None
     assert suggestion.endswith(hint)
-    _, (message,) = f.parse_quantity(value)
+    _, (message,) = quantities.parse_quantity(value)
     assert hint in message
 
 
 @pytest.mark.parametrize("value", ["aoeu", "1.5.5", "50%", "1e", "+-1", "0x10"])
 def test_quantity_suggestion_none(value: str) -> None:
-    assert f.quantity_suggestion(value) is None
-    _, (message,) = f.parse_quantity(value)
+    assert quantities.quantity_suggestion(value) is None
+    _, (message,) = quantities.parse_quantity(value)
     assert "a quantity is a number with an optional suffix" in message
 
 
 def test_parse_quantity_reasons() -> None:
-    assert "unknown suffix 'GB'" in f.parse_quantity("1GB")[1][0]
-    assert "more than one decimal point" in f.parse_quantity("1.5.5")[1][0]
-    assert "must not contain spaces" in f.parse_quantity("1 Gi")[1][0]
-    assert "no number before 'Mi'" in f.parse_quantity("Mi")[1][0]
-    assert "would read it as 0" in f.parse_quantity("Mi")[1][0]
-    assert "must not be empty" in f.parse_quantity("")[1][0]
-    assert "exponent" in f.parse_quantity("1e4294967297")[1][0]
+    assert "unknown suffix 'GB'" in quantities.parse_quantity("1GB")[1][0]
+    assert "more than one decimal point" in quantities.parse_quantity("1.5.5")[1][0]
+    assert "must not contain spaces" in quantities.parse_quantity("1 Gi")[1][0]
+    assert "no number before 'Mi'" in quantities.parse_quantity("Mi")[1][0]
+    assert "would read it as 0" in quantities.parse_quantity("Mi")[1][0]
+    assert "must not be empty" in quantities.parse_quantity("")[1][0]
+    assert "exponent" in quantities.parse_quantity("1e4294967297")[1][0]
 
 
 def test_parse_quantity_compares_requests_and_limits() -> None:
-    request, _ = f.parse_quantity("1500m")
-    limit, _ = f.parse_quantity("1")
+    request, _ = quantities.parse_quantity("1500m")
+    limit, _ = quantities.parse_quantity("1")
     assert request is not None
     assert limit is not None
     assert request > limit
-    assert f.parse_quantity("1Gi")[0] == f.parse_quantity("1024Mi")[0]
-    assert f.parse_quantity("1G")[0] == f.parse_quantity("1e9")[0] == f.parse_quantity(1e9)[0]
+    assert quantities.parse_quantity("1Gi")[0] == quantities.parse_quantity("1024Mi")[0]
+    assert (
+        quantities.parse_quantity("1G")[0]
+        == quantities.parse_quantity("1e9")[0]
+        == quantities.parse_quantity(1e9)[0]
+    )
 
 
 # --- Cron schedules ------------------------------------------------------------------------------
@@ -699,7 +713,7 @@ def test_parse_quantity_compares_requests_and_limits() -> None:
     ],
 )
 def test_cron_schedule_valid(value: str) -> None:
-    assert f.cron_schedule(value) == []
+    assert cron.cron_schedule(value) == []
 
 
 @pytest.mark.parametrize(
@@ -751,7 +765,7 @@ def test_cron_schedule_valid(value: str) -> None:
     ],
 )
 def test_cron_schedule_invalid(value: str) -> None:
-    assert f.cron_schedule(value)
+    assert cron.cron_schedule(value)
 
 
 @pytest.mark.parametrize(
@@ -773,12 +787,12 @@ def test_cron_schedule_invalid(value: str) -> None:
     ],
 )
 def test_cron_schedule_messages(value: str, fragment: str) -> None:
-    problems = f.cron_schedule(value)
+    problems = cron.cron_schedule(value)
     assert any(fragment in problem for problem in problems), problems
 
 
 def test_cron_schedule_reports_every_bad_field() -> None:
-    problems = f.cron_schedule("60 24 0 13 7")
+    problems = cron.cron_schedule("60 24 0 13 7")
     assert [p.split(" field")[0] for p in problems] == [
         "minute",
         "hour",
@@ -789,7 +803,7 @@ def test_cron_schedule_reports_every_bad_field() -> None:
 
 
 def test_cron_schedule_time_zone_prefix_and_bad_spec() -> None:
-    problems = f.cron_schedule("TZ=UTC 61 * * * *")
+    problems = cron.cron_schedule("TZ=UTC 61 * * * *")
     assert len(problems) == 2
 
 
@@ -818,7 +832,7 @@ def test_cron_schedule_time_zone_prefix_and_bad_spec() -> None:
     ],
 )
 def test_split_image(value: str, parts: tuple[str, str | None, str | None]) -> None:
-    assert f.split_image(value) == parts
+    assert images.split_image(value) == parts
 
 
 @pytest.mark.parametrize(
@@ -851,7 +865,7 @@ def test_split_image(value: str, parts: tuple[str, str | None, str | None]) -> N
     ],
 )
 def test_image_reference_valid(value: str) -> None:
-    assert f.image_reference(value) == []
+    assert images.image_reference(value) == []
 
 
 @pytest.mark.parametrize(
@@ -891,7 +905,7 @@ def test_image_reference_valid(value: str) -> None:
     ],
 )
 def test_image_reference_invalid(value: str) -> None:
-    assert f.image_reference(value)
+    assert images.image_reference(value)
 
 
 @pytest.mark.parametrize(
@@ -914,19 +928,23 @@ def test_image_reference_invalid(value: str) -> None:
     ],
 )
 def test_image_reference_messages(value: str, fragment: str) -> None:
-    problems = f.image_reference(value)
+    problems = images.image_reference(value)
     assert any(fragment in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize(
     "check",
     [
-        lambda text: f.parse_quantity("1e" + text)[1],
-        lambda text: f.parse_quantity(text)[1] if f.parse_quantity(text)[0] is None else ["ok"],
-        lambda text: f.cron_schedule(text + " * * * *"),
-        lambda text: f.cron_schedule("@every " + text + "h"),
-        lambda text: f.int_or_percent(text + "%", max_percent=100),
-        lambda text: f.int_or_percent(text),
+        lambda text: quantities.parse_quantity("1e" + text)[1],
+        lambda text: (
+            quantities.parse_quantity(text)[1]
+            if quantities.parse_quantity(text)[0] is None
+            else ["ok"]
+        ),
+        lambda text: cron.cron_schedule(text + " * * * *"),
+        lambda text: cron.cron_schedule("@every " + text + "h"),
+        lambda text: percent.int_or_percent(text + "%", max_percent=100),
+        lambda text: percent.int_or_percent(text),
     ],
 )
 def test_huge_numbers_do_not_crash(check: Callable[[str], list[str]]) -> None:
@@ -939,5 +957,11 @@ def test_patterns_are_compiled_once() -> None:
     """The hot checks hold compiled patterns at module level."""
     import re
 
-    compiled = [value for value in vars(f).values() if isinstance(value, re.Pattern)]
+    modules = (cron, env_vars, images, labels, names, percent, ports, quantities)
+    compiled = [
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern)
+    ]
     assert len(compiled) >= 20

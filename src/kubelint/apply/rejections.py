@@ -42,7 +42,7 @@ from kubelint.apply.values import JSON, copy, deep_equal, go_json
 from kubelint.checks.core_catalog import Rule, RuleDoc
 from kubelint.load.paths import Path
 from kubelint.report.model import Finding, ObjectRef, Severity
-from kubelint.schema.formats import parse_quantity
+from kubelint.schema.formats.quantities import parse_quantity
 
 if TYPE_CHECKING:
     from kubelint.apply.simulate import SourcedObject

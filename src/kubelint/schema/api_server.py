@@ -10,7 +10,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from kubelint.load.paths import AT_KEY, AT_VALUE
-from kubelint.schema import formats as k8s_formats
+from kubelint.schema.formats.labels import config_map_key, label_value, qualified_name
+from kubelint.schema.formats.names import dns1035_label, dns1123_label, dns1123_subdomain
+from kubelint.schema.formats.percent import int_or_percent
+from kubelint.schema.formats.ports import port_name, port_number
+from kubelint.schema.formats.text import utf8_size
 from kubelint.schema.validate import FieldHooks, Issue
 
 META: Final = "io.k8s.apimachinery.pkg.apis.meta.v1."
@@ -23,10 +27,10 @@ def _labels(value: Any) -> Iterator[Issue]:
     if not isinstance(value, dict):
         return
     for key, item in value.items():
-        for problem in k8s_formats.qualified_name(key):
+        for problem in qualified_name(key):
             yield Issue("invalid-label", (key,), f'label key "{key}": {problem}', None, AT_KEY)
         if isinstance(item, str):
-            for problem in k8s_formats.label_value(item):
+            for problem in label_value(item):
                 yield Issue(
                     "invalid-label", (key,), f'label value "{item}": {problem}', None, AT_VALUE
                 )
@@ -37,13 +41,11 @@ def _annotations(value: Any) -> Iterator[Issue]:
         return
     total = 0
     for key, item in value.items():
-        for problem in k8s_formats.qualified_name(key):
+        for problem in qualified_name(key):
             yield Issue(
                 "invalid-annotation", (key,), f'annotation key "{key}": {problem}', None, AT_KEY
             )
-        total += k8s_formats.utf8_size(key) + (
-            k8s_formats.utf8_size(item) if isinstance(item, str) else 0
-        )
+        total += utf8_size(key) + (utf8_size(item) if isinstance(item, str) else 0)
     if total > MAX_ANNOTATIONS_BYTES:
         yield Issue(
             "invalid-annotation",
@@ -59,7 +61,7 @@ def _data_keys(value: Any) -> Iterator[Issue]:
     if not isinstance(value, dict):
         return
     for key in value:
-        for problem in k8s_formats.config_map_key(key):
+        for problem in config_map_key(key):
             yield Issue("invalid-data-key", (key,), f'data key "{key}": {problem}', None, AT_KEY)
 
 
@@ -76,7 +78,7 @@ def _string_check(
 
 def _port_number(value: Any) -> Iterator[Issue]:
     if isinstance(value, int) and not isinstance(value, bool):
-        for problem in k8s_formats.port_number(value):
+        for problem in port_number(value):
             yield Issue("invalid-value", (), f"port {value}: {problem}")
 
 
@@ -87,25 +89,25 @@ def _host_port(value: Any) -> Iterator[Issue]:
 
 def _int_or_port_name(value: Any) -> Iterator[Issue]:
     if isinstance(value, str):
-        for problem in k8s_formats.port_name(value):
+        for problem in port_name(value):
             yield Issue("invalid-value", (), f'port name "{value}": {problem}')
     else:
         yield from _port_number(value)
 
 
 def _int_or_percent(value: Any) -> Iterator[Issue]:
-    for problem in k8s_formats.int_or_percent(value):
+    for problem in int_or_percent(value):
         yield Issue("invalid-value", (), problem)
 
 
 def build_hooks() -> FieldHooks:
     """The property hooks, keyed by (definition name, property)."""
-    dns_label = _string_check("invalid-name", "name", k8s_formats.dns1123_label)
+    dns_label = _string_check("invalid-name", "name", dns1123_label)
     hooks: FieldHooks = {
         (META + "ObjectMeta", "labels"): _labels,
         (META + "ObjectMeta", "annotations"): _annotations,
         (META + "ObjectMeta", "namespace"): _string_check(
-            "invalid-name", "namespace", k8s_formats.dns1123_label
+            "invalid-name", "namespace", dns1123_label
         ),
         (META + "LabelSelector", "matchLabels"): _labels,
         (CORE + "ConfigMap", "data"): _data_keys,
@@ -116,15 +118,11 @@ def build_hooks() -> FieldHooks:
         (CORE + "EphemeralContainer", "name"): dns_label,
         (CORE + "Volume", "name"): dns_label,
         (CORE + "VolumeMount", "name"): dns_label,
-        (CORE + "ContainerPort", "name"): _string_check(
-            "invalid-name", "port name", k8s_formats.port_name
-        ),
+        (CORE + "ContainerPort", "name"): _string_check("invalid-name", "port name", port_name),
         (CORE + "ContainerPort", "containerPort"): _port_number,
         (CORE + "ContainerPort", "hostPort"): _host_port,
         (CORE + "ServicePort", "port"): _port_number,
-        (CORE + "ServicePort", "name"): _string_check(
-            "invalid-name", "port name", k8s_formats.dns1123_label
-        ),
+        (CORE + "ServicePort", "name"): _string_check("invalid-name", "port name", dns1123_label),
         (CORE + "ServicePort", "targetPort"): _int_or_port_name,
         (CORE + "HTTPGetAction", "port"): _int_or_port_name,
         (CORE + "TCPSocketAction", "port"): _int_or_port_name,
@@ -140,8 +138,8 @@ def build_hooks() -> FieldHooks:
 
 #: Kinds whose names follow another rule than a DNS-1123 subdomain.
 _NAME_RULES: Final[dict[str, tuple[str, Callable[[str], list[str]]]]] = {
-    "Service": ("a DNS-1035 label", k8s_formats.dns1035_label),
-    "Namespace": ("a DNS-1123 label", k8s_formats.dns1123_label),
+    "Service": ("a DNS-1035 label", dns1035_label),
+    "Namespace": ("a DNS-1123 label", dns1123_label),
 }
 _PATH_SEGMENT_KINDS: Final = frozenset(("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"))
 
@@ -159,7 +157,7 @@ def name_issues(group: str, kind: str, name: str) -> list[str]:
     rule = _NAME_RULES.get(kind) if group == "" else None
     if rule is not None:
         return rule[1](name)
-    problems = k8s_formats.dns1123_subdomain(name)
+    problems = dns1123_subdomain(name)
     if not problems and kind == "CronJob" and group == "batch" and len(name) > 52:
         problems = ["must be no more than 52 characters (the Job names derived from it add 11)"]
     return problems

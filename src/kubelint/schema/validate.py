@@ -440,7 +440,7 @@ class Validator:
             elif isinstance(value, float) and not value.is_integer():
                 out.append(Issue("invalid-type", path, f"{value} is not an integer or a string"))
         elif special == "quantity":
-            from kubelint.schema.formats import parse_quantity
+            from kubelint.schema.formats.quantities import parse_quantity
 
             if isinstance(value, bool) or not isinstance(value, int | float | str):
                 out.append(

@@ -8,7 +8,7 @@ from typing import Any
 from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load.objects import KubeObject
 from kubelint.report.model import Severity
-from kubelint.schema.formats import cron_schedule
+from kubelint.schema.formats.cron import cron_schedule
 
 
 @object_rule(

@@ -9,7 +9,7 @@ from kubelint.checks.api import RuleContext, Violation, doc, object_rule
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.report.model import Severity
-from kubelint.schema.formats import image_reference, split_image
+from kubelint.schema.formats.images import image_reference, split_image
 
 
 @object_rule(
