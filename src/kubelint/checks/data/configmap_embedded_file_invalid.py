@@ -61,7 +61,7 @@ def configmap_embedded_file_invalid(
             continue
         if problem is None:
             continue
-        if options.get("skip-templates", True) and "{{" in value:
+        if options["skip-templates"] and "{{" in value:
             continue
         line, reason, first = problem
         to_file = _file_lines(obj, key, value)

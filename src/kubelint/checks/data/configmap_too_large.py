@@ -83,7 +83,7 @@ def configmap_too_large(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Report ConfigMaps and Secrets over the size limit."""
-    limit = int(options.get("max-bytes", MAX_DATA_BYTES))
+    limit = int(options["max-bytes"])
     size = data_size(obj)
     if size <= limit:
         return

@@ -60,7 +60,7 @@ def image_pull_policy_mismatch(
                 "pin a version tag or a digest, or remove imagePullPolicy (Always is then "
                 "the default)",
             )
-        elif policy == "Always" and digest and options.get("digest-always", True):
+        elif policy == "Always" and digest and options["digest-always"]:
             yield Violation(
                 where,
                 f'container "{who}": imagePullPolicy Always with an image pinned by digest: '

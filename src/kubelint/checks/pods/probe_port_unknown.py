@@ -44,7 +44,7 @@ def probe_port_unknown(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
     """Yield a violation at each probe port that the container does not declare."""
-    check_numbers = bool(options.get("check-numbers", False))
+    check_numbers = bool(options["check-numbers"])
     for base, container in obj.containers():
         ports = [p for _, p in shapes.mappings(container, "ports")]
         names = [name for p in ports if (name := shapes.string(p, "name")) is not None]

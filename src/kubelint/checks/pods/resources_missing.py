@@ -28,7 +28,7 @@ def _missing(kind: _Kind, resource: _Resource) -> ObjectCheck:
     noun = "request" if kind == "requests" else "limit"
 
     def check(obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-        for base, container in obj.containers(init=bool(options.get("init-containers", True))):
+        for base, container in obj.containers(init=bool(options["init-containers"])):
             resources = container.get("resources")
             resources = resources if isinstance(resources, dict) else {}
             if _set(resources, kind, resource):

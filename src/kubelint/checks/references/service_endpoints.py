@@ -217,7 +217,7 @@ def service_target_port_unknown(
     if not any(isinstance(f.data, ServiceFact) for f in facts):
         return
     pods = PodIndex(facts)
-    numeric = bool(options.get("numeric-ports", True))
+    numeric = bool(options["numeric-ports"])
     selections: dict[tuple[Any, ...], _Selection] = {}
     for fact in facts:
         service = fact.data

@@ -41,7 +41,7 @@ def writable_root_filesystem(
     spec = obj.pod_spec()
     if spec is None or _windows(spec):
         return
-    for base, container in obj.containers(init=bool(options.get("init-containers", True))):
+    for base, container in obj.containers(init=bool(options["init-containers"])):
         context = container.get("securityContext")
         context = context if isinstance(context, dict) else {}
         read_only = context.get("readOnlyRootFilesystem")
