@@ -20,7 +20,6 @@ keeps its last value, a lone UTF-16 surrogate escape becomes U+FFFD.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
 from kubelint.apply.object_meta import go_quote
@@ -61,15 +60,6 @@ class JSONSyntaxError(ValueError):
         super().__init__(message)
         self.message = message
         self.index = index
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    """One JSON value of the stream: where its text starts and ends, and its value."""
-
-    start: int
-    end: int
-    value: JSON
 
 
 def _quote_char(char: str) -> str:

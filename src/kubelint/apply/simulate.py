@@ -117,13 +117,9 @@ class ApplyInputError(Exception):
     """An object kubectl would refuse before computing anything."""
 
 
-def expand_lists(value: JSON) -> list[JSON]:
-    """A list document as its items, as kubectl reads it; else ``[value]``."""
-    return [item for item, _ in list_items(value)]
-
-
 def list_items(value: JSON, path: Path = ()) -> list[tuple[JSON, Path]]:
-    """:func:`expand_lists`, each object with its path in ``value`` (``("items", 0)`` ...).
+    """A list document as its items, as kubectl reads it, each with its path in ``value``
+    (``("items", 0)`` ...); else ``[(value, path)]``.
 
     kubectl's decoder takes any document with a list (or null) ``items`` for a list,
     whatever its kind (apimachinery ``unstructuredJSONScheme.decode``); an item with
