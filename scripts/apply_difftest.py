@@ -56,18 +56,11 @@ import test_apply_conformance as conformance  # type: ignore[import-not-found]  
 from kubelint.apply.command import read_manifests, read_objects  # noqa: E402
 from kubelint.apply.kubectl_scheme import compiled_in  # noqa: E402
 from kubelint.apply.manifests import read_file  # noqa: E402
+from kubelint.apply.model import LAST_APPLIED, Outcome, SourcedObject  # noqa: E402
 from kubelint.apply.object_meta import decode_error  # noqa: E402
 from kubelint.apply.scopes import Scopes  # noqa: E402
 from kubelint.apply.server_side import Preview, preview_all  # noqa: E402
-from kubelint.apply.simulate import (  # noqa: E402
-    LAST_APPLIED,
-    Outcome,
-    SourcedObject,
-    applied_configuration,
-    apply_all,
-    identify,
-    scope_of_run,
-)
+from kubelint.apply.simulate import applied_configuration, apply_all, identify, scope_of_run  # noqa: E402
 from kubelint.apply.values import JSON, copy, from_json_text, go_json  # noqa: E402
 from kubelint.schema.store import (  # noqa: E402
     group_of,

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from kubelint.apply.command import apply_command, render_human
-from kubelint.apply.simulate import LAST_APPLIED, Outcome
+from kubelint.apply.command import apply_command
+from kubelint.apply.model import LAST_APPLIED, Outcome
+from kubelint.apply.render import render_human
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
 

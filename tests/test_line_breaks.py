@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import run_kubelint
-from kubelint.apply.command import render_finding
+from kubelint.apply.render import render_finding
 from kubelint.load.documents import decode, load_text, ruamel_backend
 from kubelint.load.lines import split_lines
 from kubelint.report.model import Finding, Severity

@@ -29,7 +29,7 @@ from typing import Any, Final, Literal
 
 from kubelint.apply import field_paths as fp
 from kubelint.apply.field_paths import FieldSet, Path
-from kubelint.apply.simulate import LAST_APPLIED
+from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.smd_fieldsets import (
     Comparison,
     compare,

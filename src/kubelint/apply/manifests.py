@@ -27,8 +27,9 @@ from kubelint.apply.go_yaml_keys import (
     rename_keys,
     slash_escape,
 )
+from kubelint.apply.model import SourcedObject
 from kubelint.apply.object_meta import decode_error, go_quote
-from kubelint.apply.simulate import SourcedObject, list_items, nested_list_error
+from kubelint.apply.simulate import list_items, nested_list_error
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.load.documents import Document, LoadProblem, load_text
 from kubelint.load.lines import line_of, line_starts, position

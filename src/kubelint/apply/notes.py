@@ -11,10 +11,9 @@ from collections import Counter
 from typing import Final
 
 from kubelint.apply.merge import DELETE, DIRECTIVE, SET_ELEMENT_ORDER
+from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
 from kubelint.apply.values import JSON, deep_equal, go_text
-
-LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
 
 #: Fields the API server writes on every object; never worth a note.
 _SERVER_FIELDS: Final = frozenset(

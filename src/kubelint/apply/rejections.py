@@ -34,19 +34,16 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from kubelint.apply.notes import LAST_APPLIED
+from kubelint.apply.model import LAST_APPLIED, SourcedObject
 from kubelint.apply.patch_meta import PatchMetaError, SchemaType
 from kubelint.apply.values import JSON, copy, deep_equal, go_json
 from kubelint.checks.core_catalog import Rule, RuleDoc
-from kubelint.load.paths import Path
+from kubelint.load.paths import Path, locate
 from kubelint.report.model import Finding, ObjectRef, Severity
+from kubelint.schema.api_server import MAX_ANNOTATIONS_BYTES
 from kubelint.schema.formats.quantities import parse_quantity
-
-if TYPE_CHECKING:
-    from kubelint.apply.simulate import SourcedObject
-
 
 ANNOTATIONS_TOO_LARGE: Final = "KA001"
 IMMUTABLE_FIELD: Final = "KA002"
@@ -281,9 +278,6 @@ def find_rule(key: str) -> Rule | None:
     return next((r for r in RULES if key in (r.slug, r.id) or key.upper() == r.id), None)
 
 
-#: apimachinery's TotalAnnotationSizeLimitB (256 KiB).
-ANNOTATIONS_LIMIT: Final = 256 * (1 << 10)
-
 #: Where in the manifest a finding points: the values :func:`kubelint.load.paths.locate` takes.
 AT_KEY: Final = "key"
 AT_VALUE: Final = "value"
@@ -366,14 +360,14 @@ def _annotations_size(result: dict[str, JSON], operation: str) -> list[Rejection
         return []
     sizes = {k: _go_len(k) + _go_len(v) for k, v in annotations.items() if isinstance(v, str)}
     total = sum(sizes.values())
-    if total <= ANNOTATIONS_LIMIT:
+    if total <= MAX_ANNOTATIONS_BYTES:
         return []
     copy_size = sizes.get(LAST_APPLIED, 0)
     return [
         Rejection(
             ANNOTATIONS_TOO_LARGE,
             f"{_refused(operation)}: metadata.annotations: Too long: must have at most "
-            f"{ANNOTATIONS_LIMIT} bytes (the annotations add up to {total} bytes, "
+            f"{MAX_ANNOTATIONS_BYTES} bytes (the annotations add up to {total} bytes, "
             f"{copy_size} of them in {LAST_APPLIED}, kubectl's copy of the whole manifest)",
             "apply it with `kubectl apply --server-side`, which keeps no last-applied copy "
             "(`kubectl create` and `kubectl replace` write none either)",
@@ -1107,8 +1101,6 @@ def to_finding(
     object_ref: ObjectRef | None = None,
 ) -> Finding:
     """The rejection as a finding at its place in the manifest file (1-based)."""
-    from kubelint.load.paths import locate
-
     candidates = [_in_manifest(result, manifest.value, p, root) for p in rejection.where]
     complete = [c for c, p in zip(candidates, rejection.where, strict=True) if len(c) == len(p)]
     path = complete[0] if complete else candidates[0]

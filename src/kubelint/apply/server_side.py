@@ -39,13 +39,15 @@ from kubelint.apply.field_managers import (
     upgrade_client_side_managers,
 )
 from kubelint.apply.field_paths import FieldSet, Path
-from kubelint.apply.scopes import Scopes
-from kubelint.apply.simulate import (
+from kubelint.apply.model import (
     DEFAULT_NAMESPACE,
     LAST_APPLIED,
     ApplyInputError,
     ObjectKey,
     SourcedObject,
+)
+from kubelint.apply.scopes import Scopes
+from kubelint.apply.simulate import (
     applied_configuration,
     apply_in_order,
     describe_object,

@@ -7,7 +7,6 @@ the JSON form with ``"preview": "offline"`` on every entry.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any, Final, TextIO
 
@@ -15,9 +14,10 @@ import click
 
 from kubelint.apply import field_paths as fp
 from kubelint.apply.field_managers import LAST_APPLIED_PATH
+from kubelint.apply.model import Outcome, SourcedObject
+from kubelint.apply.render import colour_wanted, render_diff
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.server_side import Change, Conflict, Preview, dumps, preview_all
-from kubelint.apply.simulate import Outcome, SourcedObject
 from kubelint.apply.smd_types import MISSING
 from kubelint.schema.store import KubernetesSchemas
 
@@ -79,16 +79,11 @@ def _owners(conflict: Conflict) -> str:
     return ", ".join(m.describe() for m in conflict.managers)
 
 
-def _colour_wanted(stream: TextIO) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return not os.environ.get("NO_COLOR") and bool(isatty and isatty())
-
-
 def render_human(
     previews: list[Preview], problems: list[str], stream: TextIO, manager: str, force: bool
 ) -> None:
     """The header, then per object: conflicts, changes, removals, ownership, a diff."""
-    colour = _colour_wanted(stream)
+    colour = colour_wanted(stream)
 
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
@@ -178,7 +173,5 @@ def _change_lines(changed: list[Change], removed: list[Change]) -> list[str]:
 
 
 def _diff(item: Preview, colour: bool) -> str:
-    from kubelint.apply.command import render_diff
-
     outcome = Outcome(item.object, "patch", item.source, live=item.live, result=item.result)
     return render_diff(outcome, colour)
