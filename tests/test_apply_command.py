@@ -144,8 +144,8 @@ class _Terminal(io.StringIO):
 
 
 def _outcomes(name: str) -> list[Outcome]:
+    from kubelint.apply.client_side.simulate import apply_all
     from kubelint.apply.command import read_objects
-    from kubelint.apply.simulate import apply_all
     from kubelint.schema.store import latest_version, schemas_for
 
     live, manifest = scenario(name)

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kubelint.apply.json_merge import apply_merge_patch
-from kubelint.apply.merge import apply_strategic_patch
-from kubelint.apply.patch_meta import root_type
+from kubelint.apply.client_side.json_merge import apply_merge_patch
+from kubelint.apply.client_side.merge import apply_strategic_patch
+from kubelint.apply.client_side.patch_meta import root_type
 from kubelint.schema.store import latest_version, schemas_for
 from test_apply_conformance import canonical, kubectl_or_skip
 
@@ -220,7 +220,7 @@ def test_a_patch_that_adds_and_deletes_the_same_values_is_flagged() -> None:
     """apimachinery's mergeMap walks the patch map in Go's random order: with both
     ``$deleteFromPrimitiveList/finalizers`` and ``finalizers`` holding a value, the
     server keeps or drops it at random (``kubectl patch --local`` does both)."""
-    from kubelint.apply.simulate import map_order_warnings
+    from kubelint.apply.client_side.simulate import map_order_warnings
 
     patch = {
         "metadata": {
@@ -238,7 +238,7 @@ def test_a_directive_kubectl_computes_too_is_flagged() -> None:
     ``$setElementOrder/containers`` written in the manifest and computed by kubectl with
     another value ends up in the patch one way or the other (seen both ways with the real
     kubectl); one the patch carries unchanged is no collision."""
-    from kubelint.apply.simulate import directive_collisions
+    from kubelint.apply.client_side.simulate import directive_collisions
 
     order = [{"name": "a"}, {"name": "b"}]
     modified = {"spec": {"$setElementOrder/containers": order, "containers": [{"name": "a"}]}}

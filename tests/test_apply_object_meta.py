@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_kubelint
-from kubelint.apply.object_meta import decode_error, go_quote, rfc3339_error
+from kubelint.apply.read.object_meta import decode_error, go_quote, rfc3339_error
 from kubelint.load.documents import load_text
 
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from kubelint.apply import rejections
+from kubelint.apply.client_side.patch_meta import root_type
+from kubelint.apply.client_side.simulate import apply_all
 from kubelint.apply.command import read_objects
 from kubelint.apply.model import LAST_APPLIED, Outcome
-from kubelint.apply.patch_meta import root_type
-from kubelint.apply.simulate import apply_all
 from kubelint.schema.store import latest_version, schemas_for
 from test_apply_command import as_json, invoke, scenario
 from test_apply_conformance import SCENARIO_NAMES, Kubectl, StubServer, kubectl_or_skip

@@ -23,12 +23,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from kubelint.apply import field_paths as fp
 from kubelint.apply.command import apply_command, read_objects
-from kubelint.apply.field_managers import LAST_APPLIED_PATH, ManagerId, decode_managed_fields
+from kubelint.apply.matching import applied_configuration, identify, scope_of_run
 from kubelint.apply.model import LAST_APPLIED
-from kubelint.apply.server_side import APPLY_PATCH, Preview, preview_all
-from kubelint.apply.simulate import applied_configuration, identify, scope_of_run
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_managers import (
+    LAST_APPLIED_PATH,
+    ManagerId,
+    decode_managed_fields,
+)
+from kubelint.apply.server_side.preview import APPLY_PATCH, Preview, preview_all
 from kubelint.apply.values import go_json
 from kubelint.schema.store import latest_version, schemas_for
 

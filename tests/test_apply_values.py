@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.apply.gosort import slice_stable, sort_by_text
+from kubelint.apply.client_side.gosort import slice_stable, sort_by_text
 from kubelint.apply.values import (
     GoPanic,
     deep_equal,

@@ -159,7 +159,7 @@ def test_embedded_json_errors_count_lines_like_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("brk", BREAKS.values(), ids=IDS)
 def test_apply_read_errors_count_lines_like_the_parser(brk: str) -> None:
-    from kubelint.apply.manifests import read_file
+    from kubelint.apply.read.manifests import read_file
 
     first = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n"
     first += f'    note: "x{brk}y"\n---\n'

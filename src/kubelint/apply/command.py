@@ -19,9 +19,10 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from kubelint.apply.client_side.simulate import apply_all
+from kubelint.apply.matching import scope_of_run
 from kubelint.apply.model import DEFAULT_NAMESPACE, SourcedObject
 from kubelint.apply.render import dumps, render_human
-from kubelint.apply.simulate import apply_all, scope_of_run
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -35,8 +36,8 @@ class InputError(click.UsageError):
 def read_manifests(paths: list[str]) -> tuple[list[SourcedObject], list[str]]:
     """Every object kubectl reads from the files and directories ``paths`` (``List`` kinds
     expanded, each with its loaded YAML node for positions), and kubectl's errors for the
-    files it stops reading (see :mod:`kubelint.apply.manifests`)."""
-    from kubelint.apply.manifests import read_file
+    files it stops reading (see :mod:`kubelint.apply.read.manifests`)."""
+    from kubelint.apply.read.manifests import read_file
     from kubelint.load.documents import decode
     from kubelint.load.sources import STDIN, UsageError, collect
 
@@ -165,7 +166,7 @@ def apply_command(
         raise click.UsageError("--force-conflicts only works with --server-side")
     given = click.get_current_context().get_parameter_source("namespace")
     if server_side:
-        from kubelint.apply import server_side_output
+        from kubelint.apply.server_side import output as server_side_output
 
         sys.exit(
             server_side_output.run(

@@ -49,7 +49,7 @@ class SourcedObject:
     #: what kubectl reads silently and a reader should know (a key written twice)
     warnings: list[str] = field(default_factory=list)
     #: kubectl's error for the document before it looks at the object (its metadata does
-    #: not decode, see :mod:`kubelint.apply.object_meta`): nothing is sent for it
+    #: not decode, see :mod:`kubelint.apply.read.object_meta`): nothing is sent for it
     error: str | None = None
 
 
@@ -94,3 +94,9 @@ class Outcome:
 
 class ApplyInputError(Exception):
     """An object kubectl would refuse before computing anything."""
+
+
+def metadata_of(value: dict[str, JSON]) -> dict[str, JSON]:
+    """The object's ``metadata`` mapping (empty when it is not one)."""
+    metadata = value.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}

@@ -36,8 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from kubelint.apply.client_side.patch_meta import PatchMetaError, SchemaType
 from kubelint.apply.model import LAST_APPLIED, SourcedObject
-from kubelint.apply.patch_meta import PatchMetaError, SchemaType
 from kubelint.apply.values import JSON, copy, deep_equal, go_json
 from kubelint.checks.core_catalog import Rule, RuleDoc
 from kubelint.load.paths import Path, locate

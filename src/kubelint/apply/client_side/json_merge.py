@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kubelint.apply.merge import PatchError
+from kubelint.apply.client_side.merge import PatchError
 from kubelint.apply.values import JSON, copy, json_type, prune_nulls
 
 _PRECONDITION: Final = "At least one of apiVersion, kind and name was changed"

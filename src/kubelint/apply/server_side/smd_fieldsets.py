@@ -1,7 +1,7 @@
 """Field sets of typed values: what a configuration sets, what changes, what is removed.
 
 The typed operations of sigs.k8s.io/structured-merge-diff that speak in field sets
-(see :mod:`kubelint.apply.field_paths`): :func:`field_set` (``typed/tofieldset.go``),
+(see :mod:`kubelint.apply.server_side.field_paths`): :func:`field_set` (``typed/tofieldset.go``),
 :func:`compare` (``typed/compare.go``), :func:`remove_items` (``typed/remove.go``),
 :func:`ensure_named_fields` (``fieldpath/set.go``), and :func:`value_at`, the value a
 path names.
@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_paths import FieldSet, Path, Trie
-from kubelint.apply.smd_types import (
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_paths import FieldSet, Path, Trie
+from kubelint.apply.server_side.smd_types import (
     MISSING,
     InvalidValue,
     SmdType,

@@ -10,7 +10,7 @@ failure stops the file there (cli-runtime ``StreamVisitor.Visit``: ``error parsi
 FILE: ...``), while the documents before it are still applied; so does a document that
 is not YAML. A key written twice in
 one mapping keeps its last value, without a word. A document whose metadata does not
-decode into ``ObjectMeta`` fails alone (see :mod:`kubelint.apply.object_meta`).
+decode into ``ObjectMeta`` fails alone (see :mod:`kubelint.apply.read.object_meta`).
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from kubelint.apply import json_stream
-from kubelint.apply.go_yaml_keys import (
+from kubelint.apply.model import SourcedObject
+from kubelint.apply.read import json_stream
+from kubelint.apply.read.go_yaml_keys import (
     float_key_names,
     invalid_key_error,
     may_have_uint64_key,
     rename_keys,
     slash_escape,
 )
-from kubelint.apply.model import SourcedObject
-from kubelint.apply.object_meta import decode_error, go_quote
-from kubelint.apply.simulate import list_items, nested_list_error
+from kubelint.apply.read.lists import list_items, nested_list_error
+from kubelint.apply.read.object_meta import decode_error, go_quote
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
 from kubelint.load.documents import Document, LoadProblem, load_text
 from kubelint.load.lines import line_of, line_starts, position
@@ -202,7 +202,7 @@ def read_file(display: str, text: str) -> ReadFile:
     A document that is not YAML stops the file there, as it stops kubectl (``error
     parsing FILE: error converting YAML to JSON: yaml: line N: ...``): the objects
     before it are read. A file that starts with ``{`` is a stream of JSON values (see
-    :mod:`kubelint.apply.json_stream`), read as YAML from where it fails early.
+    :mod:`kubelint.apply.read.json_stream`), read as YAML from where it fails early.
     """
     read = ReadFile()
     start, json_error = 0, None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from kubelint.apply.object_meta import go_quote
+from kubelint.apply.read.object_meta import go_quote
 from kubelint.apply.values import JSON, from_json_text, round_trip
 
 PEEK: Final = 4096

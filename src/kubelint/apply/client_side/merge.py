@@ -1,7 +1,7 @@
 """Applying a strategic merge patch, as the API server and ``kubectl patch --local`` do.
 
 The same merge, with two switches turned off, is how kubectl combines the two halves
-of its three-way patch (see :mod:`kubelint.apply.three_way`). The semantics follow
+of its three-way patch (see :mod:`kubelint.apply.client_side.three_way`). The semantics follow
 k8s.io/apimachinery's strategicpatch package: ``$patch: replace|delete`` directives,
 ``$retainKeys``, ``$setElementOrder/<list>``, ``$deleteFromPrimitiveList/<list>``,
 lists merged by their merge key and ordered by the patch, then by the live object.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from kubelint.apply.gosort import slice_stable
-from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
+from kubelint.apply.client_side.gosort import slice_stable
+from kubelint.apply.client_side.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
 from kubelint.apply.values import (
     JSON,
     GoPanic,

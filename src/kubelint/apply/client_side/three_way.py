@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final
 
-from kubelint.apply.gosort import sort_by_text
-from kubelint.apply.merge import (
+from kubelint.apply.client_side.gosort import sort_by_text
+from kubelint.apply.client_side.merge import (
     CLIENT,
     DELETE,
     DELETE_FROM_PRIMITIVE_LIST,
@@ -36,7 +36,7 @@ from kubelint.apply.merge import (
     normalize_slice_order,
     slice_element_type,
 )
-from kubelint.apply.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
+from kubelint.apply.client_side.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
 from kubelint.apply.values import (
     JSON,
     GoPanic,

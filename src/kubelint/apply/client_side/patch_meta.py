@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from kubelint.apply import kubectl_scheme
+from kubelint.apply.client_side import kubectl_scheme
 from kubelint.schema.store import KubernetesSchemas
 
 Shape = Literal["struct", "map", "slice", "scalar"]
@@ -155,7 +155,7 @@ def extract_retain_keys(strategies: tuple[str, ...]) -> tuple[bool, str]:
 
 def root_type(schemas: KubernetesSchemas, api_version: str, kind: str) -> SchemaType | None:
     """The Go type kubectl patches ``kind`` with strategically, or None: a kind outside
-    kubectl's scheme gets a JSON merge patch (see :mod:`kubelint.apply.kubectl_scheme`).
+    kubectl's scheme gets a JSON merge patch (see :mod:`kubelint.apply.client_side.kubectl_scheme`).
 
     A compiled-in kind the bundled schemas do not serve (``extensions/v1beta1``) is
     looked up in a served version with the same patch tags, with its differences.

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from kubelint.apply.object_meta import go_quote
+from kubelint.apply.read.object_meta import go_quote
 from kubelint.apply.values import go_text
 
 _INT64_MAX: Final = 2**63 - 1

@@ -4,14 +4,15 @@ The API server merges an applied configuration into the live object and keeps, p
 field manager, the set of fields it owns. This module previews one run of
 ``kubectl apply --server-side`` over the live objects that ``kubectl get -o yaml``
 prints: it checks what the server refuses before merging, has the field managers
-(:mod:`kubelint.apply.field_managers`) answer each PATCH kubectl sends, and tells what
-changes, what is removed, who conflicts and who comes to own what. Following kubectl
+(:mod:`kubelint.apply.server_side.field_managers`) answer each PATCH kubectl sends, and
+tells what changes, what is removed, who conflicts and who comes to own what. Following kubectl
 (``apply.go``), a successful apply by the manager ``kubectl`` is followed by handing the
 last-applied annotation to ``kubectl-last-applied`` and, where client-side apply managers
 own fields, by moving those to the server-side manager and applying again.
 
-The types come from the bundled schemas (:mod:`kubelint.apply.smd_types`); the typed
-operations are in :mod:`kubelint.apply.smd_fieldsets` and :mod:`kubelint.apply.smd_merge`.
+The types come from the bundled schemas (:mod:`kubelint.apply.server_side.smd_types`);
+the typed operations are in :mod:`kubelint.apply.server_side.smd_fieldsets` and
+:mod:`kubelint.apply.server_side.smd_merge`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,24 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_managers import (
+from kubelint.apply.client_side.simulate import namespace_refusal, unknown_api
+from kubelint.apply.matching import (
+    applied_configuration,
+    apply_in_order,
+    describe_object,
+    guessed_scope,
+    scope_of_run,
+)
+from kubelint.apply.model import (
+    DEFAULT_NAMESPACE,
+    LAST_APPLIED,
+    ApplyInputError,
+    ObjectKey,
+    SourcedObject,
+)
+from kubelint.apply.scopes import Scopes
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_managers import (
     BEFORE_FIRST_APPLY,
     DEFAULT_MANAGER,
     LAST_APPLIED_PATH,
@@ -38,26 +55,9 @@ from kubelint.apply.field_managers import (
     server_apply,
     upgrade_client_side_managers,
 )
-from kubelint.apply.field_paths import FieldSet, Path
-from kubelint.apply.model import (
-    DEFAULT_NAMESPACE,
-    LAST_APPLIED,
-    ApplyInputError,
-    ObjectKey,
-    SourcedObject,
-)
-from kubelint.apply.scopes import Scopes
-from kubelint.apply.simulate import (
-    applied_configuration,
-    apply_in_order,
-    describe_object,
-    guessed_scope,
-    namespace_refusal,
-    scope_of_run,
-    unknown_api,
-)
-from kubelint.apply.smd_fieldsets import compare, value_at
-from kubelint.apply.smd_types import (
+from kubelint.apply.server_side.field_paths import FieldSet, Path
+from kubelint.apply.server_side.smd_fieldsets import compare, value_at
+from kubelint.apply.server_side.smd_types import (
     MISSING,
     InvalidValue,
     Kind,
@@ -517,9 +517,10 @@ def preview_all(
     enforce_namespace: bool = False,
 ) -> tuple[list[Preview], list[str]]:
     """Preview every manifest object in order (a later one sees an earlier one's result);
-    ``scopes`` and ``enforce_namespace`` as for :func:`kubelint.apply.simulate.apply_all`:
-    kubectl refuses a namespace other than an explicit ``--namespace`` before it sends
-    anything, on a server-side apply too."""
+    ``scopes`` and ``enforce_namespace`` as for
+    :func:`kubelint.apply.client_side.simulate.apply_all`: kubectl refuses a namespace
+    other than an explicit ``--namespace`` before it sends anything, on a server-side
+    apply too."""
     if scopes is None:
         scopes = scope_of_run(manifests, lives, [])
 

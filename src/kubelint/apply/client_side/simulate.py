@@ -10,11 +10,20 @@ live counterpart is a create; an empty patch means kubectl sends nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
-from kubelint.apply import json_merge, kubectl_scheme, rejections, three_way
-from kubelint.apply.merge import KubectlPanic, PatchError, apply_strategic_patch
+from kubelint.apply import rejections
+from kubelint.apply.client_side import json_merge, kubectl_scheme, three_way
+from kubelint.apply.client_side.merge import KubectlPanic, PatchError, apply_strategic_patch
+from kubelint.apply.client_side.notes import explain
+from kubelint.apply.client_side.patch_meta import SchemaType, root_type
+from kubelint.apply.matching import (
+    applied_configuration,
+    apply_in_order,
+    describe_object,
+    guessed_scope,
+    scope_of_run,
+)
 from kubelint.apply.model import (
     DEFAULT_NAMESPACE,
     LAST_APPLIED,
@@ -22,165 +31,26 @@ from kubelint.apply.model import (
     ObjectKey,
     Outcome,
     SourcedObject,
+    metadata_of,
 )
-from kubelint.apply.notes import explain
-from kubelint.apply.patch_meta import SchemaType, root_type
-from kubelint.apply.scopes import Scopes, guessed_scope_note
+from kubelint.apply.scopes import Scopes
 from kubelint.apply.values import (
     JSON,
     as_float64,
     copy,
     from_json_text,
     go_json,
-    json_type,
     prune_nulls,
     round_trip,
     scalar_equal,
 )
-from kubelint.load.paths import Path
 from kubelint.report.model import Finding, ObjectRef
-from kubelint.schema.store import KubernetesSchemas, group_of, is_cluster_scoped, removed_apis
-
-
-def list_items(value: JSON, path: Path = ()) -> list[tuple[JSON, Path]]:
-    """A list document as its items, as kubectl reads it, each with its path in ``value``
-    (``("items", 0)`` ...); else ``[(value, path)]``.
-
-    kubectl's decoder takes any document with a list (or null) ``items`` for a list,
-    whatever its kind (apimachinery ``unstructuredJSONScheme.decode``); an item with
-    neither kind nor apiVersion gets the list's apiVersion and its kind less ``List``
-    (``decodeToList``: the items of a typed list such as a ``ConfigMapList``). The items
-    are not lists themselves: one whose ``items`` is a list fails the whole document (see
-    :func:`nested_list_error`), and one with ``items: null`` is an object.
-    """
-    if not isinstance(value, dict) or not isinstance(value.get("items", 0), list | None):
-        return [(value, path)]
-    kind = _text(value.get("kind"))
-    out: list[tuple[JSON, Path]] = []
-    for index, item in enumerate(value["items"] or ()):
-        typed = isinstance(item, dict) and not _text(item.get("kind"))
-        if typed and not _text(item.get("apiVersion")):
-            item = {
-                **item,
-                "kind": kind.removesuffix("List"),
-                "apiVersion": _text(value.get("apiVersion")),
-            }
-        out.append((item, (*path, "items", index)))
-    return out
-
-
-NESTED_LIST_ERROR: Final = "*unstructured.Unstructured is not a list: no Items field in this object"
-"""kubectl's error for a list item that is a list itself."""
-
-
-def nested_list_error(value: JSON) -> str | None:
-    """kubectl's error for a list document one of whose items has a list ``items``.
-
-    cli-runtime's ``FlattenListVisitor`` takes an item for a list when its ``items`` is a
-    list (``Unstructured.IsList``), but the item was decoded as a plain ``Unstructured``,
-    which ``meta.ExtractList`` cannot open: the document fails whole, nothing of it is
-    sent, and kubectl reads on.
-    """
-    items = list_items(value)
-    if len(items) == 1 and not items[0][1]:
-        return None
-    for item, _ in items:
-        if isinstance(item, dict) and isinstance(item.get("items"), list):
-            return NESTED_LIST_ERROR
-    return None
-
-
-def _text(value: JSON) -> str:
-    """A string field as unstructured's getters read it: anything else is ``""``."""
-    return value if isinstance(value, str) else ""
-
-
-def _metadata(value: dict[str, JSON]) -> dict[str, JSON]:
-    metadata = value.get("metadata")
-    return metadata if isinstance(metadata, dict) else {}
-
-
-def _namespaced(
-    group: str,
-    kind: str,
-    name: str,
-    lives: dict[ObjectKey, SourcedObject],
-    scopes: Scopes | None = None,
-) -> bool:
-    scoped = is_cluster_scoped(group, kind)
-    if scoped is not None:
-        return not scoped
-    # a custom resource: kubectl learns its scope from discovery, kubelint from its CRD
-    custom = scopes.get(group, kind) if scopes is not None else None
-    if custom is not None:
-        return custom.namespaced
-    # without one, a live object of that name without a namespace, or live objects of
-    # the kind that all lack one, tell
-    if ObjectKey(group, kind, None, name) in lives:
-        return False
-    found = [k for k in lives if k.group == group and k.kind == kind]
-    return not found or any(k.namespace is not None for k in found)
-
-
-def identify(
-    value: JSON,
-    default_namespace: str,
-    lives: dict[ObjectKey, SourcedObject] | None = None,
-    scopes: Scopes | None = None,
-) -> ObjectKey:
-    """The identity kubectl matches ``value`` by (namespace filled in when namespaced)."""
-    if not isinstance(value, dict):
-        raise ApplyInputError("a manifest document must be a mapping")
-    api_version, kind = value.get("apiVersion"), value.get("kind")
-    if not isinstance(api_version, str) or not api_version:
-        raise ApplyInputError("apiVersion not set")
-    if not isinstance(kind, str) or not kind:
-        raise ApplyInputError("kind not set")
-    metadata = _metadata(value)
-    name = metadata.get("name")
-    if not isinstance(name, str) or not name:
-        if metadata.get("generateName"):
-            raise ApplyInputError("cannot use generate name with apply")
-        raise ApplyInputError("metadata.name is required")
-    group = group_of(api_version)
-    namespace = metadata.get("namespace")
-    if not _namespaced(group, kind, name, lives or {}, scopes):
-        return ObjectKey(group, kind, None, name)
-    if not isinstance(namespace, str) or not namespace:
-        namespace = default_namespace
-    return ObjectKey(group, kind, namespace, name)
-
-
-def describe_object(value: dict[str, JSON], key: ObjectKey) -> str:
-    """``apps/v1 Deployment default/web`` (no namespace part when cluster-scoped)."""
-    where = f"{key.namespace}/{key.name}" if key.namespace is not None else key.name
-    return f"{value.get('apiVersion')} {key.kind} {where}"
-
-
-def applied_configuration(manifest: dict[str, JSON], key: ObjectKey) -> dict[str, JSON]:
-    """The manifest with ``metadata.namespace`` as kubectl's resource builder leaves it:
-    what kubectl sends for a server-side apply, and what client-side apply adds its
-    annotation to.
-
-    A namespaced object without a namespace gets the default one (cli-runtime
-    ``SetNamespace``); a cluster-scoped object loses any namespace it names
-    (``FilterNamespace``, which runs before the annotation, the patch or the create body
-    is computed).
-    """
-    config = copy(manifest)
-    metadata = config.get("metadata")
-    if not isinstance(metadata, dict):
-        raise ApplyInputError("metadata must be a mapping")
-    if key.namespace is None:
-        metadata.pop("namespace", None)
-    elif not isinstance(metadata.get("namespace"), str) or not metadata["namespace"]:
-        metadata["namespace"] = key.namespace
-    return config
+from kubelint.schema.store import KubernetesSchemas, removed_apis
 
 
 def ignored_namespace_note(manifest: dict[str, JSON], key: ObjectKey) -> str | None:
     """The note for a cluster-scoped object that names a namespace, which kubectl drops."""
-    named = _metadata(manifest).get("namespace")
+    named = metadata_of(manifest).get("namespace")
     if key.namespace is not None or named is None:
         return None
     return (
@@ -241,7 +111,7 @@ _WRITTEN_BY_THE_CLUSTER: Final = (
 
 def exported_fields(manifest: dict[str, JSON]) -> list[str]:
     """Fields of ``manifest`` that only the cluster writes (an exported object has them)."""
-    metadata = _metadata(manifest)
+    metadata = metadata_of(manifest)
     found = [
         f"metadata.{name}" for name in _WRITTEN_BY_THE_CLUSTER if metadata.get(name) is not None
     ]
@@ -307,7 +177,7 @@ def simulate(
     )
     if ignored:
         outcome.notes.append(ignored)
-    annotations = _metadata(current).get("annotations")
+    annotations = metadata_of(current).get("annotations")
     text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
     original: dict[str, JSON] = {}
     if text is None:
@@ -446,68 +316,6 @@ def _patch(
     return three_way.create_three_way_merge_patch(original, modified, current, root)
 
 
-def index_live(
-    objects: list[SourcedObject], default_namespace: str, scopes: Scopes | None = None
-) -> tuple[dict[ObjectKey, SourcedObject], list[str]]:
-    """Live objects by identity, and problems with the ones that cannot be identified."""
-    found: dict[ObjectKey, SourcedObject] = {}
-    problems: list[str] = []
-    for item in objects:
-        if not isinstance(item.value, dict):
-            line, column = item.start
-            where = f"{item.path}:{line + 1}:{column + 1}" if item.path else item.source
-            problems.append(
-                f"{where}: a live object must be a mapping, not {_json_kind(item.value)}"
-            )
-            continue
-        try:
-            metadata = _metadata(item.value)
-            namespace = metadata.get("namespace")
-            key = identify(item.value, default_namespace, None, scopes)
-            if not namespace and key.namespace is not None and _unknown_kind(key, scopes):
-                key = ObjectKey(key.group, key.kind, None, key.name)
-        except ApplyInputError as exc:
-            problems.append(f"{item.source}: {exc}")
-            continue
-        if key.namespace is not None and metadata.get("namespace") != key.namespace:
-            # the API server stores a namespaced object with its namespace, always
-            value = copy(item.value)
-            value.setdefault("metadata", {})["namespace"] = key.namespace
-            item = SourcedObject(value, item.source, item.path, item.node, item.start)
-        found[key] = item
-    return found, problems
-
-
-def _json_kind(value: JSON) -> str:
-    """``a number``, ``a list`` ...: what a value is, for messages."""
-    names = {"null": "null", "bool": "a boolean", "number": "a number", "string": "a string"}
-    return names.get(json_type(value), "a list")
-
-
-def _unknown_kind(key: ObjectKey, scopes: Scopes | None = None) -> bool:
-    """Whether the scope of ``key``'s kind is neither built in nor from a CRD at hand."""
-    if scopes is not None and scopes.get(key.group, key.kind) is not None:
-        return False
-    return is_cluster_scoped(key.group, key.kind) is None
-
-
-def scope_of_run(
-    manifests: list[SourcedObject], lives: list[SourcedObject], crds: list[SourcedObject]
-) -> Scopes:
-    """The scopes of the custom resources of a run, from the CRDs among the live objects
-    (what the cluster serves), the ``--crd`` files, then the manifests."""
-    return Scopes.of(
-        *(((o.value, o.source) for o in objects) for objects in (lives, crds, manifests))
-    )
-
-
-def guessed_scope(key: ObjectKey, scopes: Scopes | None) -> str | None:
-    """The note for an object whose kind's scope kubelint guessed (no CRD at hand)."""
-    if not _unknown_kind(key, scopes):
-        return None
-    return guessed_scope_note(key.kind, key.group, key.namespace is not None)
-
-
 def apply_all(
     manifests: list[SourcedObject],
     lives: list[SourcedObject],
@@ -560,47 +368,6 @@ def apply_all(
     return apply_in_order(manifests, lives, default_namespace, apply_one, unidentified, scopes)
 
 
-_R = TypeVar("_R")
-
-
-def apply_in_order(
-    manifests: list[SourcedObject],
-    lives: list[SourcedObject],
-    default_namespace: str,
-    apply_one: Callable[
-        [SourcedObject, ObjectKey, SourcedObject | None], tuple[_R, dict[str, JSON] | None]
-    ],
-    unidentified: Callable[[SourcedObject, str, str], _R],
-    scopes: Scopes | None = None,
-) -> tuple[list[_R], list[str]]:
-    """Each manifest object matched with its live object and applied, in order.
-
-    ``apply_one(manifest, key, live)`` returns its result and the object now live (None:
-    the live state stays as it was), which a later manifest object of the same identity
-    then sees. An object kubectl cannot identify gets ``unidentified(manifest, label,
-    error)`` instead. Also returns the problems with live objects that cannot be
-    identified.
-    """
-    state, problems = index_live(lives, default_namespace, scopes)
-    results: list[_R] = []
-    for manifest in manifests:
-        value = manifest.value if isinstance(manifest.value, dict) else {}
-        label = f"{value.get('apiVersion')} {value.get('kind')} ?"
-        try:
-            key = identify(manifest.value, default_namespace, state, scopes)
-        except ApplyInputError as exc:
-            results.append(unidentified(manifest, label, manifest.error or str(exc)))
-            continue
-        if manifest.error is not None:
-            results.append(unidentified(manifest, describe_object(value, key), manifest.error))
-            continue
-        result, written = apply_one(manifest, key, state.get(key))
-        results.append(result)
-        if written is not None:
-            state[key] = SourcedObject(written, manifest.source)
-    return results, problems
-
-
 def _object_ref(value: dict[str, JSON], key: ObjectKey) -> ObjectRef:
     return ObjectRef(str(value.get("apiVersion")), key.kind, key.namespace, key.name)
 
@@ -634,7 +401,7 @@ def _not_served(
     removed = removed_apis().get((api_version, key.kind))
     if removed is None and not kubectl_scheme.compiled_in(api_version, key.kind):
         return None
-    metadata = _metadata(manifest.value)
+    metadata = metadata_of(manifest.value)
     named = metadata.get("namespace")
     return rejections.api_not_served(
         api_version,
@@ -673,7 +440,7 @@ def unknown_api(
         served = schemas.api_versions_with_kind(key.kind)
     else:
         return None
-    named = _metadata(manifest.value).get("namespace")
+    named = metadata_of(manifest.value).get("namespace")
     return rejections.api_unknown(
         api_version,
         key.kind,
@@ -707,7 +474,7 @@ def namespace_refusal(
 ) -> rejections.Rejection | None:
     """kubectl's refusal of a namespaced object naming another namespace than an explicit
     ``--namespace`` (client-side and server-side apply alike)."""
-    named = _metadata(manifest.value).get("namespace")
+    named = metadata_of(manifest.value).get("namespace")
     if key.namespace is None or not isinstance(named, str) or not named or named == namespace:
         return None
     return rejections.namespace_mismatch(named, namespace)

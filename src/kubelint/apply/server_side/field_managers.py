@@ -27,18 +27,18 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_paths import FieldSet, Path
 from kubelint.apply.model import LAST_APPLIED
-from kubelint.apply.smd_fieldsets import (
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_paths import FieldSet, Path
+from kubelint.apply.server_side.smd_fieldsets import (
     Comparison,
     compare,
     ensure_named_fields,
     field_set,
     remove_items,
 )
-from kubelint.apply.smd_merge import merge
-from kubelint.apply.smd_types import InvalidValue, Kind, SmdType, smd_equal, validate
+from kubelint.apply.server_side.smd_merge import merge
+from kubelint.apply.server_side.smd_types import InvalidValue, Kind, SmdType, smd_equal, validate
 from kubelint.apply.values import JSON, copy, go_json
 
 #: The field manager of ``kubectl apply --server-side`` unless ``--field-manager`` is given.

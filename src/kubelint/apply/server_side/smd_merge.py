@@ -4,16 +4,16 @@
 the configuration's wins. Granular maps and structs merge key by key, associative and set
 lists item by item (in the order ``visitListItems`` gives), atomic values are replaced
 whole. Which fields are pruned afterwards is the field managers' part
-(:mod:`kubelint.apply.field_managers`).
+(:mod:`kubelint.apply.server_side.field_managers`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_paths import Path
-from kubelint.apply.smd_types import MISSING, SmdType, concrete, index_items
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_paths import Path
+from kubelint.apply.server_side.smd_types import MISSING, SmdType, concrete, index_items
 from kubelint.apply.values import copy
 
 

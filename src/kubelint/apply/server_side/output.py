@@ -12,13 +12,13 @@ from typing import Any, Final, TextIO
 
 import click
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_managers import LAST_APPLIED_PATH
 from kubelint.apply.model import Outcome, SourcedObject
 from kubelint.apply.render import colour_wanted, render_diff
 from kubelint.apply.scopes import Scopes
-from kubelint.apply.server_side import Change, Conflict, Preview, dumps, preview_all
-from kubelint.apply.smd_types import MISSING
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_managers import LAST_APPLIED_PATH
+from kubelint.apply.server_side.preview import Change, Conflict, Preview, dumps, preview_all
+from kubelint.apply.server_side.smd_types import MISSING
 from kubelint.schema.store import KubernetesSchemas
 
 HEADER: Final = "server-side apply preview (computed offline from metadata.managedFields)"

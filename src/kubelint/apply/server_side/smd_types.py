@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from kubelint.apply import field_paths as fp
-from kubelint.apply.field_paths import FieldSet, Path
+from kubelint.apply.server_side import field_paths as fp
+from kubelint.apply.server_side.field_paths import FieldSet, Path
 from kubelint.apply.values import JSON, json_type
 from kubelint.schema.store import KubernetesSchemas
 
