@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     """Write docs/rules.md (or, with --check, exit 1 when it is stale)."""
-    from kubelint.apply.rejections import RULES as APPLY_REJECTIONS
+    from kubelint.apply.refusals.rules import RULES as APPLY_REJECTIONS
     from kubelint.checks.registry import builtin_rules
     from kubelint.report.rule_docs import render_catalogue
 

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 
-from kubelint.apply import rejections
 from kubelint.apply.client_side.patch_meta import root_type
 from kubelint.apply.client_side.simulate import apply_all
 from kubelint.apply.command import read_objects
 from kubelint.apply.model import LAST_APPLIED, Outcome
+from kubelint.apply.refusals.positions import to_finding
+from kubelint.apply.refusals.rejection import Rejection, dotted
+from kubelint.apply.refusals.server import rejections
 from kubelint.schema.store import latest_version, schemas_for
 from test_apply_command import as_json, invoke, scenario
 from test_apply_conformance import SCENARIO_NAMES, Kubectl, StubServer, kubectl_or_skip
@@ -152,10 +154,10 @@ def test_annotation_size_counts_utf8_bytes_of_all_annotations() -> None:
         "metadata": {"annotations": {"a": "é" * 131071, "bb": ""}},
     }
     # 1 + 2 * 131071 + 2 = 262145 bytes, though only 131074 characters
-    [rejection] = rejections.rejections("", "ConfigMap", "patch", {}, result, None)
+    [rejection] = rejections("", "ConfigMap", "patch", {}, result, None)
     assert rejection.code == "KA001"
     del result["metadata"]["annotations"]["bb"]  # 262143 bytes
-    assert rejections.rejections("", "ConfigMap", "patch", {}, result, None) == []
+    assert rejections("", "ConfigMap", "patch", {}, result, None) == []
 
 
 def test_annotation_size_on_a_patch(tmp_path: Path) -> None:
@@ -175,7 +177,7 @@ def test_annotation_size_on_a_patch(tmp_path: Path) -> None:
 
 
 def test_unchanged_object_sends_nothing_to_refuse() -> None:
-    assert rejections.rejections("", "ConfigMap", "unchanged", {}, {"immutable": 1}, None) == []
+    assert rejections("", "ConfigMap", "unchanged", {}, {"immutable": 1}, None) == []
 
 
 # --- namespace mismatch (kubectl's own refusal) ----------------------------------------
@@ -280,8 +282,8 @@ def check(
     """(code, first path) of each refusal of updating ``live`` into ``result``."""
     group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
     root = root_type(SCHEMAS, api_version, kind)
-    found = rejections.rejections(group, kind, "patch", live, result, root)
-    return [(r.code, rejections._dotted(r.where[0])) for r in found]
+    found = rejections(group, kind, "patch", live, result, root)
+    return [(r.code, dotted(r.where[0])) for r in found]
 
 
 def service(**spec: Any) -> dict[str, Any]:
@@ -570,15 +572,15 @@ def test_position_follows_the_merge_key(tmp_path: Path) -> None:
     result = {"spec": {"template": {"spec": {"containers": [
         {"name": "a", "image": "a:2"}, {"name": "b", "image": "b:1"}
     ]}}}}  # fmt: skip
-    rejection = rejections.Rejection(
+    rejection = Rejection(
         "KA002", "m", "s", (("spec", "template", "spec", "containers", 0, "image"),)
     )
     root = root_type(SCHEMAS, "batch/v1", "Job")
-    finding = rejections.to_finding(sourced, rejection, result, root)
+    finding = to_finding(sourced, rejection, result, root)
     assert (finding.line, finding.column) == (12, 11)
     # a field the manifest does not have: its nearest ancestor there
-    rejection = rejections.Rejection("KA002", "m", "s", (("spec", "completions"),))
-    finding = rejections.to_finding(sourced, rejection, result, root)
+    rejection = Rejection("KA002", "m", "s", (("spec", "completions"),))
+    finding = to_finding(sourced, rejection, result, root)
     assert (finding.line, finding.column) == (5, 1)
 
 

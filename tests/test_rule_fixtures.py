@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.apply import rejections
+from kubelint.apply.refusals import rules as rejections
 from kubelint.checks import registry
 from kubelint.config.policy import Policy
 from kubelint.load import sources

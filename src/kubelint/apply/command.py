@@ -7,7 +7,7 @@ live state, ``kind: List`` included). Each manifest object is matched with its l
 object by API group, kind, namespace and name; without a match it is a create.
 
 Exit codes: 0 every object can be applied, 1 kubectl or the API server would refuse at
-least one object (see :mod:`kubelint.apply.rejections`), 2 usage error or unreadable
+least one object (see :mod:`kubelint.apply.refusals`), 2 usage error or unreadable
 input.
 """
 

@@ -11,18 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from kubelint.apply.model import (
-    ApplyInputError,
-    ObjectKey,
-    SourcedObject,
-    metadata_of,
-)
+from kubelint.apply.model import ApplyInputError, ObjectKey, SourcedObject, metadata_of
 from kubelint.apply.scopes import Scopes, guessed_scope_note
-from kubelint.apply.values import (
-    JSON,
-    copy,
-    json_type,
-)
+from kubelint.apply.values import JSON, copy, json_type
 from kubelint.schema.store import group_of, is_cluster_scoped
 
 

@@ -16,7 +16,7 @@ from typing import Any, Final, TextIO
 import click
 
 from kubelint.apply.model import LAST_APPLIED, Outcome
-from kubelint.apply.rejections import KUBECTL_REFUSALS
+from kubelint.apply.refusals.rules import KUBECTL_REFUSALS
 from kubelint.apply.values import pretty_json
 from kubelint.load.lines import split_lines
 from kubelint.report.excerpt import excerpt

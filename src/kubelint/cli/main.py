@@ -408,7 +408,7 @@ def list_rules(rule_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue, then the rejections that kubelint apply reports."""
     from pathlib import Path
 
-    from kubelint.apply import rejections
+    from kubelint.apply.refusals import rules as rejections
     from kubelint.checks import registry
     from kubelint.report.rule_docs import APPLY_REJECTIONS
 
@@ -437,7 +437,7 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's documentation (by id or slug)."""
     from pathlib import Path
 
-    from kubelint.apply import rejections
+    from kubelint.apply.refusals import rules as rejections
     from kubelint.checks import registry
     from kubelint.report.rule_docs import render_rejection, render_rule
     from kubelint.schema.suggest import closest

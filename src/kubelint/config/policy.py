@@ -75,7 +75,7 @@ def matches(entry: str, rule_id: str, slug: str) -> bool:
 def _names_apply_rejection(entry: str) -> bool:
     """Whether ``entry`` names a rejection of ``kubelint apply`` (KA001 ...) by code, code
     prefix or slug."""
-    from kubelint.apply.rejections import RULES
+    from kubelint.apply.refusals.rules import RULES
 
     return any(
         entry in (r.id, r.slug) or (entry.isupper() and r.id.startswith(entry)) for r in RULES

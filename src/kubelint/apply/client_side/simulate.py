@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from typing import Final, Literal
 
-from kubelint.apply import rejections
-from kubelint.apply.client_side import json_merge, kubectl_scheme, three_way
+from kubelint.apply.client_side import json_merge, three_way
 from kubelint.apply.client_side.merge import KubectlPanic, PatchError, apply_strategic_patch
 from kubelint.apply.client_side.notes import explain
 from kubelint.apply.client_side.patch_meta import SchemaType, root_type
@@ -33,6 +32,10 @@ from kubelint.apply.model import (
     SourcedObject,
     metadata_of,
 )
+from kubelint.apply.refusals.kubectl import namespace_refusal, not_served, unknown_api
+from kubelint.apply.refusals.positions import to_finding
+from kubelint.apply.refusals.rejection import Rejection
+from kubelint.apply.refusals.server import patch_not_mergeable, rejections
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.values import (
     JSON,
@@ -45,7 +48,7 @@ from kubelint.apply.values import (
     scalar_equal,
 )
 from kubelint.report.model import Finding, ObjectRef
-from kubelint.schema.store import KubernetesSchemas, removed_apis
+from kubelint.schema.store import KubernetesSchemas
 
 
 def ignored_namespace_note(manifest: dict[str, JSON], key: ObjectKey) -> str | None:
@@ -329,7 +332,7 @@ def apply_all(
 
     ``enforce_namespace`` is kubectl's ``--namespace`` given explicitly: a namespaced
     object naming another namespace is then refused by kubectl itself. A request the API
-    server would refuse (see :mod:`kubelint.apply.rejections`) keeps its operation but
+    server would refuse (see :mod:`kubelint.apply.refusals`) keeps its operation but
     carries findings, and changes nothing for the objects after it. A panic of kubectl's
     patch code on one object ends the run: the objects after it get nothing. ``scopes``
     are the custom resources' scopes (default: from the CRDs among the objects).
@@ -378,77 +381,14 @@ def _rejected(
     """What the API server would refuse in the request of ``outcome``, as findings."""
     value = manifest.value
     root = root_type(schemas, str(value.get("apiVersion")), key.kind)
-    found = rejections.rejections(
-        key.group, key.kind, outcome.operation, outcome.live, outcome.result, root
-    )
+    found = rejections(key.group, key.kind, outcome.operation, outcome.live, outcome.result, root)
     if outcome.merge_error is not None:
-        found.insert(0, rejections.patch_not_mergeable(outcome.merge_error))
-    unserved = _not_served(manifest, key, schemas)
+        found.insert(0, patch_not_mergeable(outcome.merge_error))
+    unserved = not_served(manifest, key, schemas)
     if unserved is not None:
         found.insert(0, unserved)
     ref = _object_ref(value, key)
-    return [rejections.to_finding(manifest, r, outcome.result, root, ref) for r in found]
-
-
-def _not_served(
-    manifest: SourcedObject, key: ObjectKey, schemas: KubernetesSchemas
-) -> rejections.Rejection | None:
-    """kubectl's refusal of a built-in apiVersion and kind the target version does not serve
-    (one kubectl compiles in, or one the API removed): its REST mapping finds no match."""
-    api_version = str(manifest.value.get("apiVersion"))
-    if schemas.kind_definition(api_version, key.kind) is not None:
-        return None
-    removed = removed_apis().get((api_version, key.kind))
-    if removed is None and not kubectl_scheme.compiled_in(api_version, key.kind):
-        return None
-    metadata = metadata_of(manifest.value)
-    named = metadata.get("namespace")
-    return rejections.api_not_served(
-        api_version,
-        key.kind,
-        key.name,
-        named if isinstance(named, str) else "",
-        manifest.path or manifest.source,
-        schemas.version,
-        removed.replacement if removed is not None else None,
-    )
-
-
-def unknown_api(
-    manifest: SourcedObject, key: ObjectKey, schemas: KubernetesSchemas, scopes: Scopes | None
-) -> rejections.Rejection | None:
-    """kubectl's refusal of an apiVersion and kind that its REST mapping cannot find in any
-    cluster with these APIs: a built-in group's version or kind that does not exist (``v2
-    ConfigMap``, ``apps/v1 Foo``), or a version the custom resource's CRD at hand does not
-    serve (one among the manifests is taken as the cluster's, as for the scope). A version
-    kubectl compiles in or the API removed is :func:`_not_served`'s; a custom resource
-    without a CRD at hand passes."""
-    api_version = str(manifest.value.get("apiVersion"))
-    if schemas.kind_definition(api_version, key.kind) is not None:
-        return None
-    if kubectl_scheme.compiled_in(api_version, key.kind) or (
-        (api_version, key.kind) in removed_apis()
-    ):
-        return None
-    version = api_version.rpartition("/")[2]
-    custom = scopes.get(key.group, key.kind) if scopes is not None else None
-    if custom is not None:
-        if not custom.versions or version in custom.versions:
-            return None  # a CRD that names no served version tells nothing
-        served = [f"{key.group}/{v}" for v in sorted(custom.versions)]
-    elif key.group in schemas.groups:
-        served = schemas.api_versions_with_kind(key.kind)
-    else:
-        return None
-    named = metadata_of(manifest.value).get("namespace")
-    return rejections.api_unknown(
-        api_version,
-        key.kind,
-        key.name,
-        named if isinstance(named, str) else "",
-        manifest.path or manifest.source,
-        served,
-    )
+    return [to_finding(manifest, r, outcome.result, root, ref) for r in found]
 
 
 def _unmapped(
@@ -459,25 +399,14 @@ def _unmapped(
     return None if rejection is None else _refused(manifest, key, rejection)
 
 
-def _refused(manifest: SourcedObject, key: ObjectKey, rejection: rejections.Rejection) -> Outcome:
+def _refused(manifest: SourcedObject, key: ObjectKey, rejection: Rejection) -> Outcome:
     """The error outcome of an object kubectl itself refuses, with the finding."""
     outcome = Outcome(
         describe_object(manifest.value, key), "error", manifest.source, error=rejection.message
     )
     ref = _object_ref(manifest.value, key)
-    outcome.findings.append(rejections.to_finding(manifest, rejection, manifest.value, None, ref))
+    outcome.findings.append(to_finding(manifest, rejection, manifest.value, None, ref))
     return outcome
-
-
-def namespace_refusal(
-    manifest: SourcedObject, key: ObjectKey, namespace: str
-) -> rejections.Rejection | None:
-    """kubectl's refusal of a namespaced object naming another namespace than an explicit
-    ``--namespace`` (client-side and server-side apply alike)."""
-    named = metadata_of(manifest.value).get("namespace")
-    if key.namespace is None or not isinstance(named, str) or not named or named == namespace:
-        return None
-    return rejections.namespace_mismatch(named, namespace)
 
 
 def _other_namespace(manifest: SourcedObject, key: ObjectKey, namespace: str) -> Outcome | None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kubelint.apply.values import (
-    JSON,
-)
+from kubelint.apply.values import JSON
 from kubelint.load.paths import Path
 
 

@@ -21,7 +21,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from kubelint.apply.client_side.simulate import namespace_refusal, unknown_api
 from kubelint.apply.matching import (
     applied_configuration,
     apply_in_order,
@@ -36,6 +35,7 @@ from kubelint.apply.model import (
     ObjectKey,
     SourcedObject,
 )
+from kubelint.apply.refusals.kubectl import namespace_refusal, unknown_api
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.server_side import field_paths as fp
 from kubelint.apply.server_side.field_managers import (
