@@ -112,12 +112,6 @@ def cli() -> None:
     """Lint and validate Kubernetes manifests, offline."""
 
 
-def _versions() -> list[str]:
-    from kubelint.schema.store import available_versions
-
-    return available_versions()
-
-
 FORMATS = ["human", "json", "sarif", "junit", "github"]
 
 

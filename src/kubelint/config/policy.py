@@ -67,11 +67,6 @@ def _unknown(entries: Iterable[str], catalogue: list[RuleSpec]) -> str | None:
     return None
 
 
-def matches(entry: str, rule_id: str, slug: str) -> bool:
-    """Whether a suppression entry (id, slug, id prefix or ``all``) names this rule."""
-    return RuleSet.of((entry,)).matches(rule_id, slug)
-
-
 def _names_apply_rejection(entry: str) -> bool:
     """Whether ``entry`` names a rejection of ``kubelint apply`` (KA001 ...) by code, code
     prefix or slug."""

@@ -59,10 +59,6 @@ class Finding(NamedTuple):
     object_ref: ObjectRef | None = None
     fix: Any = None  # a kubelint.checks.api.Fix, when the rule knows the remedy
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order findings by file, position, then rule."""
-        return (self.path, self.line, self.column, self.rule)
-
     def to_json(self) -> dict[str, object]:
         """The finding as the ``--output json`` record."""
         return {

@@ -369,7 +369,7 @@ class _DocumentChecker:
                     "remove it, or move it to a file of its own",
                 )
             return
-        self.check_object(value, (), document.start_mark, list_item=False)
+        self.check_object(value, (), document.start_mark)
 
     def report_problem(self, problem: LoadProblem) -> None:
         slug = "duplicate-key" if problem.kind == "duplicate-key" else "yaml-syntax"
@@ -379,7 +379,7 @@ class _DocumentChecker:
             suggestion = "an unrendered template placeholder ({{ }}): render or substitute it first"
         self.report(slug, problem.mark, problem.message, suggestion)
 
-    def check_object(self, root: Any, prefix: Path, start: Mark, *, list_item: bool) -> None:
+    def check_object(self, root: Any, prefix: Path, start: Mark) -> None:
         obj = _get(root, prefix)
         here = locate(root, prefix, AT_VALUE, start) if prefix else start
         api_version = obj.get("apiVersion")
@@ -430,7 +430,7 @@ class _DocumentChecker:
                 for index, item in enumerate(items):
                     item_path = (*prefix, "items", index)
                     if isinstance(item, dict):
-                        self.check_object(root, item_path, start, list_item=True)
+                        self.check_object(root, item_path, start)
                     else:
                         self.report(
                             "invalid-type",
