@@ -25,8 +25,7 @@ import pytest
 
 from conftest import FIXTURES, REPO_ROOT, KubelintRun, find_shared_dir, run_kubelint
 from kubelint.report.formats import github_format, junit_format
-from kubelint.report.model import Finding, Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import Finding, RunResult, Severity
 
 TREE = FIXTURES / "formatters"
 RELATIVE_TREE = TREE.relative_to(REPO_ROOT).as_posix()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kubelint import __version__
+from kubelint.report.formats import FORMATS
 
 if TYPE_CHECKING:
     from kubelint.checks.core_catalog import Rule
@@ -112,9 +113,6 @@ def cli() -> None:
     """Lint and validate Kubernetes manifests, offline."""
 
 
-FORMATS = ["human", "json", "sarif", "junit", "github"]
-
-
 def _split_list(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
@@ -125,7 +123,7 @@ def _split_list(values: tuple[str, ...]) -> list[str]:
     "--output",
     "-o",
     "output",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(FORMATS)),
     default="human",
     show_default=True,
     help="Output format.",
@@ -309,20 +307,11 @@ def check(
 def _render(
     output: str, result: Any, files: list[Any], show_suppressed: bool, statistics: bool
 ) -> None:
+    from kubelint.report import formats
+
     out = sys.stdout
-    if output == "json":
-        from kubelint.report.formats import json_format
-
-        json_format.render(result, out, show_suppressed=show_suppressed)
-    elif output == "human":
-        from kubelint.report.formats import human
-
-        human.render(result, out, {f.display: f for f in files}, show_suppressed=show_suppressed)
-    else:
-        import importlib
-
-        module = importlib.import_module(f"kubelint.report.formats.{output}_format")
-        module.render(result, out)
+    options = formats.RenderOptions(show_suppressed, {f.display: f for f in files})
+    formats.render(output, result, out, options)
     if statistics:
         from collections import Counter
 

@@ -1,8 +1,11 @@
-"""The finding: one immutable record of one problem at one place."""
+"""The report model: the finding, one immutable record of one problem at one place, and
+the outcome of a run that every output format renders."""
 
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
@@ -76,6 +79,18 @@ class Finding(NamedTuple):
             "object": str(self.object_ref) if self.object_ref else None,
             "fix": _fix_json(self.fix),
         }
+
+
+@dataclass(slots=True)
+class RunResult:
+    """The outcome of a run: its findings in order, what it checked, and what it hid."""
+
+    findings: list[Finding]
+    files: int
+    documents: int
+    objects: int
+    skipped: Counter[str]
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 def _fix_json(fix: Any) -> dict[str, object] | None:

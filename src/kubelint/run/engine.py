@@ -41,7 +41,7 @@ from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path, locate
 from kubelint.load.sources import SourceFile, read_file
 from kubelint.load.tokens import NodeText, node_at
-from kubelint.report.model import Finding, ObjectRef
+from kubelint.report.model import Finding, ObjectRef, RunResult
 from kubelint.run import parts as file_parts
 from kubelint.run.parts import FilePart
 from kubelint.schema import store as schema_store
@@ -101,18 +101,6 @@ class FileResult:
     suppressed: list[Finding] = field(default_factory=list)
     #: API groups of the custom resources of the file: its findings depend on their CRDs
     crd_groups: set[str] = field(default_factory=set)
-
-
-@dataclass(slots=True)
-class RunResult:
-    """The outcome of a run."""
-
-    findings: list[Finding]
-    files: int
-    documents: int
-    objects: int
-    skipped: Counter[str]
-    suppressed: list[Finding] = field(default_factory=list)
 
 
 #: Client-side configuration files that look like objects but are never applied.

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.json_format import summary
 from kubelint.report.formats.text import printable
-from kubelint.report.model import Finding, Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import Finding, RunResult, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -52,7 +52,7 @@ def command(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(text)}"
 
 
-def render(result: RunResult, stream: TextIO) -> None:
+def render(result: RunResult, stream: TextIO, options: RenderOptions) -> None:
     """Write one workflow command per finding, then the counts."""
     for finding in result.findings:
         stream.write(command(finding) + "\n")

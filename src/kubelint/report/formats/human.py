@@ -13,10 +13,10 @@ from typing import TextIO
 from kubelint.load.lines import split_lines
 from kubelint.load.sources import STDIN, SourceFile, read_file
 from kubelint.report.excerpt import excerpt
+from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.json_format import summary
 from kubelint.report.formats.text import printable
-from kubelint.report.model import Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import RunResult, Severity
 
 __all__ = ["printable", "render", "use_colour"]
 
@@ -59,14 +59,8 @@ def _summary_line(result: RunResult) -> str:
     return f"{', '.join(parts)} in {checked}{skipped_text}{hidden}"
 
 
-def render(
-    result: RunResult,
-    stream: TextIO,
-    sources: dict[str, SourceFile] | None = None,
-    *,
-    show_suppressed: bool = False,
-) -> None:
-    """Write findings for people. ``sources`` maps displayed paths to their sources."""
+def render(result: RunResult, stream: TextIO, options: RenderOptions) -> None:
+    """Write findings for people, each with the line it is on."""
     colour = use_colour(stream)
     console = None
     if colour:
@@ -75,7 +69,7 @@ def render(
         console = Console(file=stream, highlight=False, soft_wrap=True)
     cache: dict[str, list[str] | None] = {}
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        source = (sources or {}).get(path)
+        source = options.sources.get(path)
         if source is None:
             source = SourceFile(path, path) if path != STDIN else SourceFile(path, STDIN, data=b"")
         lines = _read_lines(source, cache)
@@ -100,7 +94,7 @@ def render(
             if finding.suggestion:
                 _emit(console, stream, printable(f"      = {finding.suggestion}"))
         _emit(console, stream, "")
-    if show_suppressed and result.suppressed:
+    if options.show_suppressed and result.suppressed:
         _emit(console, stream, f"suppressed ({len(result.suppressed)}):", bold=True)
         for finding in result.suppressed:
             _emit(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.text import json_safe
-from kubelint.report.model import Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import RunResult, Severity
 
 
 def summary(result: RunResult) -> dict[str, object]:
@@ -27,7 +27,7 @@ def summary(result: RunResult) -> dict[str, object]:
     }
 
 
-def render(result: RunResult, stream: TextIO, *, show_suppressed: bool = False) -> None:
+def render(result: RunResult, stream: TextIO, options: RenderOptions) -> None:
     """Write the run as one JSON object, finding by finding.
 
     Compact, from the C encoder; written as it is encoded, so that a run of 60,000
@@ -35,7 +35,7 @@ def render(result: RunResult, stream: TextIO, *, show_suppressed: bool = False) 
     """
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     lists = [("findings", result.findings)]
-    if show_suppressed:
+    if options.show_suppressed:
         lists.append(("suppressed", result.suppressed))
     stream.write("{")
     for name, findings in lists:

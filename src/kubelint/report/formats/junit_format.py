@@ -18,9 +18,9 @@ from itertools import groupby
 from typing import TextIO
 
 from kubelint import __version__
+from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.text import unicode_safe
-from kubelint.report.model import Finding, Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import Finding, RunResult, Severity
 
 #: Characters XML 1.0 cannot carry at all (even escaped); shown as \\xNN instead.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -126,7 +126,7 @@ def junit_tree(result: RunResult) -> ET.Element:
     return root
 
 
-def render(result: RunResult, stream: TextIO) -> None:
+def render(result: RunResult, stream: TextIO, options: RenderOptions) -> None:
     """Write the run as JUnit XML (UTF-8)."""
     root = junit_tree(result)
     ET.indent(root)

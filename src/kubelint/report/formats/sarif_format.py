@@ -18,9 +18,9 @@ from typing import Any, TextIO
 from urllib.parse import quote_from_bytes
 
 from kubelint import __version__
+from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.text import json_safe
-from kubelint.report.model import Finding, Severity
-from kubelint.run.engine import RunResult
+from kubelint.report.model import Finding, RunResult, Severity
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -149,6 +149,6 @@ def sarif_log(result: RunResult) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(result: RunResult, stream: TextIO) -> None:
+def render(result: RunResult, stream: TextIO, options: RenderOptions) -> None:
     """Write the run as a SARIF log."""
     stream.write(json_safe(json.dumps(sarif_log(result), ensure_ascii=False, indent=1)) + "\n")
