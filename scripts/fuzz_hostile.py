@@ -713,7 +713,7 @@ def preload() -> None:
 
     for name in (
         "kubelint.cli.main",
-        "kubelint.run.engine",
+        "kubelint.run.passes",
         "kubelint.report.fixes",
         "kubelint.report.rewrite",
         "kubelint.report.formats.human",

@@ -12,8 +12,9 @@ import pytest
 from conftest import app, run_kubelint
 from kubelint.load.sources import SourceFile
 from kubelint.report.model import Finding
-from kubelint.run import engine
 from kubelint.run import parts as file_parts
+from kubelint.run import passes
+from kubelint.run.context import CheckOptions
 from kubelint.schema.store import latest_version
 
 #: Documents that exercise what may cross parts: a broken document, duplicates of objects
@@ -63,8 +64,8 @@ def _manifest(apps: int) -> str:
 
 
 def _run(path: Path, jobs: int) -> tuple[list[Finding], list[Finding], int, int]:
-    options = engine.CheckOptions(latest_version(), jobs=jobs)
-    result = engine.run([SourceFile(str(path), str(path))], options)
+    options = CheckOptions(latest_version(), jobs=jobs)
+    result = passes.run([SourceFile(str(path), str(path))], options)
     return result.findings, result.suppressed, result.documents, result.objects
 
 
@@ -138,8 +139,8 @@ def test_a_big_file_without_objects_is_checked_whole(small_parts: None, tmp_path
 def test_a_file_over_the_size_limit_gets_a_finding_instead_of_a_check(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(_manifest(1600))  # about 1.1 MB
-    options = engine.CheckOptions(latest_version(), jobs=1, max_file_mb=1)
-    result = engine.run([SourceFile(str(path), str(path))], options)
+    options = CheckOptions(latest_version(), jobs=1, max_file_mb=1)
+    result = passes.run([SourceFile(str(path), str(path))], options)
     (finding,) = result.findings
     assert (finding.rule, finding.name, finding.line) == ("KL028", "file-too-large", 1)
     assert "over the limit of 1 MB" in finding.message
@@ -150,8 +151,8 @@ def test_a_file_over_the_size_limit_gets_a_finding_instead_of_a_check(tmp_path: 
 def test_a_file_over_the_document_limit_gets_a_finding(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(_manifest(3))
-    options = engine.CheckOptions(latest_version(), jobs=1, max_documents=5)
-    (finding,) = engine.run([SourceFile(str(path), str(path))], options).findings
+    options = CheckOptions(latest_version(), jobs=1, max_documents=5)
+    (finding,) = passes.run([SourceFile(str(path), str(path))], options).findings
     assert finding.rule == "KL028"
     assert "documents" in finding.message
 

@@ -385,13 +385,13 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(args: list[str]) -> None
 _FILE_FAULT = """
 import sys
 import time
-import kubelint.run.engine as engine
-real = engine.load_text
+import kubelint.run.files as files
+real = files.load_text
 def load_text(text, *args):
     if "boom" in text:
         raise RuntimeError("boom")
     return real(text, *args)
-engine.load_text = load_text
+files.load_text = load_text
 sys.argv = ["kubelint", *sys.argv[1:]]
 from kubelint.entry import main
 main()

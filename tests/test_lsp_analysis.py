@@ -15,7 +15,8 @@ from kubelint.lsp import analysis
 from kubelint.lsp.analysis import path_at, siblings_at
 from kubelint.lsp.text import Text
 from kubelint.report.model import Finding, Severity
-from kubelint.run import engine
+from kubelint.run.context import CheckOptions, Context
+from kubelint.run.files import check_source
 from kubelint.schema import store as schema_store
 
 
@@ -125,8 +126,8 @@ def test_every_fix_the_engine_offers_is_an_action(schemas: schema_store.Kubernet
         "        image: nginx:1.27\n        imagePullPolicy: always\n"
         "        imagePulPolicy: Always\n"
     )
-    context = engine.Context(engine.CheckOptions(schemas.version, jobs=1))
-    findings = engine.check_source(
+    context = Context(CheckOptions(schemas.version, jobs=1))
+    findings = check_source(
         sources.SourceFile("x.yaml", "x.yaml"), context, source.encode()
     ).findings
     with_fix = [f for f in findings if f.fix is not None]

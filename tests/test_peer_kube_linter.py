@@ -24,7 +24,8 @@ from conftest import SHARED_MISSING, find_shared_dir
 from kubelint.checks import registry
 from kubelint.config.policy import Policy
 from kubelint.load import sources
-from kubelint.run import engine
+from kubelint.run import passes
+from kubelint.run.context import CheckOptions
 from kubelint.schema.store import latest_version
 
 SHARED = find_shared_dir()
@@ -270,8 +271,8 @@ def _fired(path: Path, rules: tuple[str, ...], strict: bool) -> set[tuple[str, s
     if key not in _CACHE:
         specs = registry.builtin_rules()
         policy = Policy.build(specs, list(rules), [], {}, {})
-        options = engine.CheckOptions(latest_version(), policy=policy, jobs=1, strict_refs=strict)
-        result = engine.run(sources.collect([str(path)]), options)
+        options = CheckOptions(latest_version(), policy=policy, jobs=1, strict_refs=strict)
+        result = passes.run(sources.collect([str(path)]), options)
         _CACHE[key] = {
             (f.object_ref.kind, f.object_ref.name or "<unnamed>")
             for f in result.findings

@@ -26,7 +26,8 @@ from conftest import SHARED_MISSING, find_shared_dir
 from kubelint.checks import registry
 from kubelint.config.policy import Policy
 from kubelint.load import sources
-from kubelint.run import engine
+from kubelint.run import passes
+from kubelint.run.context import CheckOptions
 from kubelint.schema.store import available_versions, latest_version, version_key
 
 SHARED = find_shared_dir()
@@ -247,9 +248,9 @@ def _fired(entry: dict[str, Any]) -> set[tuple[str, str]]:
     key = (tuple(entry["files"]), rules, mapped.strict_refs, _version(entry))
     if key not in _CACHE:
         policy = Policy.build(registry.builtin_rules(), list(rules), [], {}, {})
-        options = engine.CheckOptions(key[3], policy=policy, jobs=1, strict_refs=mapped.strict_refs)
+        options = CheckOptions(key[3], policy=policy, jobs=1, strict_refs=mapped.strict_refs)
         paths = [str(TESTDATA / name) for name in entry["files"]]
-        result = engine.run(sources.collect(paths), options)
+        result = passes.run(sources.collect(paths), options)
         _CACHE[key] = {
             (f.object_ref.kind, f.object_ref.name or "<unnamed>")
             for f in result.findings

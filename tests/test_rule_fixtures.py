@@ -25,7 +25,8 @@ from kubelint.apply.refusals import rules as rejections
 from kubelint.checks import registry
 from kubelint.config.policy import Policy
 from kubelint.load import sources
-from kubelint.run import engine
+from kubelint.run import passes
+from kubelint.run.context import CheckOptions
 from kubelint.schema.store import latest_version
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
@@ -56,8 +57,8 @@ def _expected(path: Path, rule_id: str) -> set[tuple[str, int, int | None]]:
 def _run(path: Path, rule_id: str) -> list[tuple[str, int, int]]:
     specs = registry.builtin_rules()
     policy = Policy.build(specs, [rule_id], [], {}, {})
-    options = engine.CheckOptions(latest_version(), policy=policy, jobs=1)
-    result = engine.run(sources.collect([str(path)]), options)
+    options = CheckOptions(latest_version(), policy=policy, jobs=1)
+    result = passes.run(sources.collect([str(path)]), options)
     return [(Path(f.path).name, f.line, f.column) for f in result.findings if f.rule == rule_id]
 
 
@@ -166,10 +167,11 @@ def test_a_plain_run_does_not_import_pydantic(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from kubelint.load import sources\n"
-        "from kubelint.run import engine\n"
+        "from kubelint.run.context import CheckOptions\n"
+        "from kubelint.run.passes import run\n"
         "from kubelint.schema import store as schema_store\n"
-        "options = engine.CheckOptions(schema_store.latest_version())\n"
-        "engine.run(sources.collect(['examples/web.yaml']), options)\n"
+        "options = CheckOptions(schema_store.latest_version())\n"
+        "run(sources.collect(['examples/web.yaml']), options)\n"
         "print('pydantic' in sys.modules)\n"
     )
     root = Path(__file__).resolve().parent.parent

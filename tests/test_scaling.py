@@ -16,7 +16,10 @@ from conftest import app
 from kubelint.checks.api import Fact
 from kubelint.checks.crossref import near, selectors
 from kubelint.load.sources import SourceFile
-from kubelint.run import engine
+from kubelint.run.context import CheckOptions, Context
+from kubelint.run.cross_objects import across_objects
+from kubelint.run.files import check_source
+from kubelint.run.results import FileResult
 from kubelint.schema import suggest
 from kubelint.schema.store import latest_version
 
@@ -45,12 +48,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
     return counters
 
 
-def _results(files: dict[str, str]) -> list[engine.FileResult]:
-    options = engine.CheckOptions(latest_version(), jobs=1)
-    context = engine.Context(options)
+def _results(files: dict[str, str]) -> list[FileResult]:
+    options = CheckOptions(latest_version(), jobs=1)
+    context = Context(options)
     return [
-        engine.check_source(SourceFile(path, path), context, text.encode())
-        for path, text in files.items()
+        check_source(SourceFile(path, path), context, text.encode()) for path, text in files.items()
     ]
 
 
@@ -59,10 +61,10 @@ def _cross_work(
 ) -> tuple[dict[str, int], list[str]]:
     """The operations of the cross-object step alone, and the rules of its findings."""
     results = _results(files)
-    options = engine.CheckOptions(latest_version(), jobs=1)
+    options = CheckOptions(latest_version(), jobs=1)
     for counter in counted.values():
         counter.calls = 0
-    kept, _ = engine.across_objects(results, options)
+    kept, _ = across_objects(results, options)
     return {name: c.calls for name, c in counted.items()}, [f.rule for f in kept]
 
 

@@ -22,7 +22,9 @@ from kubelint.checks import registry
 from kubelint.config.policy import Policy
 from kubelint.load.documents import load_text
 from kubelint.load.sources import SourceFile
-from kubelint.run import engine
+from kubelint.run.context import CheckOptions, Context
+from kubelint.run.cross_objects import across_objects
+from kubelint.run.files import check_source
 from kubelint.schema.crds import CrdRegistry
 from kubelint.schema.store import latest_version
 
@@ -100,31 +102,31 @@ def _replace(target: Any, rng: random.Random) -> None:
         parent[path[-1]] = json.loads(json.dumps(rng.choice(SHAPES)))
 
 
-def _internal_errors(context: engine.Context, documents: list[Any]) -> list[str]:
+def _internal_errors(context: Context, documents: list[Any]) -> list[str]:
     """The internal-error messages of checking ``documents`` as one file, with its CRDs."""
     text = "\n---\n".join(json.dumps(d) for d in documents)
     source = SourceFile("fuzz.yaml", "fuzz.yaml")
-    result = engine.check_source(source, context, text.encode())
+    result = check_source(source, context, text.encode())
     if len(result.crds):  # the file's custom resources, checked with its CRDs
         context.use_crds(result.crds)
-        result = engine.check_source(source, context, text.encode())
+        result = check_source(source, context, text.encode())
         context.use_crds(CrdRegistry())
-    kept, _ = engine.across_objects([result], context.options)
+    kept, _ = across_objects([result], context.options)
     return [f.message[:160] for f in [*result.findings, *kept] if f.rule == "KL029"]
 
 
 @pytest.fixture(scope="module")
-def context() -> engine.Context:
+def context() -> Context:
     specs = registry.builtin_rules()
     policy = Policy.build(specs, ["KL"], [], {}, {})  # every rule, off-by-default ones too
-    return engine.Context(engine.CheckOptions(latest_version(), policy=policy, jobs=1))
+    return Context(CheckOptions(latest_version(), policy=policy, jobs=1))
 
 
 def _report(failures: dict[str, str]) -> str:
     return "\n\n".join(f"{message}\n  in {document}" for message, document in failures.items())
 
 
-def test_no_rule_fails_on_values_of_the_wrong_type(context: engine.Context) -> None:
+def test_no_rule_fails_on_values_of_the_wrong_type(context: Context) -> None:
     rng = random.Random(20261206)
     files = _files()
     failures: dict[str, str] = {}
@@ -137,7 +139,7 @@ def test_no_rule_fails_on_values_of_the_wrong_type(context: engine.Context) -> N
     assert not failures, _report(failures)
 
 
-def test_crd_schemas_of_any_shape_are_read(context: engine.Context) -> None:
+def test_crd_schemas_of_any_shape_are_read(context: Context) -> None:
     rng = random.Random(20261207)
     crd, resource = _documents(FIXTURES / "hostile" / "type-confusion" / "objects.yaml")[:2]
     failures: dict[str, str] = {}

@@ -243,7 +243,8 @@ def check(
     from kubelint.load import sources
     from kubelint.report.formats.text import printable
     from kubelint.report.model import Severity
-    from kubelint.run import engine
+    from kubelint.run.context import MB
+    from kubelint.run.passes import run
     from kubelint.schema import store as schema_store
 
     try:
@@ -277,7 +278,7 @@ def check(
             raise click.BadParameter(problem.message, param_hint="--kubernetes-version")
         where = f"{found}: " if found and problem.setting == "options" else ""
         raise click.UsageError(where + problem.message)
-    streams = sources.Streams(limit=options.max_file_mb * engine.MB)
+    streams = sources.Streams(limit=options.max_file_mb * MB)
     try:
         files = sources.collect(list(paths), streams)
         crd_files = sources.collect([*(str(base / c) for c in config.crds), *crd_paths], streams)
@@ -286,14 +287,14 @@ def check(
     for source in files:
         if source.skip is not None:
             sys.stderr.write(f"{printable(source.display)}: skipped: {source.skip}\n")
-    result = engine.run(files, options, crd_files)
+    result = run(files, options, crd_files)
     unwritten = False
     if apply_fixes or show_diff:
         changed, unwritten = _fix(result, files, options, write=apply_fixes and not show_diff)
         if show_diff:
             sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
         if changed:
-            result = engine.run(files, options, crd_files)
+            result = run(files, options, crd_files)
     _render(output, result, files, show_suppressed, statistics)
     if unwritten:  # a fix that could not be written: the run did not do what was asked
         sys.exit(EXIT_USAGE)
@@ -331,9 +332,11 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> tuple[b
 
     from kubelint.report import fixes as fixing
     from kubelint.report import rewrite
-    from kubelint.run import engine
+    from kubelint.run.context import Context
+    from kubelint.run.cross_objects import across_objects
+    from kubelint.run.files import check_source
 
-    context = engine.Context(options)
+    context = Context(options)
     by_path: dict[str, list[Any]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
@@ -353,8 +356,8 @@ def _fix(result: Any, files: list[Any], options: Any, *, write: bool) -> tuple[b
             done.add((info.st_dev, info.st_ino))
 
         def recheck(text: str, source: Any = source) -> list[Any]:
-            checked = engine.check_source(source, context, text.encode("utf-8"))
-            return [*checked.findings, *engine.across_objects([checked], options)[0]]
+            checked = check_source(source, context, text.encode("utf-8"))
+            return [*checked.findings, *across_objects([checked], options)[0]]
 
         planned = fixing.plan(source.display, source.location, findings, recheck)
         for fix, reason in planned.skipped:

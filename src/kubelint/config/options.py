@@ -1,6 +1,6 @@
 """From a configuration and command-line overrides to the options of a check run.
 
-``kubelint check`` and the language server build their :class:`~kubelint.run.engine.CheckOptions`
+``kubelint check`` and the language server build their :class:`~kubelint.run.context.CheckOptions`
 here, so that an editor shows exactly what the command line reports.
 """
 
@@ -14,7 +14,7 @@ from kubelint.checks import registry
 from kubelint.checks.api import RuleSpec, option_problem
 from kubelint.config import policy
 from kubelint.config.config_file import Config
-from kubelint.run import engine
+from kubelint.run.context import CheckOptions
 from kubelint.schema import store as schema_store
 from kubelint.schema.suggest import closest
 
@@ -49,7 +49,7 @@ class OptionsProblem(NamedTuple):
 
 def check_options(
     config: Config, base: Path, overrides: Overrides | None = None
-) -> tuple[engine.CheckOptions, list[OptionsProblem]]:
+) -> tuple[CheckOptions, list[OptionsProblem]]:
     """The options of a run, and the settings that could not be used.
 
     ``base`` is the folder relative paths of the configuration start from. A setting that
@@ -88,13 +88,13 @@ def check_options(
     except (registry.RuleDefinitionError, policy.SelectionError) as exc:
         problems.append(OptionsProblem("rules", str(exc)))
         rule_dirs = ()
-    default = engine.CheckOptions(version)
+    default = CheckOptions(version)
     size = given.max_file_size or config.max_file_size
     max_file_mb = _limit("max-file-size", size, default.max_file_mb, problems)
     count = given.max_documents or config.max_documents
     max_documents = _limit("max-documents", count, default.max_documents, problems)
     rule_options = _rule_options(config.options, specs, problems)
-    options = engine.CheckOptions(
+    options = CheckOptions(
         version,
         given.namespace or config.namespace,
         config.ignore_missing_schemas

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kubelint import run as engine
 from kubelint.config import config_file as config
 from kubelint.config import options as run_options
 from kubelint.load import sources
 from kubelint.report.model import Finding
-from kubelint.run import engine
 from kubelint.schema.crds import CrdRegistry
 
 #: How often (seconds) a project looks again for a changed configuration file.

@@ -1,6 +1,6 @@
 """Worker processes that check files in parallel, kept for the whole run.
 
-A run checks its files in up to two passes (see :func:`kubelint.run.engine.run`), and the
+A run checks its files in up to two passes (see :func:`kubelint.run.passes.run`), and the
 second needs the CRDs the first found. ``multiprocessing.Pool`` would fork a new pool for
 it from a main process that by then holds every result of the first pass: each new
 worker would count that memory again. These workers are forked once, while the main
@@ -25,9 +25,9 @@ from kubelint.schema.crds import CrdRegistry
 
 #: What a worker checks: a source and its bytes (None: read from disk), by position.
 Item = tuple[int, Any, bytes | None]
-#: Check one source in a context; the engine's ``check_source``.
+#: Check one source in a context: :func:`kubelint.run.passes.check_task`.
 CheckFn = Callable[[Any, Any, bytes | None], Any]
-#: Make a context from the run's options and a CRD registry; the engine's ``Context``.
+#: Make a context from the run's options and a CRD registry: :class:`kubelint.run.context.Context`.
 ContextFn = Callable[[Any, CrdRegistry], Any]
 
 _MAX_CHUNK_FILES = 32
