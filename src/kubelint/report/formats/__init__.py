@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
 
 if TYPE_CHECKING:
     from kubelint.load.sources import SourceFile
     from kubelint.report.model import RunResult
 
 
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """What a format may be asked besides the run: every format gets the same options."""
 
     #: also list the findings that policy or inline comments switched off
     show_suppressed: bool = False
     #: the run's sources by displayed path, to quote their lines (stdin has no file)
-    sources: Mapping[str, SourceFile] = field(default_factory=dict)
+    sources: Mapping[str, SourceFile] = {}
 
 
 class Format(Protocol):
