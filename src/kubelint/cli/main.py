@@ -20,6 +20,8 @@ from kubelint.report.formats import FORMATS
 
 if TYPE_CHECKING:
     from kubelint.checks.core_catalog import Rule
+    from kubelint.load.sources import SourceFile
+    from kubelint.report.model import RunResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -306,7 +308,11 @@ def check(
 
 
 def _render(
-    output: str, result: Any, files: list[Any], show_suppressed: bool, statistics: bool
+    output: str,
+    result: RunResult,
+    files: list[SourceFile],
+    show_suppressed: bool,
+    statistics: bool,
 ) -> None:
     from kubelint.report import formats
 

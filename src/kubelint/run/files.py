@@ -178,28 +178,21 @@ def _read_and_check(
         return None
     has_template = "{{" in text
     if has_template and _HELM_DIRECTIVE.search(text):
-        result.skipped["helm-template"] += 1
-        result.findings.append(
-            build.whole_file(
-                path,
-                "helm-template",
-                "a Helm template: skipped (render it first, e.g. `helm template`)",
-            )
-        )
+        _skip_template(result, "a Helm template: skipped (render it first, e.g. `helm template`)")
         return text
     loaded = load_text(text)
     if has_template and loaded.problems:
-        result.skipped["helm-template"] += 1
-        result.findings.append(
-            build.whole_file(
-                path,
-                "helm-template",
-                "contains {{ }} templating and is not valid YAML: skipped as a template",
-            )
+        _skip_template(
+            result, "contains {{ }} templating and is not valid YAML: skipped as a template"
         )
         return text
     _check_documents(source, ctx, loaded, result)
     return text
+
+
+def _skip_template(result: FileResult, message: str) -> None:
+    result.skipped["helm-template"] += 1
+    result.findings.append(build.whole_file(result.path, "helm-template", message))
 
 
 def _check_documents(
