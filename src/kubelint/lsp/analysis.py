@@ -195,14 +195,14 @@ def code_actions(
 
 
 def resolve(schemas: KubernetesSchemas, node: Schema) -> Schema:
-    """A schema node with its ``$ref`` followed; the node's own keys (description) win."""
-    for _ in range(32):
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            break
-        target = schemas.definition(ref) or {}
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}, "x-ref": ref}
-    return node
+    """A field's schema: its ``$ref`` followed, its own keys (description) kept over the
+    definition's, and the definition's name as ``x-ref`` (what its type is called)."""
+    resolved = schemas.resolve(node)
+    ref = resolved.missing or resolved.name
+    if ref is None:
+        return node
+    target = {} if resolved.missing else resolved.schema
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}, "x-ref": ref}
 
 
 def object_schema(schemas: KubernetesSchemas, api_version: str, kind: str) -> Schema | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -96,6 +97,39 @@ def is_cluster_scoped(group: str, kind: str) -> bool | None:
     return None if scope is None else scope == "Cluster"
 
 
+class Resolved(NamedTuple):
+    """Where a schema node's ``$ref`` chain ends (see :func:`resolve_ref`)."""
+
+    schema: dict[str, Any]
+    """The definition the chain ends at; the node itself when it has no ``$ref``."""
+    name: str | None
+    """The name of that definition (the last ``$ref`` followed); None when none was."""
+    missing: str | None = None
+    """A ``$ref`` that names no definition: the chain stopped at ``schema``, which holds it."""
+
+
+def resolve_ref(
+    node: dict[str, Any], definition: Callable[[str], dict[str, Any] | None]
+) -> Resolved:
+    """Follow ``node``'s ``$ref``, and its target's, to the definition they end at.
+
+    ``definition`` looks a name up (:meth:`KubernetesSchemas.definition`). Only ``$ref``
+    is read: the keys beside it (a field's own description) are the caller's to keep or
+    drop. The chain stops at a node without a string ``$ref``, at a ``$ref`` that names no
+    definition (``missing``), and at one it has already followed (a cycle: ``schema``
+    then holds that ``$ref``, ``name`` is the last definition reached).
+    """
+    schema, name = node, None
+    seen: set[str] = set()
+    while isinstance(ref := schema.get("$ref"), str) and ref not in seen:
+        seen.add(ref)
+        target = definition(ref)
+        if target is None:
+            return Resolved(schema, name, ref)
+        schema, name = target, ref
+    return Resolved(schema, name)
+
+
 class KubernetesSchemas:
     """The schemas of one Kubernetes version."""
 
@@ -128,6 +162,10 @@ class KubernetesSchemas:
         parsed: dict[str, Any] = json.loads(raw)
         self._cache[name] = parsed
         return parsed
+
+    def resolve(self, node: dict[str, Any]) -> Resolved:
+        """``node`` with its ``$ref`` chain followed through this version's definitions."""
+        return resolve_ref(node, self.definition)
 
     def kind_definition(self, api_version: str, kind: str) -> str | None:
         """The definition name of a builtin kind, or None."""

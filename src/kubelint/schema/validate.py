@@ -19,6 +19,7 @@ from typing import Any, Final, NamedTuple
 
 from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
 from kubelint.schema.go_regex import GoRegex, compile_pattern
+from kubelint.schema.store import resolve_ref
 from kubelint.schema.suggest import closest
 
 
@@ -162,7 +163,8 @@ FieldHooks = dict[tuple[str, str], FieldCheck]
 class Compiler:
     """Compiles schema dicts into shared :class:`Node` trees.
 
-    ``resolve`` returns the definition dict for a ``$ref`` name. ``enforce_lists``
+    ``resolve`` returns the definition dict for a ``$ref`` name (a ``$ref`` is followed by
+    :func:`~kubelint.schema.store.resolve_ref`, the keys beside it ignored). ``enforce_lists``
     turns on list-type uniqueness (the API server enforces it for custom resources
     only; builtin kinds have hand-written rules instead).
     """
@@ -187,11 +189,15 @@ class Compiler:
         if node is not None:
             return node
         schema = self._resolve(name)
-        if schema is None:
-            return None
-        node = Node()
-        self._by_name[name] = node
-        self._fill(node, schema, name)
+        return None if schema is None else self._named(name, schema)
+
+    def _named(self, name: str, schema: dict[str, Any]) -> Node:
+        """The node of definition ``name``, compiled once: registered before it is
+        filled, so a definition that contains itself (JSONSchemaProps) ends."""
+        node = self._by_name.get(name)
+        if node is None:
+            node = self._by_name[name] = Node()
+            self._fill(node, schema, name)
         return node
 
     def compile(self, schema: dict[str, Any]) -> Node:
@@ -220,11 +226,9 @@ class Compiler:
             node = Node()
             node.preserve = True
             return node
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            target = self.definition(ref)
-            if target is not None:
-                return target
+        resolved = resolve_ref(schema, self._resolve)
+        if resolved.name is not None:
+            return self._named(resolved.name, resolved.schema)
         node = Node()
         self._fill(node, schema, None, branch=branch)
         return node
