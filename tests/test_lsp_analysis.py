@@ -11,8 +11,8 @@ from lsprotocol import types as lsp
 
 from kubelint.checks.api import Fix, TextEdit
 from kubelint.load import sources
-from kubelint.lsp import analysis
-from kubelint.lsp.analysis import path_at, siblings_at
+from kubelint.lsp import completion, cursor, diagnostics, hover
+from kubelint.lsp.cursor import path_at, siblings_at
 from kubelint.lsp.text import Text
 from kubelint.report.model import Finding, Severity
 from kubelint.run.context import CheckOptions, Context
@@ -78,7 +78,7 @@ def _finding(line: int, column: int, rule: str = "KL006", fix: Fix | None = None
 
 def test_a_finding_without_end_spans_its_token() -> None:
     text = Text("metadata:\n  name: web-1  # note\n")
-    diagnostic = analysis.diagnostic(_finding(2, 9, "KL020"), text)
+    diagnostic = diagnostics.diagnostic(_finding(2, 9, "KL020"), text)
     assert diagnostic.range == lsp.Range(lsp.Position(1, 8), lsp.Position(1, 13))
     assert diagnostic.message == "m\ns"
     assert diagnostic.code == "KL020"
@@ -88,31 +88,31 @@ def test_disable_appends_or_extends_the_comment() -> None:
     text = Text(
         "kind: Jon\nkind: Jon  # kubelint: disable=KL001\nkind: Jon # kubelint: disable=KL006\n"
     )
-    first = analysis.disable_edit(text, 0, "KL006")
+    first = diagnostics.disable_edit(text, 0, "KL006")
     assert first is not None
     assert first.new_text == "  # kubelint: disable=KL006"
     assert first.range.start == lsp.Position(0, 9)
-    second = analysis.disable_edit(text, 1, "KL006")
+    second = diagnostics.disable_edit(text, 1, "KL006")
     assert second is not None
     assert second.new_text == ",KL006"
     assert second.range.start == lsp.Position(1, len("kind: Jon  # kubelint: disable=KL001"))
-    assert analysis.disable_edit(text, 2, "KL006") is None  # already disabled there
+    assert diagnostics.disable_edit(text, 2, "KL006") is None  # already disabled there
 
 
 def test_no_disable_comment_inside_a_block_scalar() -> None:
     text = Text('data:\n  a.json: |\n    {\n      "a": x\n    }\n  b: c\n')
-    assert analysis.disable_edit(text, 3, "KL070") is None
-    assert analysis.disable_edit(text, 5, "KL070") is not None
+    assert diagnostics.disable_edit(text, 3, "KL070") is None
+    assert diagnostics.disable_edit(text, 5, "KL070") is not None
 
 
 def test_a_fix_whose_text_moved_is_not_offered() -> None:
     fix = Fix("Change kind to Job", (TextEdit(0, 6, "Jon", "Job"),))
     selection = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
-    fresh = analysis.code_actions(
+    fresh = diagnostics.code_actions(
         "file:///x", Text("kind: Jon\n"), [_finding(1, 7, fix=fix)], selection
     )
     assert [a.title for a in fresh] == ["Change kind to Job", "Disable KL006 for this line"]
-    stale = analysis.code_actions(
+    stale = diagnostics.code_actions(
         "file:///x", Text("kind: Job\n"), [_finding(1, 7, fix=fix)], selection
     )
     assert [a.title for a in stale] == ["Disable KL006 for this line"]
@@ -134,7 +134,7 @@ def test_every_fix_the_engine_offers_is_an_action(schemas: schema_store.Kubernet
     assert with_fix
     assert len({f.rule for f in with_fix}) >= 3
     whole = lsp.Range(lsp.Position(0, 0), lsp.Position(20, 0))
-    actions = analysis.code_actions("file:///x", Text(source), findings, whole)
+    actions = diagnostics.code_actions("file:///x", Text(source), findings, whole)
     titles = {a.title for a in actions}
     assert {f.fix.title for f in with_fix} <= titles
 
@@ -144,7 +144,7 @@ def test_hover_uses_the_object_of_a_list_item(schemas: schema_store.KubernetesSc
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n"
         "  spec:\n    type: ClusterIP\n"
     )
-    found = analysis.hover(text, lsp.Position(6, 5), schemas)
+    found = hover.hover(text, lsp.Position(6, 5), schemas)
     assert found is not None
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "`ClusterIP`" in found.contents.value  # the enum of Service spec.type
@@ -157,7 +157,7 @@ def test_hover_ignores_references_that_look_like_objects(
         "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n"
         "  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n"
     )
-    found = analysis.hover(text, lsp.Position(6, 5), schemas)
+    found = hover.hover(text, lsp.Position(6, 5), schemas)
     assert found is not None
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "referent" in found.contents.value.lower()
@@ -170,14 +170,14 @@ def _labels(result: lsp.CompletionList | None) -> list[str]:
 
 def test_kind_values_follow_the_api_version(schemas: schema_store.KubernetesSchemas) -> None:
     labels = _labels(
-        analysis.completions(Text("apiVersion: apps/v1\nkind: D\n"), lsp.Position(1, 7), schemas)
+        completion.completions(Text("apiVersion: apps/v1\nkind: D\n"), lsp.Position(1, 7), schemas)
     )
     assert "Deployment" in labels
     assert "Pod" not in labels
 
 
 def test_api_versions_serving_the_kind_come_first(schemas: schema_store.KubernetesSchemas) -> None:
-    result = analysis.completions(
+    result = completion.completions(
         Text("apiVersion: \nkind: Deployment\n"), lsp.Position(0, 12), schemas
     )
     assert result is not None
@@ -187,20 +187,21 @@ def test_api_versions_serving_the_kind_come_first(schemas: schema_store.Kubernet
 
 
 def test_top_level_keys_of_an_object_without_kind(schemas: schema_store.KubernetesSchemas) -> None:
-    labels = _labels(analysis.completions(Text("apiVersion: v1\n\n"), lsp.Position(1, 0), schemas))
+    result = completion.completions(Text("apiVersion: v1\n\n"), lsp.Position(1, 0), schemas)
+    labels = _labels(result)
     assert labels == ["kind", "metadata"]
 
 
 def test_no_completion_inside_a_value(schemas: schema_store.KubernetesSchemas) -> None:
     text = Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - command: [a, b\n")
-    assert analysis.completions(text, lsp.Position(4, 18), schemas) is None
+    assert completion.completions(text, lsp.Position(4, 18), schemas) is None
 
 
 def test_a_dash_alone_is_not_a_key_to_complete(schemas: schema_store.KubernetesSchemas) -> None:
     text = Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  -\n")
-    assert analysis.completions(text, lsp.Position(4, 3), schemas) is None
+    assert completion.completions(text, lsp.Position(4, 3), schemas) is None
     labels = _labels(
-        analysis.completions(
+        completion.completions(
             Text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - \n"),
             lsp.Position(4, 4),
             schemas,
@@ -233,32 +234,32 @@ def test_every_position_gets_an_answer_or_none(
     for line in range(text.line_count + 2):
         for character in [*range(12), 40, 10**6]:
             position = lsp.Position(line, character)
-            hovered = analysis.hover(text, position, schemas)
-            completed = analysis.completions(text, position, schemas)
+            hovered = hover.hover(text, position, schemas)
+            completed = completion.completions(text, position, schemas)
             if not text.inside(position):
                 assert hovered is None
                 assert completed is None
-            analysis.code_actions("file:///x", text, findings, lsp.Range(position, position))
+            diagnostics.code_actions("file:///x", text, findings, lsp.Range(position, position))
     for finding in findings:
-        assert analysis.diagnostic(finding, text).range.start.line < text.line_count
+        assert diagnostics.diagnostic(finding, text).range.start.line < text.line_count
 
 
 def test_ranges_after_line_separators_and_emoji(schemas: schema_store.KubernetesSchemas) -> None:
     """YAML breaks at U+2028, the protocol does not; an emoji is two UTF-16 units."""
     source = "apiVersion: v1 # a\u2028\nkind: Pod # 😀\u2029\nspec:\n  containers:\n  - name: x\n"
     text = Text(source)
-    found = analysis.hover(text, lsp.Position(1, 1), schemas)  # "kind", YAML line 2
+    found = hover.hover(text, lsp.Position(1, 1), schemas)  # "kind", YAML line 2
     assert found is not None
     assert found.range == lsp.Range(lsp.Position(1, 0), lsp.Position(1, 4))
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "**kind**" in found.contents.value
     # completion of the container's keys: YAML line 7 is the client's line 4
-    result = analysis.completions(Text(source + "    ima"), lsp.Position(5, 7), schemas)
+    result = completion.completions(Text(source + "    ima"), lsp.Position(5, 7), schemas)
     image = next(item for item in _items(result) if item.label == "image")
     assert isinstance(image.text_edit, lsp.TextEdit)
     assert image.text_edit.range == lsp.Range(lsp.Position(5, 4), lsp.Position(5, 7))
     # a finding on YAML line 3 ("kind: Pod # 😀"), at the emoji
-    diagnostic = analysis.diagnostic(_finding(3, 13), text)
+    diagnostic = diagnostics.diagnostic(_finding(3, 13), text)
     assert diagnostic.range.start == lsp.Position(1, 12)
 
 
@@ -271,9 +272,9 @@ def test_hover_in_a_document_too_big_to_parse(schemas: schema_store.KubernetesSc
     """Past the parse limit the indentation answers, as in a half-typed document."""
     containers = "".join(f"  - name: c{i}\n    image: nginx\n" for i in range(7000))
     source = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n" + containers
-    assert len(source) > analysis.PARSE_LIMIT
+    assert len(source) > cursor.PARSE_LIMIT
     text = Text(source)
-    found = analysis.hover(text, lsp.Position(len(text.lines) - 2, 5), schemas)
+    found = hover.hover(text, lsp.Position(len(text.lines) - 2, 5), schemas)
     assert found is not None
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "**image**" in found.contents.value
@@ -284,7 +285,7 @@ def test_hover_parses_only_the_document_at_the_cursor(
 ) -> None:
     broken = "apiVersion: v1\nkind: Pod\nspec: [\n"
     source = broken + "---\napiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n"
-    found = analysis.hover(Text(source), lsp.Position(7, 3), schemas)
+    found = hover.hover(Text(source), lsp.Position(7, 3), schemas)
     assert found is not None
     assert isinstance(found.contents, lsp.MarkupContent)
     assert "`ClusterIP`" in found.contents.value

@@ -1,7 +1,8 @@
 """The language server: protocol handlers only.
 
-Each handler fetches the document, calls :mod:`kubelint.lsp.analysis` (or the project in
-:mod:`kubelint.lsp.workspace`) and publishes the answer. Nothing slow runs on the event
+Each handler fetches the document, calls the pure functions of :mod:`~kubelint.lsp.diagnostics`,
+:mod:`~kubelint.lsp.hover` and :mod:`~kubelint.lsp.completion` (or the project in
+:mod:`~kubelint.lsp.workspace`) and publishes the answer. Nothing slow runs on the event
 loop: checks run on one analysis thread (open buffers, debounced while the user types) and
 one index thread (the workspace folders); hovers, completions and code actions on a third,
 the cursor thread, so they are answered while a big document or a folder is checked.
@@ -31,9 +32,11 @@ from pygls.uris import from_fs_path, to_fs_path
 from kubelint import __version__
 from kubelint.config.config_file import CONFIG_NAMES
 from kubelint.load.sources import read_file
-from kubelint.lsp import analysis
+from kubelint.lsp.completion import completions
+from kubelint.lsp.diagnostics import code_actions, diagnostics
 from kubelint.lsp.documents import Document
 from kubelint.lsp.guard import guarded, report
+from kubelint.lsp.hover import hover as hover_at
 from kubelint.lsp.protocol import KubelintProtocol
 from kubelint.lsp.text import Text
 from kubelint.lsp.workspace import Project, Projects
@@ -250,8 +253,8 @@ class KubelintServer(LanguageServer):
                 except (OSError, ValueError):  # ValueError: a NUL in the path
                     text = ""
             findings = project.findings(location)
-            diagnostics = analysis.diagnostics(findings, Text(text, self.codec()))
-            out.append(Publication(self.uri_for(location), None, diagnostics))
+            found = diagnostics(findings, Text(text, self.codec()))
+            out.append(Publication(self.uri_for(location), None, found))
         return out
 
     def _check_buffer(
@@ -264,7 +267,7 @@ class KubelintServer(LanguageServer):
         changed = project.update_buffer(location, text.text)
         findings = project.findings(location)
         others = self._publications(project, changed - {location})
-        own = analysis.diagnostics(findings, text)
+        own = diagnostics(findings, text)
         log.debug("checking %s took %.0f ms of CPU", uri, (time.thread_time() - cpu) * 1000)
         return project, fresh, [Publication(uri, version, own), *others], findings
 
@@ -466,7 +469,7 @@ def create_server() -> KubelintServer:
         text = ls.text_of(uri)
         if text is None:
             return None
-        return await ls.answer(lambda: analysis.hover(text, params.position, ls.schemas_for(uri)))
+        return await ls.answer(lambda: hover_at(text, params.position, ls.schemas_for(uri)))
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
     async def completion(
@@ -476,9 +479,7 @@ def create_server() -> KubelintServer:
         text = ls.text_of(uri)
         if text is None:
             return None
-        return await ls.answer(
-            lambda: analysis.completions(text, params.position, ls.schemas_for(uri))
-        )
+        return await ls.answer(lambda: completions(text, params.position, ls.schemas_for(uri)))
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -501,7 +502,7 @@ def create_server() -> KubelintServer:
         if checked is None:
             return None
         text, findings = checked.text, checked.findings
-        actions = await ls.answer(lambda: analysis.code_actions(uri, text, findings, params.range))
+        actions = await ls.answer(lambda: code_actions(uri, text, findings, params.range))
         return actions or None
 
     @server.feature(lsp.SHUTDOWN)
