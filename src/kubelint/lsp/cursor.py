@@ -246,9 +246,7 @@ def siblings_at(lines: Sequence[str], line: int, column: int) -> set[str]:
                 if entry.key:
                     found.add(entry.key)
                 break
-            if entry.dash is not None and entry.dash < column:
-                break
-            if entry.dash is None and entry.indent < column:
+            if _outside(entry, column):
                 break
             if entry.dash is None and entry.indent == column and entry.key:
                 found.add(entry.key)
@@ -256,13 +254,16 @@ def siblings_at(lines: Sequence[str], line: int, column: int) -> set[str]:
         entry = parse_line(lines[number])
         if entry is None:
             continue
-        if entry.dash is not None and entry.dash < column:
-            break
-        if entry.dash is None and entry.indent < column:
+        if _outside(entry, column):
             break
         if entry.dash is None and entry.indent == column and entry.key:
             found.add(entry.key)
     return found
+
+
+def _outside(entry: Entry, column: int) -> bool:
+    """Whether a line ends the mapping whose keys start at ``column`` (it starts left of it)."""
+    return (entry.dash if entry.dash is not None else entry.indent) < column
 
 
 def type_meta(lines: Sequence[str], line: int) -> tuple[str | None, str | None]:
