@@ -39,10 +39,10 @@ def token_end(line: str, column: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class KeyAt:
-    """The key under the cursor: its path from the document root, and its span."""
+    """The key under the cursor: its path from the document root, and its span on the
+    cursor's line."""
 
     path: Path
-    line: int
     column: int
     end_column: int
     document: Any  # the document's root value
@@ -93,7 +93,7 @@ def key_at(text: Text, line: int, column: int) -> KeyAt | None:
                 continue
             source = text.line(line)
             end_column = token_end(source, key_column)
-            best = KeyAt(path, line, key_column, end_column, document.value)
+            best = KeyAt(path, key_column, end_column, document.value)
     return best
 
 
