@@ -50,21 +50,10 @@ class SchemaType:
         self._schemas = schemas
         #: where an older Go type differs: properties to add, patch tags to replace
         self._overlay = overlay or {}
-        resolved = node
-        seen: set[str] = set()
-        while isinstance(resolved.get("$ref"), str):
-            ref = resolved["$ref"]
-            if ref in seen:
-                break
-            seen.add(ref)
-            name = ref
-            target = schemas.definition(ref)
-            if target is None:
-                break
-            resolved = target
-        self._node = resolved
-        self.name = name.rsplit(".", 1)[-1]
-        self.shape: Shape = _shape_of(resolved)
+        resolved = schemas.resolve(node)
+        self._node = resolved.schema
+        self.name = (resolved.missing or resolved.name or name).rsplit(".", 1)[-1]
+        self.shape: Shape = _shape_of(resolved.schema)
 
     def lookup_struct(self, key: str) -> tuple[SchemaType, PatchMeta]:
         """The type and patch metadata of field ``key`` (Go: LookupPatchMetadataForStruct)."""

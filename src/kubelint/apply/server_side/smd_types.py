@@ -171,16 +171,8 @@ _SCALARS: Final = {"string": "string", "integer": "numeric", "number": "numeric"
 
 
 def _resolve(schemas: KubernetesSchemas, node: Any, name: str) -> tuple[dict[str, Any], str]:
-    resolved: dict[str, Any] = node if isinstance(node, dict) else {}
-    seen: set[str] = set()
-    while isinstance(resolved.get("$ref"), str) and resolved["$ref"] not in seen:
-        ref = resolved["$ref"]
-        seen.add(ref)
-        target = schemas.definition(ref)
-        if target is None:
-            return {}, name
-        resolved, name = target, ref
-    return resolved, name
+    resolved = schemas.resolve(node if isinstance(node, dict) else {})
+    return ({} if resolved.missing else resolved.schema), resolved.name or name
 
 
 def _types(node: dict[str, Any]) -> set[str]:
