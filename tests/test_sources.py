@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from kubelint.load.sources import SourceFile, Streams, UsageError, collect, read_file
+from kubelint.load.files import read_file
+from kubelint.load.sources import SourceFile, Streams, UsageError, collect
 
 MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from kubelint.checks.api import RuleSpec
 from kubelint.checks.core_catalog import CORE_RULES, Rule, RuleDoc
+from kubelint.load.files import read_file
 from kubelint.load.objects import expand_kinds
-from kubelint.load.sources import read_file
 from kubelint.report.model import Severity
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from kubelint.load.sources import read_file, shown_path
+from kubelint.load.files import read_file
+from kubelint.load.sources import shown_path
 from kubelint.schema.suggest import closest
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")

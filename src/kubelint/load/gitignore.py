@@ -11,6 +11,7 @@ import functools
 import os
 from typing import NamedTuple
 
+from kubelint.load.files import read_file
 from kubelint.load.wildmatch import Matcher, compile_pattern
 
 _BACKSLASH = ord("\\")
@@ -86,8 +87,6 @@ def parse(data: bytes) -> tuple[Rule, ...]:
 @functools.cache
 def read(path: str) -> tuple[Rule, ...]:
     """The rules of the ``.gitignore`` file at ``path`` (none when it cannot be read)."""
-    from kubelint.load.sources import read_file
-
     try:
         return parse(read_file(path))  # never blocks: a FIFO named .gitignore is no file
     except (OSError, ValueError):

@@ -11,13 +11,13 @@ not a regular file (a FIFO, a socket) one that is skipped, with its reason in ``
 
 from __future__ import annotations
 
-import errno
 import functools
 import os
 import stat
 import sys
 from typing import BinaryIO, NamedTuple
 
+from kubelint.load.files import file_kind, read_file
 from kubelint.load.gitignore import GitIgnore
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -43,14 +43,6 @@ class UsageError(Exception):
 #: Paths that name this process's standard input: read as ``-``.
 STDIN_PATHS = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
 #: (shown, path, resolved path, problem, skip) of a walked entry
 _Walked = tuple[str, str, str, str | None, str | None]
 
@@ -72,12 +64,8 @@ def _stat(argument: str) -> os.stat_result:
         raise UsageError(f"{shown_path(argument)}: {exc}") from exc
 
 
-def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a file")
-
-
 def _not_regular(argument: str, mode: int) -> UsageError:
-    return UsageError(f"{shown_path(argument)}: not a regular file ({_kind(mode)})")
+    return UsageError(f"{shown_path(argument)}: not a regular file ({file_kind(mode)})")
 
 
 class Streams:
@@ -137,27 +125,6 @@ class Streams:
         return b"".join(chunks)
 
 
-def read_file(path: str, *, pipes: bool = False) -> bytes:
-    """The bytes of the regular file at ``path`` (with ``pipes``, of a pipe too).
-
-    Opened without blocking, so that a FIFO or a device put where a file was (or named
-    by a walk, a kustomization, a configuration) is an error rather than a run that
-    waits for a writer forever or reads ``/dev/zero`` until memory runs out. A pipe is
-    read only when the user named it (``pipes``), to its end; raises :class:`OSError`.
-    """
-    if pipes and stat.S_ISFIFO(os.stat(path).st_mode):
-        # opened blocking, to wait for its writer: a reader that opened it without
-        # blocking and closed it again would throw away what a writer had put in it
-        with open(path, "rb") as stream:
-            return stream.read()
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb", closefd=True) as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", path)
-        return handle.read()
-
-
 def _walk(
     directory: str, display: str, ignore: GitIgnore, here: str, visited: set[tuple[int, int]]
 ) -> list[_Walked]:
@@ -210,7 +177,7 @@ def _special(entry: os.DirEntry[str]) -> str | None:
         mode = entry.stat().st_mode
     except OSError:
         return None  # let reading it say what is wrong
-    return None if stat.S_ISREG(mode) else _kind(mode)
+    return None if stat.S_ISREG(mode) else file_kind(mode)
 
 
 @functools.cache

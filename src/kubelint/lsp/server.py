@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from kubelint import __version__
 from kubelint.config.config_file import CONFIG_NAMES
-from kubelint.load.sources import read_file
+from kubelint.load.files import read_file
 from kubelint.lsp.completion import completions
 from kubelint.lsp.diagnostics import code_actions, diagnostics
 from kubelint.lsp.documents import Document

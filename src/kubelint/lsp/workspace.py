@@ -1,9 +1,9 @@
 """The workspace: settings from ``.kubelint.yaml``, the index of a folder, cross-file findings.
 
 A :class:`Project` is what one ``kubelint check FOLDER`` run sees: the folder's files (as
-:func:`kubelint.load.sources.collect` finds them), the configuration found for the folder, and the
-engine's :class:`~kubelint.run.engine.Context` built from it once. Open buffers replace their
-file's text. Each file's own findings come from :func:`kubelint.run.engine.check_source`, as in the
+:func:`kubelint.load.sources.collect` finds them), the configuration found for the folder, and
+the run's :class:`~kubelint.run.context.Context` built from it once. Open buffers replace their
+file's text. Each file's own findings come from :func:`kubelint.run.files.check_source`, as in the
 CLI; findings across objects (references, selectors, duplicate objects) are recomputed from the
 facts of every file whenever one changes, so an edit in one file can fix a finding in another.
 
@@ -21,11 +21,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubelint import run as engine
 from kubelint.config import config_file as config
 from kubelint.config import options as run_options
 from kubelint.load import sources
 from kubelint.report.model import Finding
+from kubelint.run.context import CheckOptions, Context
+from kubelint.run.cross_objects import across_objects
+from kubelint.run.files import check_source
+from kubelint.run.results import FileResult
 from kubelint.schema.crds import CrdRegistry
 
 #: How often (seconds) a project looks again for a changed configuration file.
@@ -52,7 +55,7 @@ class Settings:
     base: Path  # relative paths (displays, rules, crds) are relative to this folder
     config_path: Path | None
     config_stamp: Stamp | None
-    options: engine.CheckOptions
+    options: CheckOptions
     crd_paths: tuple[str, ...] = ()
     error: str | None = None  # why the configuration could not be used (defaults apply)
 
@@ -96,7 +99,7 @@ def load_settings(start: Path) -> Settings:
 
 
 def _config_crds(settings: Settings) -> CrdRegistry:
-    """The CRDs the configuration names (``crds:``), as ``engine.run`` reads them."""
+    """The CRDs the configuration names (``crds:``), as ``run.passes.run`` reads them."""
     crds = CrdRegistry()
     if not settings.crd_paths:
         return crds
@@ -104,9 +107,9 @@ def _config_crds(settings: Settings) -> CrdRegistry:
         files = sources.collect(list(settings.crd_paths), sources.Streams(allowed=False))
     except sources.UsageError:
         return crds
-    context = engine.Context(settings.options)
+    context = Context(settings.options)
     for source in files:
-        crds.merge(engine.check_source(source, context).crds)
+        crds.merge(check_source(source, context).crds)
     return crds
 
 
@@ -124,11 +127,11 @@ class Project:
         self._config_crds = _config_crds(settings)
         crds = CrdRegistry()
         crds.merge(self._config_crds)
-        self.context = engine.Context(settings.options, crds)
+        self.context = Context(settings.options, crds)
         self._check_lock = threading.Lock()  # the context is used by one check at a time
         self._lock = threading.RLock()  # guards the dictionaries below
         self._sources: dict[str, sources.SourceFile] = {}  # indexed files, in collect order
-        self._results: dict[str, engine.FileResult] = {}  # location -> latest result
+        self._results: dict[str, FileResult] = {}  # location -> latest result
         self._stamps: dict[str, Stamp | None] = {}  # location -> stamp of the checked file
         self._open: dict[str, str] = {}  # location -> buffer text
         self._cross: dict[str, list[Finding]] = {}  # location -> findings across objects
@@ -163,11 +166,11 @@ class Project:
             indexed if indexed is not None else sources.SourceFile(self.display(location), location)
         )
 
-    def _check(self, source: sources.SourceFile, text: str | None) -> engine.FileResult:
+    def _check(self, source: sources.SourceFile, text: str | None) -> FileResult:
         # a lone surrogate (a JSON escape of the client's) is no character: "?" keeps columns
         data = text.encode("utf-8", "replace") if text is not None else None
         with self._check_lock:
-            return engine.check_source(source, self.context, data)
+            return check_source(source, self.context, data)
 
     def contains(self, location: str) -> bool:
         """Whether the file is part of this project's run."""
@@ -228,7 +231,7 @@ class Project:
             if s.skip is None  # a FIFO or a socket: never opened
         }
         changed: set[str] = set()
-        fresh: dict[str, engine.FileResult] = {}
+        fresh: dict[str, FileResult] = {}
         stamps: dict[str, Stamp | None] = {}
         for location, source in collected.items():
             if self._stopped.is_set():
@@ -272,7 +275,7 @@ class Project:
     def _rebuild_context_with_crds(
         self,
         collected: Mapping[str, sources.SourceFile],
-        fresh: dict[str, engine.FileResult],
+        fresh: dict[str, FileResult],
         changed: set[str],
     ) -> None:
         """CRDs found in the folder validate custom resources anywhere in it (as ``run``)."""
@@ -282,7 +285,7 @@ class Project:
             crds.merge(result.crds)
         if crds.versions == self.context.crds.versions:
             return
-        self.context = engine.Context(self.settings.options, crds)
+        self.context = Context(self.settings.options, crds)
         groups = {crd.group for crd in crds.versions.values()}
         for location, result in fresh.items():
             if result.crd_groups & groups:
@@ -296,9 +299,7 @@ class Project:
         order = {location: index for index, location in enumerate(self._sources)}
         ordered = sorted(self._results.items(), key=lambda item: order.get(item[0], len(order)))
         by_display = {result.path: location for location, result in ordered}
-        kept, _suppressed = engine.across_objects(
-            [result for _, result in ordered], self.settings.options
-        )
+        kept, _suppressed = across_objects([result for _, result in ordered], self.settings.options)
         cross: dict[str, list[Finding]] = {}
         for finding in kept:
             location = by_display.get(finding.path)

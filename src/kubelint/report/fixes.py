@@ -31,8 +31,8 @@ from typing import Final, NamedTuple
 
 from kubelint.checks.api import Fix, TextEdit
 from kubelint.load.documents import LoadedFile, Mark, YamlMap, YamlSeq, load_text, mark_of
+from kubelint.load.files import read_file
 from kubelint.load.lines import LINE_BREAK, split_lines, split_lines_keepends
-from kubelint.load.sources import read_file
 from kubelint.load.tokens import node_at
 from kubelint.report.model import Finding
 

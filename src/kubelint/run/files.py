@@ -12,7 +12,8 @@ import re
 
 from kubelint.config.policy import Suppressions
 from kubelint.load.documents import LoadedFile, decode, load_text
-from kubelint.load.sources import SourceFile, read_file
+from kubelint.load.files import read_file
+from kubelint.load.sources import SourceFile
 from kubelint.run import findings as build
 from kubelint.run import parts as file_parts
 from kubelint.run.context import MB, CheckOptions, Context

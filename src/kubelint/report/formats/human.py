@@ -10,8 +10,9 @@ import os
 from itertools import groupby
 from typing import TextIO
 
+from kubelint.load.files import read_file
 from kubelint.load.lines import split_lines
-from kubelint.load.sources import STDIN, SourceFile, read_file
+from kubelint.load.sources import STDIN, SourceFile
 from kubelint.report.excerpt import excerpt
 from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.json_format import summary
