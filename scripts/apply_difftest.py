@@ -57,12 +57,13 @@ from kubelint.apply.client_side.kubectl_scheme import compiled_in  # noqa: E402
 from kubelint.apply.client_side.simulate import apply_all  # noqa: E402
 from kubelint.apply.command import read_manifests, read_objects  # noqa: E402
 from kubelint.apply.matching import applied_configuration, identify, scope_of_run  # noqa: E402
-from kubelint.apply.model import LAST_APPLIED, Outcome, SourcedObject  # noqa: E402
+from kubelint.apply.model import Outcome, SourcedObject  # noqa: E402
 from kubelint.apply.read.manifests import read_file  # noqa: E402
 from kubelint.apply.read.object_meta import decode_error  # noqa: E402
 from kubelint.apply.scopes import Scopes  # noqa: E402
 from kubelint.apply.server_side.preview import Preview, preview_all  # noqa: E402
 from kubelint.apply.values import JSON, copy, from_json_text, go_json  # noqa: E402
+from kubelint.load.objects import LAST_APPLIED  # noqa: E402
 from kubelint.schema.store import (  # noqa: E402
     group_of,
     is_cluster_scoped,

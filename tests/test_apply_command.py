@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kubelint.apply.command import apply_command
-from kubelint.apply.model import LAST_APPLIED, Outcome
+from kubelint.apply.model import Outcome
 from kubelint.apply.render import render_human
+from kubelint.load.objects import LAST_APPLIED
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"
 

@@ -42,10 +42,11 @@ import pytest
 from kubelint.apply.client_side.simulate import apply_all
 from kubelint.apply.command import read_manifests, read_objects
 from kubelint.apply.matching import identify, index_live, scope_of_run
-from kubelint.apply.model import LAST_APPLIED, ObjectKey, Outcome, SourcedObject
+from kubelint.apply.model import ObjectKey, Outcome, SourcedObject
 from kubelint.apply.refusals.rules import KUBECTL_REFUSALS
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.values import from_json_text, go_json
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.schema.store import latest_version, schemas_for
 
 SCENARIOS = Path(__file__).resolve().parent / "fixtures" / "apply"

@@ -16,10 +16,11 @@ import pytest
 from kubelint.apply.client_side.patch_meta import root_type
 from kubelint.apply.client_side.simulate import apply_all
 from kubelint.apply.command import read_objects
-from kubelint.apply.model import LAST_APPLIED, Outcome
+from kubelint.apply.model import Outcome
 from kubelint.apply.refusals.positions import to_finding
 from kubelint.apply.refusals.rejection import Rejection, dotted
 from kubelint.apply.refusals.server import rejections
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.schema.store import latest_version, schemas_for
 from test_apply_command import as_json, invoke, scenario
 from test_apply_conformance import SCENARIO_NAMES, Kubectl, StubServer, kubectl_or_skip

@@ -25,7 +25,6 @@ from click.testing import CliRunner, Result
 
 from kubelint.apply.command import apply_command, read_objects
 from kubelint.apply.matching import applied_configuration, identify, scope_of_run
-from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.server_side import field_paths as fp
 from kubelint.apply.server_side.field_managers import (
     LAST_APPLIED_PATH,
@@ -34,6 +33,7 @@ from kubelint.apply.server_side.field_managers import (
 )
 from kubelint.apply.server_side.preview import APPLY_PATCH, Preview, preview_all
 from kubelint.apply.values import go_json
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.schema.store import latest_version, schemas_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apply" / "server_side"

@@ -13,8 +13,6 @@ from typing import Any, Final, Literal
 from kubelint.apply.values import JSON
 from kubelint.report.model import Finding
 
-#: The annotation in which client-side apply keeps the manifest it applied last.
-LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_NAMESPACE: Final = "default"
 
 Operation = Literal["create", "patch", "unchanged", "error"]

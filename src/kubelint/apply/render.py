@@ -15,10 +15,11 @@ from typing import Any, Final, TextIO
 
 import click
 
-from kubelint.apply.model import LAST_APPLIED, Outcome
+from kubelint.apply.model import Outcome
 from kubelint.apply.refusals.rules import KUBECTL_REFUSALS
 from kubelint.apply.values import pretty_json
 from kubelint.load.lines import split_lines
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.report.excerpt import excerpt
 from kubelint.report.formats.text import printable
 from kubelint.report.model import Finding

@@ -10,6 +10,9 @@ from kubelint.load.documents import Mark
 from kubelint.load.paths import AT_VALUE, Path, locate
 
 #: Where the pod spec of each workload kind lives, keyed by (group, kind).
+#: The annotation in which client-side apply keeps the manifest it applied last.
+LAST_APPLIED: Final = "kubectl.kubernetes.io/last-applied-configuration"
+
 POD_SPEC_PATHS: Final[dict[tuple[str, str], Path]] = {
     ("", "Pod"): ("spec",),
     ("", "PodTemplate"): ("template", "spec"),

@@ -11,7 +11,7 @@ from kubelint.checks.core_catalog import Rule, rule
 from kubelint.config.policy import object_ignores
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import Document, LoadedFile, Mark, YamlMap, YamlSeq, pack_mark
-from kubelint.load.objects import KubeObject
+from kubelint.load.objects import LAST_APPLIED, KubeObject
 from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path, locate
 from kubelint.load.sources import SourceFile
 from kubelint.report.model import Finding, ObjectRef
@@ -54,7 +54,6 @@ EXPORTED_METADATA = (
     "managedFields",
     "selfLink",
 )
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 class ManifestChecker:

@@ -12,8 +12,8 @@ from typing import Final
 
 from kubelint.apply.client_side.merge import DELETE, DIRECTIVE, SET_ELEMENT_ORDER
 from kubelint.apply.client_side.patch_meta import PatchMetaError, SchemaType, extract_retain_keys
-from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.values import JSON, deep_equal, go_text
+from kubelint.load.objects import LAST_APPLIED
 
 #: Fields the API server writes on every object; never worth a note.
 _SERVER_FIELDS: Final = frozenset(

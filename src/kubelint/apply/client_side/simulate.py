@@ -25,7 +25,6 @@ from kubelint.apply.matching import (
 )
 from kubelint.apply.model import (
     DEFAULT_NAMESPACE,
-    LAST_APPLIED,
     ApplyInputError,
     ObjectKey,
     Outcome,
@@ -47,6 +46,7 @@ from kubelint.apply.values import (
     round_trip,
     scalar_equal,
 )
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.report.model import Finding, ObjectRef
 from kubelint.schema.store import KubernetesSchemas
 

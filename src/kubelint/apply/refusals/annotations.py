@@ -3,10 +3,10 @@ whole manifest counts)."""
 
 from __future__ import annotations
 
-from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.refusals.rejection import Rejection, refused
 from kubelint.apply.refusals.rules import ANNOTATIONS_TOO_LARGE
 from kubelint.apply.values import JSON
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.schema.api_server import MAX_ANNOTATIONS_BYTES
 
 

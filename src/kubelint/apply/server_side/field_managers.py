@@ -27,7 +27,6 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
-from kubelint.apply.model import LAST_APPLIED
 from kubelint.apply.server_side import field_paths as fp
 from kubelint.apply.server_side.field_paths import FieldSet, Path
 from kubelint.apply.server_side.smd_fieldsets import (
@@ -40,6 +39,7 @@ from kubelint.apply.server_side.smd_fieldsets import (
 from kubelint.apply.server_side.smd_merge import merge
 from kubelint.apply.server_side.smd_types import InvalidValue, Kind, SmdType, smd_equal, validate
 from kubelint.apply.values import JSON, copy, go_json
+from kubelint.load.objects import LAST_APPLIED
 
 #: The field manager of ``kubectl apply --server-side`` unless ``--field-manager`` is given.
 DEFAULT_MANAGER: Final = "kubectl"

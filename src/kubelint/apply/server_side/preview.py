@@ -28,13 +28,7 @@ from kubelint.apply.matching import (
     guessed_scope,
     scope_of_run,
 )
-from kubelint.apply.model import (
-    DEFAULT_NAMESPACE,
-    LAST_APPLIED,
-    ApplyInputError,
-    ObjectKey,
-    SourcedObject,
-)
+from kubelint.apply.model import DEFAULT_NAMESPACE, ApplyInputError, ObjectKey, SourcedObject
 from kubelint.apply.refusals.kubectl import namespace_refusal, unknown_api
 from kubelint.apply.scopes import Scopes
 from kubelint.apply.server_side import field_paths as fp
@@ -67,6 +61,7 @@ from kubelint.apply.server_side.smd_types import (
     validate,
 )
 from kubelint.apply.values import JSON, copy
+from kubelint.load.objects import LAST_APPLIED
 from kubelint.schema.store import KubernetesSchemas
 
 #: The manager kubectl hands the last-applied annotation to after a server-side apply.
