@@ -113,6 +113,28 @@ CollectFn = Callable[
 CrossCheck = Callable[[list[Fact], Mapping[str, Any], RuleContext], Iterator[CrossViolation]]
 
 
+#: The types an option may have, as rule files name them.
+OptionType = Literal["bool", "int", "string", "string-list"]
+
+
+class OptionSpec(NamedTuple):
+    """An option of a rule, as its rule file declares it: name, type, default, doc."""
+
+    name: str
+    type: OptionType
+    default: Any
+    doc: str = ""
+
+
+class CheckFunctions(NamedTuple):
+    """What a Python check registers under its name: an object check, or a collector and a
+    run-wide check."""
+
+    check: ObjectCheck | None = None
+    collect: CollectFn | None = None
+    cross_check: CrossCheck | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     """A catalogue rule: a :class:`Rule` plus scope, option defaults and the check."""
@@ -129,6 +151,14 @@ class RuleSpec:
     #: (group, kind) of custom resources the rule reads even when the run has no CRD for
     #: them (it checks no schema, only fields the rule knows)
     custom_kinds: frozenset[tuple[str, str]] = frozenset()
+    #: ``check`` for the rules ``kubelint check`` runs; otherwise the stage of the pipeline
+    #: that reports the rule itself (``load``, ``schema``, ``run``, ``apply``)
+    stage: str = "check"
+    #: the options as the rule file declares them (types and docs; ``options`` holds the
+    #: defaults)
+    option_specs: tuple[OptionSpec, ...] = ()
+    #: the name of the Python check that implements the rule, if one does
+    check_name: str | None = None
 
     @property
     def id(self) -> str:
