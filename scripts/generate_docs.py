@@ -1,4 +1,4 @@
-"""Regenerate docs/rules.md from the rule catalogue and the apply rejections:
+"""Regenerate docs/rules.md from the rule catalogue:
 ``python scripts/generate_docs.py``."""
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     """Write docs/rules.md (or, with --check, exit 1 when it is stale)."""
-    from kubelint.apply.refusals.rules import RULES as APPLY_REJECTIONS
     from kubelint.checks.registry import builtin_rules
     from kubelint.report.rule_docs import render_catalogue
 
-    text = render_catalogue(builtin_rules(), APPLY_REJECTIONS)
+    text = render_catalogue(builtin_rules())
     target = ROOT / "docs" / "rules.md"
     if "--check" in sys.argv[1:]:
         current = target.read_text(encoding="utf-8") if target.exists() else ""

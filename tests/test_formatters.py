@@ -110,7 +110,7 @@ def test_sarif_driver_lists_the_whole_catalogue(sarif: dict[str, Any]) -> None:
     driver = sarif["runs"][0]["tool"]["driver"]
     assert driver["name"] == "kubelint"
     assert driver["version"]
-    specs = builtin_rules()
+    specs = [s for s in builtin_rules() if s.checked]  # the rules kubelint check reports
     assert [r["id"] for r in driver["rules"]] == [s.id for s in specs]
     for descriptor, spec in zip(driver["rules"], specs, strict=True):
         assert descriptor["name"] == spec.slug

@@ -60,3 +60,42 @@ def test_every_rule_has_one_file_that_matches_the_code() -> None:
             spec.collect,
             spec.cross_check,
         ) or spec.id in data
+
+
+def test_the_compiled_index_is_current() -> None:
+    from kubelint.checks.index import INDEX_PATH, compile_index
+
+    assert INDEX_PATH.read_text(encoding="utf-8") == compile_index(bundled_rules_dir()), (
+        "src/kubelint/checks/catalogue.json is stale: run python scripts/generate_catalogue.py"
+    )
+
+
+def test_a_rule_file_naming_a_missing_check_fails_to_load() -> None:
+    import pytest
+
+    from kubelint.checks.catalogue import RuleDefinitionError
+
+    data = dict(read_rule_file(bundled_rules_dir() / "pods" / "image-latest-tag.yaml"))
+    data["check"] = "pods.image-latest-tga"
+    with pytest.raises(
+        RuleDefinitionError, match=r"no Python check is named 'pods\.image-latest-tga'"
+    ):
+        build_spec(data, "builtin", checks=lambda name: None, trusted=True, where="x.yaml")
+
+
+def test_a_python_check_no_rule_file_names_fails_the_catalogue() -> None:
+    import pytest
+
+    from kubelint.checks import index
+    from kubelint.checks.catalogue import RuleDefinitionError
+
+    entries = [e for e in index.read_index() if e["slug"] != "image-latest-tag"]
+    patch = pytest.MonkeyPatch()
+    patch.setattr(index, "read_index", lambda: entries)
+    registry.builtin_rules.cache_clear()
+    try:
+        with pytest.raises(RuleDefinitionError, match=r"pods\.image-latest-tag"):
+            registry.builtin_rules()
+    finally:
+        patch.undo()
+        registry.builtin_rules.cache_clear()

@@ -161,6 +161,12 @@ class RuleSpec:
     check_name: str | None = None
 
     @property
+    def checked(self) -> bool:
+        """Whether ``kubelint check`` reports the rule (every stage but ``apply``): the
+        others are what ``kubelint apply`` reports, which check configuration cannot name."""
+        return self.stage != "apply"
+
+    @property
     def id(self) -> str:
         """The rule id (``KL0xx``)."""
         return self.rule.id

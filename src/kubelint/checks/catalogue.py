@@ -1,6 +1,6 @@
 """Rule files: one YAML document per rule, in family folders of ``rules/``, read into specs.
 
-Every rule of kubelint is a file of the same shape (``docs/rules-format.md``): its
+Every rule of kubelint is a file of the same shape (``docs/rule-files.md``): its
 identity, severity, summary, scope, what implements it and its documentation. What
 implements it is one of
 

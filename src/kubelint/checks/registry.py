@@ -1,4 +1,8 @@
-"""The rule catalogue of a run: core rules, built-in Python rules, data rules, user rules."""
+"""The rule catalogue of a run: the rules shipped with kubelint, and users' rule folders.
+
+One lookup for every consumer: ``kubelint rules`` and ``explain``, ``docs/rules.md``, the
+policy, SARIF. A rule's ``stage`` says which command reports it.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kubelint.checks.api import RuleSpec
+from kubelint.checks.api import CheckFunctions, RuleSpec
 from kubelint.checks.catalogue import (
     RuleDefinitionError,
     build_spec,
     bundled_rules_dir,
     describe_error,
     read_rule_file,
-    rule_paths,
     validate_user_rule,
 )
-from kubelint.checks.core_catalog import CORE_RULES
 
 __all__ = ["RuleDefinitionError", "builtin_rules", "bundled_rules_dir", "catalogue", "find"]
 
@@ -65,19 +67,46 @@ def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[
     return [load_data_rule(directory / name, source, trusted=trusted) for name in names]
 
 
+def _python_checks() -> dict[str, CheckFunctions]:
+    """Every Python check by the name rule files give it (``<family>.<slug>``)."""
+    found: dict[str, CheckFunctions] = {}
+    for spec in _python_rules():
+        function = spec.check or spec.cross_check
+        family = function.__module__.split(".")[2] if function else ""
+        found[f"{family}.{spec.slug}"] = CheckFunctions(spec.check, spec.collect, spec.cross_check)
+    return found
+
+
 @functools.cache
 def builtin_rules() -> tuple[RuleSpec, ...]:
-    """The catalogue shipped with kubelint (core, Python and data rules), ordered by id."""
-    specs = [RuleSpec(rule) for rule in CORE_RULES]
-    specs.extend(_python_rules())
-    for path in rule_paths(bundled_rules_dir()):
-        data = read_rule_file(path)
-        if "template" in data:
-            specs.append(
-                build_spec(data, "builtin", checks=lambda name: None, trusted=True, where=str(path))
-            )
+    """Every rule shipped with kubelint, ordered by id: those ``kubelint check`` reports
+    (core, Python and data rules) and those ``kubelint apply`` reports (stage ``apply``).
+
+    Read from the compiled index of ``rules/``; a rule file that names a Python check
+    that does not exist, or a Python check that no rule file names, is an error.
+    """
+    from kubelint.checks.index import read_index
+
+    checks = _python_checks()
+    named: set[str] = set()
+
+    def check(name: str) -> CheckFunctions | None:
+        named.add(name)
+        return checks.get(name)
+
+    specs = [
+        build_spec(entry, "builtin", checks=check, trusted=True, where=_where(entry))
+        for entry in read_index()
+    ]
+    unnamed = sorted(set(checks) - named)
+    if unnamed:
+        raise RuleDefinitionError(f"no rule file names the Python checks {', '.join(unnamed)}")
     _check_unique(specs)
     return tuple(sorted(specs, key=lambda s: s.id))
+
+
+def _where(entry: dict[str, Any]) -> str:
+    return f"rules/{entry.get('family')}/{entry.get('slug')}.yaml"
 
 
 def catalogue(extra_dirs: Iterable[Path] = ()) -> tuple[RuleSpec, ...]:

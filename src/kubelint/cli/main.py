@@ -400,7 +400,6 @@ def list_rules(rule_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue, then the rejections that kubelint apply reports."""
     from pathlib import Path
 
-    from kubelint.apply.refusals import rules as rejections
     from kubelint.checks import registry
     from kubelint.report.rule_docs import APPLY_REJECTIONS
 
@@ -409,11 +408,13 @@ def list_rules(rule_dirs: tuple[str, ...]) -> None:
     except registry.RuleDefinitionError as exc:
         raise click.UsageError(str(exc)) from exc
     for spec in specs:
-        state = "" if spec.enabled_by_default else "  (off by default)"
-        sys.stdout.write(_rule_line(spec.rule) + state + "\n")
+        if spec.checked:
+            state = "" if spec.enabled_by_default else "  (off by default)"
+            sys.stdout.write(_rule_line(spec.rule) + state + "\n")
     sys.stdout.write(f"\n{APPLY_REJECTIONS}, not selectable in kubelint check:\n")
-    for refusal in rejections.RULES:
-        sys.stdout.write(_rule_line(refusal) + "\n")
+    for spec in specs:
+        if not spec.checked:
+            sys.stdout.write(_rule_line(spec.rule) + "\n")
 
 
 def _rule_line(rule: Rule) -> str:
@@ -429,9 +430,8 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's documentation (by id or slug)."""
     from pathlib import Path
 
-    from kubelint.apply.refusals import rules as rejections
     from kubelint.checks import registry
-    from kubelint.report.rule_docs import render_rejection, render_rule
+    from kubelint.report.rule_docs import render_rule
     from kubelint.schema.suggest import closest
 
     try:
@@ -442,12 +442,8 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     if spec is not None:
         sys.stdout.write(render_rule(spec))
         return
-    refusal = rejections.find_rule(rule)
-    if refusal is not None:
-        sys.stdout.write(render_rejection(refusal))
-        return
-    every = [*(s.rule for s in specs), *rejections.RULES]
-    guess = closest(rule, [r.slug for r in every] + [r.id for r in every])
+    every = sorted(specs, key=lambda s: not s.checked)  # check's rules first, then apply's
+    guess = closest(rule, [s.slug for s in every] + [s.id for s in every])
     hint = f'; did you mean "{guess}"?' if guess else ""
     raise click.UsageError(f'no rule "{rule}"{hint}')
 

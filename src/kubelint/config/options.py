@@ -128,6 +128,7 @@ def _rule_options(
 ) -> dict[str, dict[str, Any]]:
     """The configured rule options that fit their rules; a problem for each other one."""
     kept: dict[str, dict[str, Any]] = {}
+    specs = tuple(spec for spec in specs if spec.checked)  # apply's rules have no options here
     for key, values in configured.items():
         spec = registry.find(specs, key)
         if spec is None:

@@ -67,13 +67,10 @@ def _unknown(entries: Iterable[str], catalogue: list[RuleSpec]) -> str | None:
     return None
 
 
-def _names_apply_rejection(entry: str) -> bool:
-    """Whether ``entry`` names a rejection of ``kubelint apply`` (KA001 ...) by code, code
-    prefix or slug."""
-    from kubelint.apply.refusals.rules import RULES
-
+def _names_any(entry: str, specs: Iterable[RuleSpec]) -> bool:
+    """Whether ``entry`` names one of ``specs`` by id, id prefix or slug."""
     return any(
-        entry in (r.id, r.slug) or (entry.isupper() and r.id.startswith(entry)) for r in RULES
+        entry in (s.id, s.slug) or (entry.isupper() and s.id.startswith(entry)) for s in specs
     )
 
 
@@ -98,10 +95,11 @@ class Policy:
         per_file: dict[str, list[str]],
     ) -> Policy:
         """Resolve the configuration against the catalogue; unknown names are errors."""
-        catalogue = list(specs)
+        every_rule = list(specs)
+        catalogue = [spec for spec in every_rule if spec.checked]
         every = [*select, *ignore, *severities, *(e for v in per_file.values() for e in v)]
         entry = _unknown(every, catalogue)
-        if entry is not None and _names_apply_rejection(entry):
+        if entry is not None and _names_any(entry, (s for s in every_rule if not s.checked)):
             raise SelectionError(
                 f'"{entry}" names an apply rejection: kubelint apply always reports '
                 "it and kubelint check never does, so check configuration cannot "

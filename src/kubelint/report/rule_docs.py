@@ -1,8 +1,8 @@
 """Rule documentation rendered from the catalogue: ``kubelint explain`` and ``docs/rules.md``.
 
-Two catalogues share the page layout: the rules of ``kubelint check``, and the rejections
-that ``kubelint apply`` reports (KA codes, :data:`kubelint.apply.rejections.RULES`), which
-are listed under a heading of their own because check configuration cannot name them.
+One catalogue, two parts in the same page layout: the rules of ``kubelint check``, and the
+rules of stage ``apply`` (what ``kubelint apply`` reports as refused), listed under a
+heading of their own because check configuration cannot name them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from kubelint.checks.api import RuleSpec
-from kubelint.checks.core_catalog import Rule
 
 #: The heading of the apply rejections in ``docs/rules.md`` and ``kubelint rules``.
 APPLY_REJECTIONS: Final = "Apply rejections (kubelint apply)"
@@ -27,7 +26,8 @@ def _block(text: str) -> str:
     return "```yaml\n" + text.rstrip("\n") + "\n```\n"
 
 
-def _page(rule: Rule, about: str, heading: str, options: Mapping[str, Any]) -> str:
+def _page(spec: RuleSpec, about: str, heading: str, options: Mapping[str, Any]) -> str:
+    rule = spec.rule
     doc = rule.doc
     lines = [
         f"{heading} {rule.id} {rule.slug}\n",
@@ -50,17 +50,14 @@ def _page(rule: Rule, about: str, heading: str, options: Mapping[str, Any]) -> s
 
 
 def render_rule(spec: RuleSpec, *, heading: str = "#") -> str:
-    """One rule's page: identity, then What it does / Why is this bad / Example / Use instead."""
+    """One rule's page: identity, then What it does / Why is this bad / Example / Use instead
+    (for a rule of ``kubelint apply``, the example is a manifest against its live object)."""
+    if not spec.checked:
+        return _page(spec, _NOT_A_CHECK_RULE, heading, {})
     scope = ", ".join(sorted(spec.kinds)) if spec.kinds else "all kinds"
     state = "" if spec.enabled_by_default else " Off by default (enable it with `select`)."
     about = f"Default severity: **{spec.rule.severity.label}**. Applies to: {scope}.{state}"
-    return _page(spec.rule, about, heading, spec.options)
-
-
-def render_rejection(rule: Rule, *, heading: str = "#") -> str:
-    """One apply rejection's page, in the layout of :func:`render_rule`; the example is a
-    manifest against its live object."""
-    return _page(rule, _NOT_A_CHECK_RULE, heading, {})
+    return _page(spec, about, heading, spec.options)
 
 
 def _anchor(heading: str) -> str:
@@ -68,9 +65,9 @@ def _anchor(heading: str) -> str:
     return re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-")
 
 
-def _table(rules: Iterable[Rule]) -> list[str]:
+def _table(specs: Iterable[RuleSpec]) -> list[str]:
     rows = ["| id | slug | severity | summary |", "| --- | --- | --- | --- |"]
-    for rule in rules:
+    for rule in (spec.rule for spec in specs):
         anchor = _anchor(f"{rule.id} {rule.slug}")
         rows.append(
             f"| [{rule.id}](#{anchor}) | `{rule.slug}` | {rule.severity.label} | {rule.summary} |"
@@ -78,11 +75,12 @@ def _table(rules: Iterable[Rule]) -> list[str]:
     return rows
 
 
-def render_catalogue(specs: Iterable[RuleSpec], rejections: Iterable[Rule] = ()) -> str:
+def render_catalogue(specs: Iterable[RuleSpec]) -> str:
     """The whole catalogue as Markdown (``docs/rules.md``): the check rules, then the
-    apply rejections under :data:`APPLY_REJECTIONS`."""
-    ordered = sorted(specs, key=lambda s: s.id)
-    refusals = sorted(rejections, key=lambda r: r.id)
+    rules of ``kubelint apply`` under :data:`APPLY_REJECTIONS`."""
+    every = sorted(specs, key=lambda s: s.id)
+    ordered = [spec for spec in every if spec.checked]
+    refusals = [spec for spec in every if not spec.checked]
     parts = [
         "# Rules\n",
         "Generated from the code by `python scripts/generate_docs.py`; a test fails when this "
@@ -95,7 +93,7 @@ def render_catalogue(specs: Iterable[RuleSpec], rejections: Iterable[Rule] = ())
             f"[{APPLY_REJECTIONS}](#{_anchor(APPLY_REJECTIONS)}): those are not check "
             "rules.\n"
         )
-    parts.extend(_table(s.rule for s in ordered))
+    parts.extend(_table(ordered))
     parts.append("")
     parts.extend(render_rule(s, heading="##") for s in ordered)
     if refusals:
@@ -109,5 +107,5 @@ def render_catalogue(specs: Iterable[RuleSpec], rejections: Iterable[Rule] = ())
         )
         parts.extend(_table(refusals))
         parts.append("")
-        parts.extend(render_rejection(r, heading="###") for r in refusals)
+        parts.extend(render_rule(r, heading="###") for r in refusals)
     return "\n".join(parts)

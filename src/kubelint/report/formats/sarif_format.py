@@ -129,7 +129,7 @@ def sarif_log(result: RunResult) -> dict[str, Any]:
     """The run as a SARIF 2.1.0 log (a JSON-ready dict)."""
     from kubelint.checks.registry import builtin_rules
 
-    rules = [_rule_descriptor(spec) for spec in builtin_rules()]
+    rules = [_rule_descriptor(spec) for spec in builtin_rules() if spec.checked]
     index = {descriptor["id"]: i for i, descriptor in enumerate(rules)}
     every = [(f, False) for f in result.findings] + [(f, True) for f in result.suppressed]
     for finding, _ in every:
