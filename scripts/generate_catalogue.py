@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     """Write ``src/kubelint/checks/catalogue.json`` (or check that it is current)."""
-    from kubelint.checks.index import INDEX_PATH, compile_index
+    from kubelint.checks.catalogue import compile_index
+    from kubelint.checks.index import INDEX_PATH
 
     text = compile_index(ROOT / "rules")
     if "--check" in sys.argv[1:]:

@@ -2,68 +2,39 @@
 
 from __future__ import annotations
 
-from kubelint.apply.refusals.rules import RULES as REFUSALS
 from kubelint.checks import registry
-from kubelint.checks.api import CheckFunctions, RuleSpec
 from kubelint.checks.catalogue import build_spec, bundled_rules_dir, read_rule_file, rule_paths
-from kubelint.checks.core_catalog import CORE_RULES
+from kubelint.checks.index import rule
 
 
-def _python_specs() -> dict[str, RuleSpec]:
-    return {spec.id: spec for spec in registry._python_rules()}
+def test_every_rule_file_is_named_after_its_rule_and_builds() -> None:
+    specs = {spec.id: spec for spec in registry.builtin_rules()}
+    paths = list(rule_paths(bundled_rules_dir()))
+    assert len(paths) == len(specs)
+    for path in paths:
+        data = read_rule_file(path)
+        assert path.stem == data["slug"], path
+        spec = specs[data["id"]]
+        assert spec.slug == data["slug"]
+        implemented = [key for key in ("template", "check", "stage") if key in data]
+        assert len(implemented) == 1, f"{path}: names {implemented}"
+        if "check" in data:
+            assert data["check"] == f"{path.parent.name}.{path.stem}", path
+            assert (spec.check or spec.cross_check) is not None
 
 
-def _from_files() -> dict[str, RuleSpec]:
-    python = _python_specs()
-    by_name = {
-        f"{(s.check or s.cross_check).__module__.split('.')[2]}.{s.slug}": s  # type: ignore[union-attr]
-        for s in python.values()
-    }
+def test_rules_are_named_by_slug_or_id_and_a_misspelt_one_fails() -> None:
+    import pytest
 
-    def checks(name: str) -> CheckFunctions | None:
-        spec = by_name.get(name)
-        return None if spec is None else CheckFunctions(spec.check, spec.collect, spec.cross_check)
-
-    specs = {}
-    for path in rule_paths(bundled_rules_dir()):
-        spec = build_spec(
-            read_rule_file(path), "builtin", checks=checks, trusted=True, where=str(path)
-        )
-        assert path.stem == spec.slug, path
-        assert spec.id not in specs, spec.id
-        specs[spec.id] = spec
-    return specs
-
-
-def test_every_rule_has_one_file_that_matches_the_code() -> None:
-    files = _from_files()
-    python = _python_specs()
-    data = {s.id: s for s in registry.builtin_rules() if s.id not in python}
-    expected = {r.id for r in (*CORE_RULES, *REFUSALS)} | set(python) | set(data)
-    assert set(files) == expected
-    for rule in (*CORE_RULES, *REFUSALS):
-        assert files[rule.id].rule == rule
-        assert files[rule.id].stage in {"load", "schema", "run", "apply"}
-    for spec in [
-        *python.values(),
-        *(s for s in data.values() if s.id not in {r.id for r in CORE_RULES}),
-    ]:
-        got = files[spec.id]
-        assert got.rule == spec.rule, spec.id
-        assert got.kinds == spec.kinds, spec.id
-        assert dict(got.options) == dict(spec.options), spec.id
-        assert got.enabled_by_default == spec.enabled_by_default, spec.id
-        assert got.whole_object == spec.whole_object, spec.id
-        assert got.custom_kinds == spec.custom_kinds, spec.id
-        assert (got.check, got.collect, got.cross_check) == (
-            spec.check,
-            spec.collect,
-            spec.cross_check,
-        ) or spec.id in data
+    assert rule("duplicate-key").id == "KL002"
+    assert rule("KA002").slug == "immutable-field"
+    with pytest.raises(KeyError, match="duplicate-keys"):
+        rule("duplicate-keys")
 
 
 def test_the_compiled_index_is_current() -> None:
-    from kubelint.checks.index import INDEX_PATH, compile_index
+    from kubelint.checks.catalogue import compile_index
+    from kubelint.checks.index import INDEX_PATH
 
     assert INDEX_PATH.read_text(encoding="utf-8") == compile_index(bundled_rules_dir()), (
         "src/kubelint/checks/catalogue.json is stale: run python scripts/generate_catalogue.py"

@@ -6,5 +6,5 @@ language.
 or a server-side preview (``server_side/``); both match each manifest object with its
 live object (``matching``), report refusals (``refusals/``) and share ``model``;
 ``render`` writes the client-side outcome. Outside this package only the command line
-imports it, and ``config.policy`` for the KA codes (``refusals.rules``).
+imports it; the refusals' rules are files of ``rules/apply/`` like every other rule.
 """

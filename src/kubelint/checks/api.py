@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from kubelint.checks.core_catalog import Rule, RuleDoc
+from kubelint.checks.rule import Rule
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import PackedMark
 from kubelint.load.objects import KubeObject
@@ -204,70 +204,39 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def doc(what: str, why: str, example: str, use_instead: str) -> RuleDoc:
-    """A rule's documentation, in the catalogue's headings."""
-    return RuleDoc(what=what, why=why, example=example, use_instead=use_instead)
+#: Every Python check, by the name rule files give it (``<family>.<slug>``); filled as the
+#: check modules are imported (:func:`kubelint.checks.registry.python_checks`).
+_CHECKS: dict[str, CheckFunctions] = {}
 
 
-def object_rule(
-    rule_id: str,
-    slug: str,
-    severity: Severity,
-    summary: str,
-    rule_doc: RuleDoc,
-    *,
-    kinds: tuple[str, ...] = (),
-    options: Mapping[str, Any] | None = None,
-    enabled_by_default: bool = True,
-    whole_object: bool = False,
-) -> Callable[[ObjectCheck], RuleSpec]:
-    """Decorator: make a check function into a rule.
+def _register(name: str, functions: CheckFunctions) -> None:
+    if name in _CHECKS and _CHECKS[name] != functions:
+        raise ValueError(f"two Python checks are named {name!r}")
+    _CHECKS[name] = functions
 
-    ``whole_object`` marks rules that report something missing: they are not run on
-    partial objects (files a kustomization applies as patches).
-    """
-    from kubelint.load.objects import expand_kinds
 
-    def wrap(check: ObjectCheck) -> RuleSpec:
-        return RuleSpec(
-            Rule(rule_id, slug, severity, summary, rule_doc),
-            expand_kinds(kinds),
-            dict(options or {}),
-            check=check,
-            enabled_by_default=enabled_by_default,
-            whole_object=whole_object,
-        )
+def registered_checks() -> Mapping[str, CheckFunctions]:
+    """The Python checks registered so far, by name."""
+    return _CHECKS
+
+
+def object_check(name: str) -> Callable[[ObjectCheck], ObjectCheck]:
+    """Decorator: register a check of one object under ``name``, the name its rule file
+    gives in ``check:`` (the rule's identity, scope, options and doc are in that file)."""
+
+    def wrap(check: ObjectCheck) -> ObjectCheck:
+        _register(name, CheckFunctions(check=check))
+        return check
 
     return wrap
 
 
-def cross_rule(
-    rule_id: str,
-    slug: str,
-    severity: Severity,
-    summary: str,
-    rule_doc: RuleDoc,
-    collect: CollectFn,
-    *,
-    kinds: tuple[str, ...] = (),
-    options: Mapping[str, Any] | None = None,
-    custom_kinds: tuple[tuple[str, str], ...] = (),
-) -> Callable[[CrossCheck], RuleSpec]:
-    """Decorator: make a run-wide check (with its per-object collector) into a rule.
+def cross_objects_check(name: str, collect: CollectFn) -> Callable[[CrossCheck], CrossCheck]:
+    """Decorator: register a run-wide check and the collector that feeds it (one call per
+    object, in a worker) under ``name``, the name its rule file gives in ``check:``."""
 
-    ``custom_kinds`` (group, kind) are custom resources the collector reads whether or
-    not the run holds their CRD (KEDA's ScaledObject, which scales a workload).
-    """
-    from kubelint.load.objects import expand_kinds
-
-    def wrap(check: CrossCheck) -> RuleSpec:
-        return RuleSpec(
-            Rule(rule_id, slug, severity, summary, rule_doc),
-            expand_kinds(kinds),
-            dict(options or {}),
-            collect=collect,
-            cross_check=check,
-            custom_kinds=frozenset(custom_kinds),
-        )
+    def wrap(check: CrossCheck) -> CrossCheck:
+        _register(name, CheckFunctions(collect=collect, cross_check=check))
+        return check
 
     return wrap

@@ -15,16 +15,16 @@ ones are trusted and read from a compiled index (:mod:`kubelint.checks.index`).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from kubelint.checks.api import CheckFunctions, OptionSpec, RuleSpec
-from kubelint.checks.core_catalog import Rule, RuleDoc
+from kubelint.checks.index import rule_of
 from kubelint.load.objects import expand_kinds
 from kubelint.load.sources import read_file
-from kubelint.report.model import Severity
 
 #: The stages of the pipeline that report rules of their own (no check, no template).
 STAGES: Final = ("load", "schema", "run", "apply")
@@ -69,6 +69,13 @@ def read_rule_file(path: Path) -> Any:
     if loaded.problems or len(loaded.documents) != 1:
         raise RuleDefinitionError(f"{path}: a rule file holds exactly one YAML document")
     return loaded.documents[0].value
+
+
+def compile_index(root: Path) -> str:
+    """The index of the rule files below ``root`` (:mod:`kubelint.checks.index`), as JSON
+    text: one entry per file, in family and file order, each with its ``family``."""
+    entries = [{"family": path.parent.name, **read_rule_file(path)} for path in rule_paths(root)]
+    return json.dumps(entries, indent=1, ensure_ascii=False) + "\n"
 
 
 def validate_user_rule(data: Any) -> dict[str, Any]:
@@ -125,14 +132,7 @@ def _build(
     checks: Callable[[str], CheckFunctions | None],
     trusted: bool,
 ) -> RuleSpec:
-    doc = data["doc"]
-    rule = Rule(
-        data["id"],
-        data["slug"],
-        Severity.parse(data["severity"]),
-        data["summary"],
-        RuleDoc(doc["what"], doc["why"], doc["example"], doc["use-instead"]),
-    )
+    rule = rule_of(data)
     scope = data.get("scope") or {}
     options = {
         name: OptionSpec(name, option["type"], option["default"], option.get("doc", ""))

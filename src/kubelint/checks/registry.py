@@ -10,12 +10,11 @@ import functools
 import importlib
 import os
 import pkgutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from kubelint.checks.api import CheckFunctions, RuleSpec
+from kubelint.checks.api import CheckFunctions, RuleSpec, registered_checks
 from kubelint.checks.catalogue import (
     RuleDefinitionError,
     build_spec,
@@ -39,24 +38,12 @@ def load_data_rule(path: Path, source: str, *, trusted: bool = False) -> RuleSpe
     return build_spec(data, source, checks=lambda name: None, trusted=trusted, where=str(path))
 
 
-def _python_rules() -> list[RuleSpec]:
-    from kubelint import checks
-
-    found: list[RuleSpec] = []
-    for module in _modules(checks.__path__, f"{checks.__name__}."):
-        for value in vars(module).values():
-            if isinstance(value, RuleSpec):
-                found.append(value)
-    return found
-
-
-def _modules(path: Iterable[str], prefix: str) -> Iterator[ModuleType]:
-    """Every module below ``path``, in name order, each package followed by its modules."""
+def _import_below(path: Iterable[str], prefix: str) -> None:
+    """Import every module below ``path``, in name order (a package before its modules)."""
     for info in sorted(pkgutil.iter_modules(path, prefix), key=lambda m: m.name):
         module = importlib.import_module(info.name)
-        yield module
         if info.ispkg:
-            yield from _modules(module.__path__, f"{info.name}.")
+            _import_below(module.__path__, f"{info.name}.")
 
 
 def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[RuleSpec]:
@@ -67,14 +54,13 @@ def _data_rules(directory: Path, source: str, *, trusted: bool = False) -> list[
     return [load_data_rule(directory / name, source, trusted=trusted) for name in names]
 
 
-def _python_checks() -> dict[str, CheckFunctions]:
-    """Every Python check by the name rule files give it (``<family>.<slug>``)."""
-    found: dict[str, CheckFunctions] = {}
-    for spec in _python_rules():
-        function = spec.check or spec.cross_check
-        family = function.__module__.split(".")[2] if function else ""
-        found[f"{family}.{spec.slug}"] = CheckFunctions(spec.check, spec.collect, spec.cross_check)
-    return found
+def python_checks() -> Mapping[str, CheckFunctions]:
+    """Every Python check by the name rule files give it: the check modules below
+    ``kubelint.checks`` register theirs when imported."""
+    from kubelint import checks
+
+    _import_below(checks.__path__, f"{checks.__name__}.")
+    return registered_checks()
 
 
 @functools.cache
@@ -87,7 +73,7 @@ def builtin_rules() -> tuple[RuleSpec, ...]:
     """
     from kubelint.checks.index import read_index
 
-    checks = _python_checks()
+    checks = python_checks()
     named: set[str] = set()
 
     def check(name: str) -> CheckFunctions | None:

@@ -19,7 +19,7 @@ from kubelint import __version__
 from kubelint.report.formats import FORMATS
 
 if TYPE_CHECKING:
-    from kubelint.checks.core_catalog import Rule
+    from kubelint.checks.rule import Rule
     from kubelint.load.sources import SourceFile
     from kubelint.report.model import RunResult
 

@@ -3,14 +3,18 @@ rules on the facts collected from every object."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from kubelint.checks.api import Fact, RuleContext
-from kubelint.checks.core_catalog import rule
+from kubelint.checks.index import rule
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import mark_of
 from kubelint.report.model import Finding
 from kubelint.run import findings as build
 from kubelint.run.context import CheckOptions, catalogue, rule_options, run_policy
 from kubelint.run.results import FileResult, ObjectIdentity
+
+DUPLICATE_OBJECT: Final = rule("duplicate-object")
 
 
 def across_objects(
@@ -61,7 +65,7 @@ def duplicate_objects(results: list[FileResult]) -> list[Finding]:
     """A finding on every object defined again (same group, kind, namespace and name)."""
     seen: dict[tuple[str, str, str | None, str], ObjectIdentity] = {}
     findings: list[Finding] = []
-    info = rule("duplicate-object")
+    info = DUPLICATE_OBJECT
     for result in results:
         for identity in result.objects:
             if not identity.name:

@@ -17,7 +17,8 @@ from typing import overload
 
 from kubelint.checks.api import CrossViolation, FixSpec, RuleSpec, TextEdit, Violation
 from kubelint.checks.api import Fix as RuleFix
-from kubelint.checks.core_catalog import Rule, rule
+from kubelint.checks.index import rule
+from kubelint.checks.rule import Rule
 from kubelint.config.policy import Policy, Suppressions
 from kubelint.load.documents import LoadedFile, LoadProblem, Mark, mark_of
 from kubelint.load.lines import split_lines

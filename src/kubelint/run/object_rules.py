@@ -4,10 +4,10 @@ cross-object rules collect from it (checked across the run by :mod:`kubelint.run
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from kubelint.checks.api import Fact
-from kubelint.checks.core_catalog import rule
+from kubelint.checks.index import rule
 from kubelint.config.rule_sets import RuleSet
 from kubelint.load.documents import PackedMark, pack_mark
 from kubelint.load.objects import KubeObject
@@ -18,6 +18,8 @@ from kubelint.run.findings import FindingBuilder
 #: Shared by the facts without marks or fields (most): one object, pickled once per message.
 _NO_MARKS: Mapping[str, PackedMark] = {}
 _NO_FIELDS: Mapping[str, str] = {}
+
+INTERNAL_ERROR: Final = rule("internal-error")
 
 
 def run_rules(
@@ -83,9 +85,7 @@ def run_rules(
 
 
 def _failed(build: FindingBuilder, kube: KubeObject, rule_id: str, exc: Exception) -> Finding:
-    return build.at(
-        rule("internal-error"), kube.start, f"rule {rule_id} failed on this object: {exc!r}"
-    )
+    return build.at(INTERNAL_ERROR, kube.start, f"rule {rule_id} failed on this object: {exc!r}")
 
 
 def _same_fact(

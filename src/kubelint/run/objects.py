@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from kubelint.checks.api import FixSpec
-from kubelint.checks.core_catalog import Rule, rule
+from kubelint.checks.index import rule
+from kubelint.checks.rule import Rule
 from kubelint.config.policy import object_ignores
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import Document, LoadedFile, Mark, YamlMap, YamlSeq, pack_mark

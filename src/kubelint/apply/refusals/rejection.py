@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from kubelint.apply.client_side.patch_meta import SchemaType
-from kubelint.apply.refusals.rules import SLUGS
 from kubelint.apply.values import JSON
+from kubelint.checks.index import rule
 from kubelint.load.paths import Path
 
 #: Where in the manifest a finding points: the values :func:`kubelint.load.paths.locate` takes.
@@ -41,7 +41,7 @@ class Rejection:
     @property
     def slug(self) -> str:
         """The rule's name."""
-        return SLUGS[self.code]
+        return rule(self.code).slug
 
 
 def refused(operation: str) -> str:

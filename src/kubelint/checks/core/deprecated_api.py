@@ -10,9 +10,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.checks.api import FixSpec, RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import FixSpec, RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 from kubelint.schema import store as schema_store
 
 #: How the bundled schemas mark a deprecated kind (``Deprecated: This API is deprecated in
@@ -22,24 +21,7 @@ _SCHEMA_DEPRECATION: Final = re.compile(
 )
 
 
-@object_rule(
-    "KL073",
-    "deprecated-api",
-    Severity.WARNING,
-    "The apiVersion is deprecated, or removed in a later Kubernetes version.",
-    doc(
-        what="Reports an apiVersion/kind that the target Kubernetes version "
-        "(`--kubernetes-version`) still serves but that is deprecated there or removed in a "
-        "later version, saying since when, when it goes, and what replaces it. An API already "
-        "removed at the target version is reported by KL007 instead.",
-        why="The manifest applies today and fails after the cluster upgrade that removes the "
-        "API, usually with no one looking. Replacements sometimes rename or require fields, "
-        "so the move takes more than editing the apiVersion: do it before the upgrade.",
-        example="# checked with --kubernetes-version 1.25\n"
-        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler",
-        use_instead="apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler",
-    ),
-)
+@object_check("core.deprecated-api")
 def deprecated_api(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

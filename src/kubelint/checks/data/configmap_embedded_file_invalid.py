@@ -7,39 +7,17 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.documents import LoadProblem, YamlMap, YamlSeq, load_text, mark_of
 from kubelint.load.lines import position, split_lines
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_KEY, AT_VALUE
-from kubelint.report.model import Severity
 
 _DUPLICATE = re.compile(r'^duplicate key "(?P<key>.*)" \(first set at line (?P<line>\d+)\)')
 _SYNTAX_PREFIX = "YAML syntax error: "
 
 
-@object_rule(
-    "KL070",
-    "configmap-embedded-file-invalid",
-    Severity.WARNING,  # the API server stores any text: the program reading the file fails
-    "A ConfigMap key named `*.json` or `*.yaml` holds text that does not parse as such.",
-    doc(
-        what="Parses the values of ConfigMap `data` keys that end in `.json` (as JSON) or "
-        "`.yaml`/`.yml` (as YAML, read the way kubelint reads manifests) and reports the first "
-        "syntax error, at the key. The message gives the line of the error in the manifest "
-        "when the value is a `|` block or a one-line scalar, and the line inside the value "
-        "otherwise. Empty values and values containing `{{` template placeholders (rendered "
-        "later by the application) are skipped.",
-        why="The API server stores any text, so the mistake surfaces only when the mounted "
-        "file is read: the application fails to start, or ignores its configuration, long "
-        "after the apply succeeded.",
-        example='data:\n  settings.json: |\n    {\n      "name": "web",\n      "mode": fast\n    }',
-        use_instead='data:\n  settings.json: |\n    {\n      "name": "web",\n'
-        '      "mode": "fast"\n    }',
-    ),
-    kinds=("ConfigMap",),
-    options={"skip-templates": True},
-)
+@object_check("data.configmap-embedded-file-invalid")
 def configmap_embedded_file_invalid(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -13,10 +13,9 @@ import binascii
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_KEY
-from kubelint.report.model import Severity
 
 MAX_DATA_BYTES: Final = 1024 * 1024  # core.MaxSecretSize, used for ConfigMaps too
 
@@ -57,28 +56,7 @@ def data_size(obj: KubeObject) -> int:
     return total
 
 
-@object_rule(
-    "KL072",
-    "configmap-too-large",
-    Severity.ERROR,
-    "A ConfigMap or Secret holds more than 1 MiB of data.",
-    doc(
-        what="Adds up the values of a ConfigMap's `data` and `binaryData` (decoded), or of a "
-        "Secret's `data` (decoded) and `stringData`, as the API server does (values only, "
-        "keys are not counted), and reports the object when the total exceeds 1 MiB "
-        "(1,048,576 bytes), at `data`.",
-        why="The API server rejects the object (`Too long: must have at most 1048576 "
-        "bytes`). Large objects also weigh on etcd and on every watcher of the namespace. "
-        "With a client-side `kubectl apply` the practical limit is lower: kubectl copies the "
-        "object into the `last-applied-configuration` annotation, and annotations may hold "
-        "256 KiB in all; use `kubectl apply --server-side` for large objects.",
-        example="kind: ConfigMap\ndata:\n  model.bin: ...  # 3 MiB of text",
-        use_instead="Split the data over several ConfigMaps, or ship large files in the "
-        "container image or a volume.",
-    ),
-    kinds=("ConfigMap", "Secret"),
-    options={"max-bytes": MAX_DATA_BYTES},
-)
+@object_check("data.configmap-too-large")
 def configmap_too_large(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

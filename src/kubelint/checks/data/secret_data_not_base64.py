@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 _ALPHABET: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 _VALID: Final = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
@@ -40,26 +39,7 @@ def base64_problem(value: str) -> str | None:
     return f"wrong '=' padding after {count}"
 
 
-@object_rule(
-    "KL071",
-    "secret-data-not-base64",
-    Severity.ERROR,
-    "A Secret `data` value is not valid base64.",
-    doc(
-        what="Reports values of a Secret's `data` that the API server cannot decode as "
-        "base64: characters outside the standard alphabet (spaces, `-`, `_`), missing or "
-        "misplaced `=` padding, a length that no encoding produces. Line breaks are "
-        "allowed, as the API server ignores them. Values that are valid base64 but were "
-        "meant as plain text cannot be told apart and are not reported.",
-        why="The API server rejects the whole Secret (`illegal base64 data at input byte "
-        "N`). Plain text under `data` is the usual cause: `data` holds base64, `stringData` "
-        "holds text.",
-        example="kind: Secret\ndata:\n  password: my password",
-        use_instead="kind: Secret\nstringData:\n  password: my password\n"
-        "# or: data:\n#   password: bXkgcGFzc3dvcmQ=",
-    ),
-    kinds=("Secret",),
-)
+@object_check("data.secret-data-not-base64")
 def secret_data_not_base64(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -16,35 +16,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 #: A backslash with blank before it and one space after it, then more text: a folded "\<EOL>".
 _FOLDED: Final = re.compile(r"(?:^|[ \t])\\ (?=(\S+))")
 
 
-@object_rule(
-    "KL055",
-    "command-line-continuation",
-    Severity.WARNING,
-    "A command or args string was written over several lines ending in \\, which YAML folds.",
-    doc(
-        what="Reports strings of a container's `command` and `args` that contain a "
-        "backslash standing alone between spaces (` \\ `): what YAML leaves of a shell line "
-        "continuation when a plain or `>` scalar is written over several lines.",
-        why="YAML joins the lines of a plain multi-line scalar with spaces, so `a; \\` "
-        "followed by `b` becomes `a; \\ b`. The shell reads `\\ ` as an escaped space: the "
-        "next word is ` b`, a command whose name starts with a space, and `sh -c` fails "
-        "with `sh:  b: not found` (or silently passes a wrong argument).",
-        example="command:\n- /bin/sh\n- -c\n- echo start; \\\n  echo FILE $(FILE); \\\n"
-        "  sleep 3600",
-        use_instead="command:\n- /bin/sh\n- -c\n- |\n  echo start\n  echo FILE $(FILE)\n"
-        "  sleep 3600",
-    ),
-    kinds=("DeploymentLike",),
-)
+@object_check("pods.command-line-continuation")
 def command_line_continuation(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -5,29 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 
-@object_rule(
-    "KL048",
-    "duplicate-container-name",
-    Severity.ERROR,
-    "Two containers of a pod have the same name.",
-    doc(
-        what="Reports a container whose name was already used by another container of the "
-        "same pod. Init containers, containers and ephemeral containers share one name "
-        "space.",
-        why='The API server rejects the object (`Duplicate value: "web"`): container names '
-        "identify containers in logs, exec, probes' events and restarts.",
-        example="initContainers:\n- name: web\n  image: busybox:1.36\n"
-        "containers:\n- name: web\n  image: registry.example.com/web:2.4.1",
-        use_instead="initContainers:\n- name: init-web\n  image: busybox:1.36\n"
-        "containers:\n- name: web\n  image: registry.example.com/web:2.4.1",
-    ),
-    kinds=("DeploymentLike",),
-)
+@object_check("pods.duplicate-container-name")
 def duplicate_container_name(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -5,34 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 
-@object_rule(
-    "KL050",
-    "duplicate-container-port",
-    Severity.WARNING,
-    "Two port entries of a pod declare the same containerPort and protocol.",
-    doc(
-        what="Reports a `ports` entry whose containerPort and protocol (TCP when unset) "
-        "were already declared in the pod, in the same container or another one (the "
-        "containers of a pod share one network namespace), with the same hostIP and "
-        "hostPort, where one of the two has no hostPort, or with the same hostPort where "
-        "only one sets a hostIP. This is the check behind the API server's `duplicate`, "
-        "`overlapping` and `dangerously ambiguous port definition` warnings.",
-        why="The API server creates the pod with a warning, but only one process can listen "
-        "on the port, and server-side apply refuses the duplicate list key. The second "
-        "entry is usually a copy-paste left over, or meant another port.",
-        example="ports:\n- name: http\n  containerPort: 8080\n- name: metrics\n"
-        "  containerPort: 8080",
-        use_instead="ports:\n- name: http\n  containerPort: 8080\n- name: metrics\n"
-        "  containerPort: 9090",
-    ),
-    kinds=("DeploymentLike",),
-)
+@object_check("pods.duplicate-container-port")
 def duplicate_container_port(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -5,28 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject, repeated_names
-from kubelint.report.model import Severity
 
 
-@object_rule(
-    "KL051",
-    "duplicate-volume-name",
-    Severity.ERROR,
-    "Two volumes of a pod have the same name.",
-    doc(
-        what="Reports a volume whose name was already used by an earlier volume of the same "
-        "pod spec.",
-        why="The API server rejects the object (`spec.volumes[1].name: Duplicate value`). "
-        "Volume mounts refer to volumes by name, so the name must say which one is meant.",
-        example="volumes:\n- name: config\n  configMap:\n    name: app\n"
-        "- name: config\n  secret:\n    secretName: app-tls",
-        use_instead="volumes:\n- name: config\n  configMap:\n    name: app\n"
-        "- name: tls\n  secret:\n    secretName: app-tls",
-    ),
-    kinds=("DeploymentLike",),
-)
+@object_check("pods.duplicate-volume-name")
 def duplicate_volume_name(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

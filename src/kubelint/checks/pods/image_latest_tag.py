@@ -5,34 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 from kubelint.schema.formats.images import image_reference, split_image
 
 
-@object_rule(
-    "KL034",
-    "image-latest-tag",
-    Severity.WARNING,
-    "A container image has no tag (so it means :latest) or uses :latest.",
-    doc(
-        what="Reports container images written without a tag or digest, which the kubelet "
-        "reads as `:latest`, and images whose tag is one of the option `mutable-tags` "
-        "(default: `latest`). Images pinned by digest (`@sha256:...`) are fine, with or "
-        "without a tag.",
-        why="`:latest` names whatever was pushed last: two nodes can run different code "
-        "under the same manifest, a restart can silently upgrade a pod, and a rollback to "
-        "the previous manifest does not bring the previous image back.",
-        example="containers:\n- name: job\n  image: busybox",
-        use_instead="containers:\n- name: job\n  image: busybox:1.36.1\n"
-        "# or pinned exactly:\n"
-        "# image: busybox@sha256:7c3c3cea5d4d6133d6a694d23382f6a7b32652f23855abdba3eb039ca5995447",
-    ),
-    kinds=("DeploymentLike",),
-    options={"mutable-tags": ["latest"]},
-)
+@object_check("pods.image-latest-tag")
 def image_latest_tag(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -5,39 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 from kubelint.schema.formats.images import image_reference, split_image
 
 
-@object_rule(
-    "KL035",
-    "image-pull-policy-mismatch",
-    Severity.WARNING,
-    "imagePullPolicy IfNotPresent/Never with a :latest image, or Always with a digest.",
-    doc(
-        what="Reports `imagePullPolicy: IfNotPresent` or `Never` on a container whose image "
-        "is untagged or `:latest` (and not pinned by digest); and `imagePullPolicy: Always` "
-        "on an image pinned by digest, unless the option `digest-always` is false.",
-        why="A node that already holds `app:latest` never pulls it again under IfNotPresent "
-        "or Never: pods keep starting the image the node pulled first, and different nodes "
-        "run different code from the same manifest. (Without a pull policy Kubernetes "
-        "chooses Always for `:latest`, which is why writing IfNotPresent is the mistake.) "
-        "The opposite mismatch is cheaper but still a cost: a digest can never change, so "
-        "Always only adds a registry round trip to every container start, and a registry "
-        "outage then stops pods from starting on nodes that have the image. Images loaded "
-        "into a local cluster by hand (kind, minikube) are the one legitimate use of Never "
-        "with `:latest`: disable the rule for those files.",
-        example="containers:\n- name: web\n  image: registry.example.com/web:latest\n"
-        "  imagePullPolicy: IfNotPresent",
-        use_instead="containers:\n- name: web\n  image: registry.example.com/web:2.4.1\n"
-        "  imagePullPolicy: IfNotPresent",
-    ),
-    kinds=("DeploymentLike",),
-    options={"digest-always": True},
-)
+@object_check("pods.image-pull-policy-mismatch")
 def image_pull_policy_mismatch(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

@@ -5,32 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_PARENT
-from kubelint.report.model import Severity
 
 
-@object_rule(
-    "KL053",
-    "job-restart-policy-always",
-    Severity.ERROR,
-    "A Job's or CronJob's pod template has restartPolicy Always, or none (which means Always).",
-    doc(
-        what="Reports the pod template of a Job, or of a CronJob's jobTemplate, whose "
-        "`restartPolicy` is `Always`, or is not set (pod templates default it to Always).",
-        why="A Job runs pods to completion; a pod that always restarts never completes. The "
-        "API server rejects the object: `spec.template.spec.restartPolicy: Unsupported "
-        'value: "Always": supported values: "OnFailure", "Never"`.',
-        example="apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n"
-        "      containers:\n      - name: task\n        image: busybox:1.36",
-        use_instead="apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n"
-        "      restartPolicy: Never  # or OnFailure: retry in the same pod\n"
-        "      containers:\n      - name: task\n        image: busybox:1.36",
-    ),
-    kinds=("Job", "CronJob"),
-    whole_object=True,
-)
+@object_check("pods.job-restart-policy-always")
 def job_restart_policy_always(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

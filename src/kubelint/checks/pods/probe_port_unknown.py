@@ -5,41 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 from kubelint.schema.suggest import closest
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HANDLERS = ("httpGet", "tcpSocket", "grpc")
 
 
-@object_rule(
-    "KL038",
-    "probe-port-unknown",
-    Severity.ERROR,
-    "A liveness, readiness or startup probe names a port the container does not declare.",
-    doc(
-        what="Reports the `port` of a probe's `httpGet`, `tcpSocket` or `grpc` handler when "
-        "it is a name that is not among the container's `ports[].name`. With the option "
-        "`check-numbers` (off by default), a port number that the container does not list "
-        "in `ports[].containerPort` is reported too, when the container lists any port.",
-        why="The kubelet resolves a named probe port in the container's own ports only. "
-        "When the name is missing (a typo, or a port declared in another container) the "
-        "probe fails every time: a failing liveness probe restarts the container forever, "
-        "a failing readiness probe keeps the pod out of its Services. Numbers are not "
-        "reported by default because `ports` is informational: a process may serve a "
-        "health endpoint on a port it does not declare, and the probe works.",
-        example="ports:\n- name: http\n  containerPort: 8080\n"
-        "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: htpp",
-        use_instead="ports:\n- name: http\n  containerPort: 8080\n"
-        "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http",
-    ),
-    kinds=("DeploymentLike",),
-    options={"check-numbers": False},
-    whole_object=True,  # a kustomize patch may probe ports its base declares
-)
+@object_check("pods.probe-port-unknown")
 def probe_port_unknown(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

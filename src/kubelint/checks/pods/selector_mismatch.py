@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path
-from kubelint.report.model import Severity
 
 _LABEL_SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 
@@ -80,29 +79,7 @@ def _selector_path(obj: KubeObject) -> Path | None:
     return None
 
 
-@object_rule(
-    "KL056",
-    "selector-mismatch",
-    Severity.ERROR,
-    "A controller's selector does not match the labels of its own pod template.",
-    doc(
-        what="Checks that `spec.selector` of Deployments, ReplicaSets, StatefulSets and "
-        "DaemonSets (`matchLabels` and `matchExpressions` with In, NotIn, Exists and "
-        "DoesNotExist), of ReplicationControllers (a plain map), and of Jobs with "
-        "`manualSelector: true` selects the labels of the object's own pod template. "
-        "An empty selector of the apps kinds is reported too. The finding is at the first "
-        "requirement that fails; the message lists all of them.",
-        why="The API server rejects the object (`selector does not match template labels`, "
-        "or `empty selector is invalid`): a controller must recognise the pods it creates, "
-        "or it would create them forever.",
-        example="spec:\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n"
-        "    metadata:\n      labels:\n        app: web",
-        use_instead="spec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n"
-        "    metadata:\n      labels:\n        app: web",
-    ),
-    kinds=(*_LABEL_SELECTOR_KINDS, "ReplicationController", "Job", "CronJob"),
-    whole_object=True,  # in a kustomize patch the selector or the labels may be the base's
-)
+@object_check("pods.selector-mismatch")
 def selector_mismatch(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

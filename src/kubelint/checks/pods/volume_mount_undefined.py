@@ -5,33 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 from kubelint.schema.suggest import closest
 
 
-@object_rule(
-    "KL052",
-    "volume-mount-undefined",
-    Severity.ERROR,
-    "A container mounts a volume that the pod does not define.",
-    doc(
-        what="Reports `volumeMounts` and `volumeDevices` entries whose name is not the name "
-        "of a volume in the pod spec (or, in a StatefulSet, of a volumeClaimTemplate), "
-        "and suggests the nearest volume name.",
-        why='The API server rejects the object (`volumeMounts[0].name: Not found: "confg"`).',
-        example="containers:\n- name: web\n  image: registry.example.com/web:2.4.1\n"
-        "  volumeMounts:\n  - name: confg\n    mountPath: /etc/web\n"
-        "volumes:\n- name: config\n  configMap:\n    name: web",
-        use_instead="containers:\n- name: web\n  image: registry.example.com/web:2.4.1\n"
-        "  volumeMounts:\n  - name: config\n    mountPath: /etc/web\n"
-        "volumes:\n- name: config\n  configMap:\n    name: web",
-    ),
-    kinds=("DeploymentLike",),
-    whole_object=True,  # a kustomize patch may mount volumes its base defines
-)
+@object_check("pods.volume-mount-undefined")
 def volume_mount_undefined(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

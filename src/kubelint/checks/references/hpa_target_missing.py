@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_objects_check
 from kubelint.checks.crossref.facts import fields_of
 from kubelint.checks.crossref.names import typo_of
 from kubelint.checks.crossref.near import Near, scope_of
@@ -61,34 +61,7 @@ def _unique(names: Iterable[str]) -> Iterator[str]:
         last = name
 
 
-@cross_rule(
-    "KL063",
-    "hpa-target-missing",
-    Severity.WARNING,
-    "A HorizontalPodAutoscaler scales an object that is not in the run.",
-    doc(
-        what="Reports a HorizontalPodAutoscaler whose `scaleTargetRef` (kind, name and the "
-        "group of its apiVersion) names no object of its namespace in the run. A target "
-        "that is not in the run may be in the cluster, so it is reported only when the run "
-        "holds the app's workloads (a workload of the namespace in the HPA's file, or near "
-        "it, in its directory, below it or a sibling directory, in a file without an HPA of "
-        "its own), when an object of that name is in the run with another kind or API "
-        "group, when a similar name of that kind exists in the namespace (a likely typo), "
-        "or when the target exists only in another namespace. An HPA checked on its own is "
-        "therefore quiet about a target it cannot find; `--strict-refs` reports every "
-        "missing target, as an error.",
-        why="An HPA whose target does not exist scales nothing: `kubectl describe hpa` shows "
-        "`FailedGetScale`, and the workload runs at its fixed replica count under load. A "
-        "target in an API group that is no longer served (`extensions/v1beta1` "
-        "Deployments) fails the same way.",
-        example="kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n"
-        "    apiVersion: apps/v1\n    kind: Deployment\n    name: web-app\n---\n"
-        "kind: Deployment\nmetadata:\n  name: webapp",
-        use_instead="  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n"
-        "    name: webapp",
-    ),
-    collect,
-)
+@cross_objects_check("references.hpa-target-missing", collect)
 def hpa_target_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_objects_check
 from kubelint.checks.crossref.facts import fields_of
 from kubelint.checks.crossref.names import elsewhere, typo_of
 from kubelint.load import shapes
@@ -145,38 +145,7 @@ def _port_text(ports: list[Port]) -> str:
     )
 
 
-@cross_rule(
-    "KL062",
-    "ingress-backend-missing",
-    Severity.WARNING,
-    "An Ingress backend names a Service, or a Service port, that is not in the run.",
-    doc(
-        what="Reports an Ingress backend (`defaultBackend` and "
-        "`rules[].http.paths[].backend.service`, or the older `backend`, `serviceName` / "
-        "`servicePort` of `extensions/v1beta1` and `networking.k8s.io/v1beta1` Ingresses, "
-        "judged alike even though KL007 reports those removed APIs) whose Service is not "
-        "in the Ingress's namespace in the run, and a "
-        "backend port (`port.number` or `port.name`) that is not a port of that Service. "
-        "A Service that is not in the run may be in the cluster, so a missing Service is "
-        "reported only when the Ingress's own file holds Services of its namespace (the file "
-        "then holds the app), when a similar name exists in the namespace (a likely typo), "
-        "or when the Service exists only in another namespace: Ingresses often route to "
-        "Services made otherwise (by an operator, a chart, `kubectl expose`). An "
-        "Ingress checked on its own is therefore quiet about names it cannot resolve; "
-        "`--strict-refs` reports every missing Service, as an error. Port mismatches are "
-        "reported whenever the Service is in the run (when it is defined twice, the ports "
-        "of both definitions count).",
-        why="The ingress controller answers 503 (or 404) for a path whose Service or port "
-        "does not exist, and the API server accepts the Ingress without complaint. An "
-        "Ingress cannot use a Service of another namespace.",
-        example="kind: Ingress\nspec:\n  defaultBackend:\n    service:\n      name: web\n"
-        "      port:\n        number: 8080\n---\nkind: Service\nmetadata:\n  name: web\n"
-        "spec:\n  ports:\n  - port: 80",
-        use_instead="      port:\n        number: 80",
-    ),
-    collect,
-    kinds=("Ingress", "Service"),
-)
+@cross_objects_check("references.ingress-backend-missing", collect)
 def ingress_backend_missing(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:

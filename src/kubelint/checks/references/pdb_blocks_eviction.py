@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_objects_check
 from kubelint.checks.crossref.facts import describe
 from kubelint.checks.crossref.pod_index import PodIndex
 from kubelint.checks.crossref.pods import Pods, pods_of
@@ -15,7 +15,6 @@ from kubelint.checks.crossref.selectors import Selector, label_selector
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path, format_path
-from kubelint.report.model import Severity
 from kubelint.schema.store import group_of
 
 #: KEDA's ScaledObject: it scales a workload as an HPA does (KEDA makes one for it).
@@ -166,37 +165,7 @@ def _floor_text(scaler: Fact, subject: str) -> str:
     return f"{describe(scaler)} scales {subject} down to {floor}"
 
 
-@cross_rule(
-    "KL068",
-    "pdb-blocks-eviction",
-    Severity.WARNING,
-    "A PodDisruptionBudget lets no pod be evicted, so node drains never finish.",
-    doc(
-        what="Reports a PodDisruptionBudget with `maxUnavailable: 0` (or `0%`), and one whose "
-        "`minAvailable` is at least the number of pods it selects: the sum of the replicas "
-        "of the workloads of the run it selects (`replicas: 1` with `minAvailable: 1`, or "
-        "`minAvailable: 100%`; a percentage is rounded up, as the disruption controller does, "
-        "so `67%` of 3 pods is 3). A workload scaled by a HorizontalPodAutoscaler counts "
-        "with the fewest pods the HPA runs it with, its `minReplicas` (1 when not set), "
-        "whatever its own `replicas` says: at low load the budget then blocks every "
-        "eviction until the HPA scales up. A KEDA ScaledObject (`keda.sh`, read with or "
-        "without its CRD in the run; its `scaleTargetRef` names a Deployment unless it "
-        "says otherwise) counts the same with its `minReplicaCount`. At 0, KEDA's default, "
-        "the workload has no pod while idle, and nothing to evict, but 1 pod at least "
-        "while active, and it is judged at 1: a drain that comes while it works waits. "
-        "Budgets that select a DaemonSet, Job or CronJob "
-        "(no fixed pod count) are not judged on `minAvailable`.",
-        why="An eviction is allowed only while more pods than the budget demands are "
-        "healthy. With no room at all, `kubectl drain` and cluster upgrades retry the "
-        "eviction for ever, and the node cannot be emptied without deleting pods by hand.",
-        example="kind: PodDisruptionBudget\nspec:\n  minAvailable: 1\n  selector:\n"
-        "    matchLabels:\n      app: db\n---\nkind: StatefulSet\nspec:\n  replicas: 1",
-        use_instead="kind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector:\n"
-        "    matchLabels:\n      app: db",
-    ),
-    collect,
-    custom_kinds=(SCALED_OBJECT,),
-)
+@cross_objects_check("references.pdb-blocks-eviction", collect)
 def pdb_blocks_eviction(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:

@@ -15,9 +15,14 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks.api import CollectFn, CrossCheck, CrossViolation, Fact, RuleContext, cross_rule
-from kubelint.checks.api import doc as rule_doc
-from kubelint.checks.core_catalog import RuleDoc
+from kubelint.checks.api import (
+    CollectFn,
+    CrossCheck,
+    CrossViolation,
+    Fact,
+    RuleContext,
+    cross_objects_check,
+)
 from kubelint.checks.crossref.facts import fields_of
 from kubelint.checks.crossref.names import Named, elsewhere, typo_of
 from kubelint.load import shapes
@@ -235,60 +240,10 @@ def _checker(kind: _Kind) -> CrossCheck:
     return check
 
 
-def _documentation(kind: _Kind, example: str, use_instead: str) -> RuleDoc:
-    keys = " and ".join(f"`{f}`" for f in kind.data_fields)
-    return rule_doc(
-        what=f"Reports references of pod specs to a {kind.kind} that do not resolve in the "
-        f"run: `env[].valueFrom.{kind.env_key_ref}`, `envFrom[].{kind.env_from_ref}`, "
-        f"`{kind.volume}` volumes and `projected` volume sources, with their `key` and "
-        f"`items[].key`. A key that the {kind.kind} of the run does not hold (in {keys}) "
-        f"is an error, with the nearest key as suggestion; a {kind.kind} without any data is "
-        "taken as filled in by someone else. A name that is not in the run is not reported "
-        "(the cluster may have it), except as a warning when a similar name exists in the "
-        f"namespace (a likely typo) or the {kind.kind} exists only in other namespaces; with "
-        "`--strict-refs` it is an error. References with `optional: true` are skipped. "
-        f"Option `ignore`: {kind.kind} names (glob patterns) never to report.",
-        why=f"A pod whose {kind.kind} or key is missing does not start: it stays in "
-        "`CreateContainerConfigError` (env) or `ContainerCreating` (volumes) until the "
-        f"object appears, and `kubectl apply` does not say so. A {kind.kind} of another "
-        "namespace can never be used: references are namespace-local.",
-        example=example,
-        use_instead=use_instead,
-    )
-
-
-configmap_ref_unresolved = cross_rule(
-    "KL066",
-    "configmap-ref-unresolved",
-    Severity.ERROR,
-    "A pod spec refers to a ConfigMap, or a ConfigMap key, that the run does not have.",
-    _documentation(
-        CONFIG_MAP,
-        "kind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n---\n"
-        "        env:\n        - name: LOG_LEVEL\n          valueFrom:\n"
-        "            configMapKeyRef:\n              name: app-config\n"
-        "              key: LOG_LEVL",
-        "            configMapKeyRef:\n              name: app-config\n"
-        "              key: LOG_LEVEL",
-    ),
-    _collector(CONFIG_MAP),
-    kinds=("ConfigMap", "DeploymentLike"),
-    options={"ignore": []},
+configmap_ref_unresolved = cross_objects_check(
+    "references.configmap-ref-unresolved", _collector(CONFIG_MAP)
 )(_checker(CONFIG_MAP))
 
-secret_ref_unresolved = cross_rule(
-    "KL067",
-    "secret-ref-unresolved",
-    Severity.ERROR,
-    "A pod spec refers to a Secret, or a Secret key, that the run does not have.",
-    _documentation(
-        SECRET,
-        "kind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cret\n---\n"
-        "      volumes:\n      - name: creds\n        secret:\n          secretName: db\n"
-        "          items:\n          - key: pasword\n            path: password",
-        "          items:\n          - key: password\n            path: password",
-    ),
-    _collector(SECRET),
-    kinds=("Secret", "DeploymentLike"),
-    options={"ignore": []},
-)(_checker(SECRET))
+secret_ref_unresolved = cross_objects_check("references.secret-ref-unresolved", _collector(SECRET))(
+    _checker(SECRET)
+)

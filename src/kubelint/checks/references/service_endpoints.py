@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_rule, doc
+from kubelint.checks.api import CrossViolation, Fact, RuleContext, cross_objects_check
 from kubelint.checks.crossref.facts import describe, fields_of
 from kubelint.checks.crossref.pod_index import PodIndex, unmatched
 from kubelint.checks.crossref.pods import PodPort, Pods, pods_fact
@@ -72,39 +72,7 @@ def collect(
     yield from pods_fact(obj)
 
 
-@cross_rule(
-    "KL060",
-    "service-selector-no-match",
-    Severity.WARNING,
-    "A Service's selector matches the pods of no workload in its namespace.",
-    doc(
-        what="Reports a Service whose `spec.selector` matches the pod template labels of no "
-        "workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, "
-        "ReplicationController, Pod, or a custom resource holding pod templates) in the "
-        "Service's namespace. Labels that controllers add to their "
-        "pods (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`...) "
-        "count. A run rarely holds the whole cluster, so the rule judges a Service only "
-        "when the run holds a workload of its namespace that belongs with it: near it (in "
-        "its directory, below it, or in a sibling directory), and in its file or in a file "
-        "without a Service of its own (a file with its own Deployment and Service is another "
-        "app). Nor does it judge a selector unless every label key of the selector "
-        "is used by one of these workloads, or is a typo of one (a key none of them "
-        "uses means pods made outside the run, e.g. by an operator). It also reports a "
-        "Service whose pods are such workloads of another namespace (references are "
-        "namespace-local). A Service checked on its own is therefore not reported; "
-        "`--strict-refs` judges every Service. Services without a selector and "
-        "`ExternalName` Services are skipped. When a workload comes close, the finding "
-        "names it and the labels that differ.",
-        why="A Service that selects no pods has no endpoints: connections to it are refused "
-        "or hang, and nothing in `kubectl apply` says so. The usual cause is a label that "
-        "was renamed on one side only.",
-        example="kind: Service\nspec:\n  selector:\n    app: web-frontend\n---\n"
-        "kind: Deployment\nspec:\n  template:\n    metadata:\n      labels:\n"
-        "        app: frontend",
-        use_instead="kind: Service\nspec:\n  selector:\n    app: frontend",
-    ),
-    collect,
-)
+@cross_objects_check("references.service-selector-no-match", collect)
 def service_selector_no_match(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:
@@ -184,32 +152,7 @@ class _Selection:
         return self._declared_text
 
 
-@cross_rule(
-    "KL061",
-    "service-target-port-unknown",
-    Severity.ERROR,
-    "A Service's targetPort is not a port of the containers it selects.",
-    doc(
-        what="For a Service whose selector matches workloads of the run, reports each port "
-        "whose `targetPort` (or `port`, when `targetPort` is not set) no selected container "
-        "declares. A named `targetPort` that no selected container declares under that name "
-        "and protocol is an error. A number that no selected container lists as a "
-        "`containerPort` is a warning, and only when the selected containers declare some "
-        "ports (declaring ports is optional, so a container without any says nothing) and "
-        "the number is not in their command, args or env values (`--port=8080`). "
-        "Option `numeric-ports` (default true) turns the numeric check off.",
-        why="A named targetPort is looked up in each pod's container ports: a name no "
-        "container declares leaves the Service without endpoints. A number that no "
-        "container declares is often a port the program does not listen on, and "
-        "connections are refused.",
-        example="kind: Service\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n"
-        "    targetPort: http\n---\nkind: Deployment\n...\n        ports:\n"
-        "        - name: web\n          containerPort: 8080",
-        use_instead="  ports:\n  - port: 80\n    targetPort: web",
-    ),
-    collect,
-    options={"numeric-ports": True},
-)
+@cross_objects_check("references.service-target-port-unknown", collect)
 def service_target_port_unknown(
     facts: list[Fact], options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[CrossViolation]:

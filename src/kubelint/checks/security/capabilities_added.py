@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 
 def _normal(capability: str) -> str:
@@ -16,26 +15,7 @@ def _normal(capability: str) -> str:
     return name[4:] if name.startswith("CAP_") else name
 
 
-@object_rule(
-    "KL043",
-    "capabilities-added",
-    Severity.WARNING,
-    "A container adds Linux capabilities other than NET_BIND_SERVICE.",
-    doc(
-        what="Reports each entry of `securityContext.capabilities.add` that is not in the "
-        "option `allowed` (default: `NET_BIND_SERVICE`); names compare without case and "
-        "without a `CAP_` prefix. `ALL` is always reported. Windows pods are skipped.",
-        why="Capabilities split root's powers: NET_ADMIN reconfigures the pod's network, "
-        "SYS_ADMIN is nearly root (mounts, namespaces), SYS_PTRACE reads other processes' "
-        "memory, SYS_MODULE loads kernel code. Each one added widens what an intruder can "
-        "do from the container. NET_BIND_SERVICE (binding ports below 1024) is harmless.",
-        example="securityContext:\n  capabilities:\n    add: [SYS_ADMIN, NET_ADMIN]",
-        use_instead="securityContext:\n  capabilities:\n    drop: [ALL]\n"
-        "    add: [NET_BIND_SERVICE]",
-    ),
-    kinds=("DeploymentLike",),
-    options={"allowed": ["NET_BIND_SERVICE"]},
-)
+@object_check("security.capabilities-added")
 def capabilities_added(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

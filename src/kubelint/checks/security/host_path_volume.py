@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_KEY
-from kubelint.report.model import Severity
 
 
 def _covered(path: str, allowed: list[str]) -> bool:
@@ -22,29 +21,7 @@ def _covered(path: str, allowed: list[str]) -> bool:
     return False
 
 
-@object_rule(
-    "KL047",
-    "host-path-volume",
-    Severity.WARNING,
-    "A pod mounts a path of its node (a hostPath volume).",
-    doc(
-        what="Reports every `hostPath` volume of a pod spec, DaemonSets included, unless "
-        "its path is one of the option `allowed-paths` or below one of them (default: "
-        "none).",
-        why="A hostPath volume gives the pod the node's files: `/var/run/docker.sock` or "
-        "the containerd socket is control of every container on the node, `/etc` or `/` "
-        "is the node itself, and even a log directory leaks other pods' data. The pod "
-        "also becomes tied to what one node happens to hold. Node agents (log shippers, "
-        "CNI and CSI drivers) need it: list their paths in `allowed-paths` or suppress "
-        "the finding on those objects.",
-        example="volumes:\n- name: docker\n  hostPath:\n    path: /var/run/docker.sock",
-        use_instead="volumes:\n- name: cache\n  emptyDir: {}\n"
-        "# or, for data that must outlive the pod:\n"
-        "- name: data\n  persistentVolumeClaim:\n    claimName: data",
-    ),
-    kinds=("DeploymentLike",),
-    options={"allowed-paths": []},
-)
+@object_check("security.host-path-volume")
 def host_path_volume(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:

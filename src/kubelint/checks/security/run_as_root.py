@@ -5,35 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.checks.api import RuleContext, Violation, doc, object_rule
+from kubelint.checks.api import RuleContext, Violation, object_check
 from kubelint.load import shapes
 from kubelint.load.objects import KubeObject
-from kubelint.report.model import Severity
 
 
-@object_rule(
-    "KL041",
-    "run-as-root",
-    Severity.WARNING,
-    "A container may run as root: runAsNonRoot is not true and runAsUser is not above 0.",
-    doc(
-        what="Reports containers (init containers included) for which neither the "
-        "container's nor the pod's `securityContext` sets `runAsNonRoot: true` or a "
-        "`runAsUser` above 0; the container's setting wins over the pod's, as in "
-        "Kubernetes. An explicit `runAsUser: 0` or `runAsNonRoot: false` on the container "
-        "is reported where it is written. Windows pods (`spec.os.name: windows`) are "
-        "skipped.",
-        why="Many images run as root unless told otherwise. Root in a container is root "
-        "on the node's kernel: a container escape, a writable hostPath or a mounted "
-        "socket then gives the attacker the node. With `runAsNonRoot: true` the kubelet "
-        "refuses to start a container whose image would run as UID 0.",
-        example="spec:\n  containers:\n  - name: web\n    image: registry.example.com/web:2.4.1",
-        use_instead="spec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n"
-        "  containers:\n  - name: web\n    image: registry.example.com/web:2.4.1",
-    ),
-    kinds=("DeploymentLike",),
-    whole_object=True,
-)
+@object_check("security.run-as-root")
 def run_as_root(
     obj: KubeObject, options: Mapping[str, Any], ctx: RuleContext
 ) -> Iterator[Violation]:
