@@ -70,3 +70,14 @@ def test_a_python_check_no_rule_file_names_fails_the_catalogue() -> None:
     finally:
         patch.undo()
         registry.builtin_rules.cache_clear()
+
+
+def test_every_option_is_typed_documented_and_its_default_fits() -> None:
+    from kubelint.checks.api import OPTION_TYPE_WORDS, option_problem
+
+    for spec in registry.builtin_rules():
+        assert set(spec.options) == {o.name for o in spec.option_specs}, spec.id
+        for option in spec.option_specs:
+            assert option.type in OPTION_TYPE_WORDS, (spec.id, option.name)
+            assert option.doc.strip(), f"{spec.id}: option {option.name} has no doc"
+            assert option_problem(option.type, option.default) is None, (spec.id, option.name)

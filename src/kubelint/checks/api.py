@@ -177,24 +177,26 @@ class RuleSpec:
         return self.rule.slug
 
 
-def option_problem(default: Any, value: Any) -> str | None:
-    """What is wrong with ``value`` for an option whose default is ``default`` (None: fine).
+#: What each option type takes, in words (for messages and docs).
+OPTION_TYPE_WORDS: Mapping[str, str] = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "string": "a string",
+    "string-list": "a list of strings",
+}
 
-    An option's type is its default's: true or false, a whole number, a string, or a
-    list of strings.
-    """
-    if isinstance(default, bool):
-        wanted, fits = "true or false", isinstance(value, bool)
-    elif isinstance(default, int):
-        wanted, fits = "a whole number", isinstance(value, int) and not isinstance(value, bool)
-    elif isinstance(default, str):
-        wanted, fits = "a string", isinstance(value, str)
-    elif isinstance(default, list | tuple):
-        wanted = "a list of strings"
-        fits = isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+def option_problem(option_type: OptionType, value: Any) -> str | None:
+    """What is wrong with ``value`` for an option of ``option_type`` (None: fine)."""
+    if option_type == "bool":
+        fits = isinstance(value, bool)
+    elif option_type == "int":
+        fits = isinstance(value, int) and not isinstance(value, bool)
+    elif option_type == "string":
+        fits = isinstance(value, str)
     else:
-        return None
-    return None if fits else f"expected {wanted}, got {_shown(value)}"
+        fits = isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return None if fits else f"expected {OPTION_TYPE_WORDS[option_type]}, got {_shown(value)}"
 
 
 def _shown(value: Any) -> str:

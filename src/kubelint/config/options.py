@@ -145,7 +145,8 @@ def _rule_options(
                 message = f'options.{key}: rule {spec.id} has no option "{name}"{hint}'
                 problems.append(OptionsProblem("options", message))
                 continue
-            wrong = option_problem(spec.options[name], value)
+            option = next(o for o in spec.option_specs if o.name == name)
+            wrong = option_problem(option.type, value)
             if wrong is not None:
                 problems.append(OptionsProblem("options", f"options.{key}.{name}: {wrong}"))
                 continue

@@ -7,11 +7,12 @@ heading of their own because check configuration cannot name them.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Final
 
-from kubelint.checks.api import RuleSpec
+from kubelint.checks.api import OPTION_TYPE_WORDS, OptionSpec, RuleSpec
 
 #: The heading of the apply rejections in ``docs/rules.md`` and ``kubelint rules``.
 APPLY_REJECTIONS: Final = "Apply rejections (kubelint apply)"
@@ -26,7 +27,7 @@ def _block(text: str) -> str:
     return "```yaml\n" + text.rstrip("\n") + "\n```\n"
 
 
-def _page(spec: RuleSpec, about: str, heading: str, options: Mapping[str, Any]) -> str:
+def _page(spec: RuleSpec, about: str, heading: str, options: tuple[OptionSpec, ...]) -> str:
     rule = spec.rule
     doc = rule.doc
     lines = [
@@ -44,7 +45,10 @@ def _page(spec: RuleSpec, about: str, heading: str, options: Mapping[str, Any]) 
     ]
     if options:
         lines.append(f"{heading}# Options\n")
-        lines.extend(f"- `{key}`: default `{value!r}`" for key, value in options.items())
+        lines.extend(
+            f"- `{o.name}` ({OPTION_TYPE_WORDS[o.type]}, default `{_shown(o.default)}`): {o.doc}"
+            for o in options
+        )
         lines.append("")
     return "\n".join(lines)
 
@@ -53,11 +57,18 @@ def render_rule(spec: RuleSpec, *, heading: str = "#") -> str:
     """One rule's page: identity, then What it does / Why is this bad / Example / Use instead
     (for a rule of ``kubelint apply``, the example is a manifest against its live object)."""
     if not spec.checked:
-        return _page(spec, _NOT_A_CHECK_RULE, heading, {})
+        return _page(spec, _NOT_A_CHECK_RULE, heading, ())
     scope = ", ".join(sorted(spec.kinds)) if spec.kinds else "all kinds"
     state = "" if spec.enabled_by_default else " Off by default (enable it with `select`)."
     about = f"Default severity: **{spec.rule.severity.label}**. Applies to: {scope}.{state}"
-    return _page(spec, about, heading, spec.options)
+    return _page(spec, about, heading, spec.option_specs)
+
+
+def _shown(value: Any) -> str:
+    """An option value as it is written in a configuration file."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _anchor(heading: str) -> str:
