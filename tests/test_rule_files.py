@@ -81,3 +81,13 @@ def test_every_option_is_typed_documented_and_its_default_fits() -> None:
             assert option.type in OPTION_TYPE_WORDS, (spec.id, option.name)
             assert option.doc.strip(), f"{spec.id}: option {option.name} has no doc"
             assert option_problem(option.type, option.default) is None, (spec.id, option.name)
+
+
+def test_the_pipeline_names_every_rule_it_reports_itself() -> None:
+    from kubelint.checks import core_rules
+
+    named = {
+        value.id for value in vars(core_rules).values() if isinstance(value, type(rule("KL001")))
+    }
+    stages = {s.id for s in registry.builtin_rules() if s.stage in ("load", "schema", "run")}
+    assert named == stages

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
+from kubelint.checks.core_rules import DUPLICATE_KEY
 from kubelint.load.lines import line_of, line_starts, position, split_lines, utf8_position
 from kubelint.load.scalars import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
 
@@ -539,7 +540,7 @@ class _Builder:
                 else:
                     problems.append(
                         LoadProblem(
-                            "duplicate-key",
+                            DUPLICATE_KEY.slug,
                             f'duplicate key "{key}" '
                             f"(first set at line {mark_of(marks[key][0])[0] + 1}); "
                             "kubectl keeps this last value and drops the first without a word",

@@ -3,18 +3,14 @@ rules on the facts collected from every object."""
 
 from __future__ import annotations
 
-from typing import Final
-
 from kubelint.checks.api import Fact, RuleContext
-from kubelint.checks.index import rule
+from kubelint.checks.core_rules import DUPLICATE_OBJECT, INTERNAL_ERROR
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import mark_of
 from kubelint.report.model import Finding
 from kubelint.run import findings as build
 from kubelint.run.context import CheckOptions, catalogue, rule_options, run_policy
 from kubelint.run.results import FileResult, ObjectIdentity
-
-DUPLICATE_OBJECT: Final = rule("duplicate-object")
 
 
 def across_objects(
@@ -42,7 +38,7 @@ def across_objects(
         except Exception as exc:  # a rule bug must not cost the run
             where = results[0].path if results else "-"
             message = f"rule {spec.id} failed across objects: {exc!r}"
-            raw.append((build.whole_file(where, "internal-error", message), EMPTY))
+            raw.append((build.whole_file(where, INTERNAL_ERROR, message), EMPTY))
             continue
         for violation in violations:
             raw.append((build.cross_violation(spec, violation), violation.fact.ignored))

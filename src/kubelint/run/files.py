@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kubelint.checks.core_rules import FILE_TOO_LARGE, HELM_TEMPLATE, INTERNAL_ERROR, YAML_SYNTAX
 from kubelint.config.policy import Suppressions
 from kubelint.load.documents import LoadedFile, decode, load_text
 from kubelint.load.files import read_file
@@ -38,7 +39,7 @@ def check_source(source: SourceFile, ctx: Context, data: bytes | None = None) ->
     except Exception as exc:  # a bug must cost one file, never the run
         result.findings.append(
             build.whole_file(
-                source.display, "internal-error", f"kubelint failed on this file: {exc!r}"
+                source.display, INTERNAL_ERROR, f"kubelint failed on this file: {exc!r}"
             )
         )
     build.decide_file(result, ctx.policy, Suppressions.parse(text) if text else _NO_SUPPRESSIONS)
@@ -70,7 +71,7 @@ def check_part(part: FilePart, ctx: Context, data: bytes | None = None) -> PartR
     except Exception as exc:  # a bug must cost one file, never the run
         result.findings.append(
             build.whole_file(
-                source.display, "internal-error", f"kubelint failed on this file: {exc!r}"
+                source.display, INTERNAL_ERROR, f"kubelint failed on this file: {exc!r}"
             )
         )
     suppressions = Suppressions.parse(text) if text else _NO_SUPPRESSIONS
@@ -134,7 +135,7 @@ def over_limits(
     result = FileResult(source.display)
     result.skipped["too-large"] += 1
     result.findings.append(
-        build.whole_file(source.display, "file-too-large", message, suggestion=hint)
+        build.whole_file(source.display, FILE_TOO_LARGE, message, suggestion=hint)
     )
     return result
 
@@ -152,7 +153,7 @@ def _read_and_check(
     """The body of :func:`check_source`; returns the file's text when it could be read."""
     path = source.display
     if source.problem is not None:  # a folder the walk could not read
-        result.findings.append(build.whole_file(path, "yaml-syntax", source.problem))
+        result.findings.append(build.whole_file(path, YAML_SYNTAX, source.problem))
         return None
     if source.skip is not None:  # not a regular file: never opened
         result.skipped["not-a-regular-file"] += 1
@@ -162,7 +163,7 @@ def _read_and_check(
             data = content(source)
     except OSError as exc:
         result.findings.append(
-            build.whole_file(path, "yaml-syntax", f"cannot read the file: {exc.strerror or exc}")
+            build.whole_file(path, YAML_SYNTAX, f"cannot read the file: {exc.strerror or exc}")
         )
         return None
     refused = over_limits(source, len(data), data, ctx.options)
@@ -174,7 +175,7 @@ def _read_and_check(
     if text is None:
         assert problem is not None
         result.findings.append(
-            build.whole_file(path, "yaml-syntax", problem.message, problem.mark, problem.suggestion)
+            build.whole_file(path, YAML_SYNTAX, problem.message, problem.mark, problem.suggestion)
         )
         return None
     has_template = "{{" in text
@@ -192,8 +193,8 @@ def _read_and_check(
 
 
 def _skip_template(result: FileResult, message: str) -> None:
-    result.skipped["helm-template"] += 1
-    result.findings.append(build.whole_file(result.path, "helm-template", message))
+    result.skipped[HELM_TEMPLATE.slug] += 1
+    result.findings.append(build.whole_file(result.path, HELM_TEMPLATE, message))
 
 
 def _check_documents(

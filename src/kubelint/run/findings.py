@@ -17,6 +17,14 @@ from typing import overload
 
 from kubelint.checks.api import CrossViolation, FixSpec, RuleSpec, TextEdit, Violation
 from kubelint.checks.api import Fix as RuleFix
+from kubelint.checks.core_rules import (
+    DUPLICATE_KEY,
+    INVALID_ENUM_VALUE,
+    INVALID_TYPE,
+    UNKNOWN_FIELD,
+    YAML_IMPLICIT_TYPE,
+    YAML_SYNTAX,
+)
 from kubelint.checks.index import rule
 from kubelint.checks.rule import Rule
 from kubelint.config.policy import Policy, Suppressions
@@ -31,10 +39,9 @@ from kubelint.schema.validate import Issue
 
 
 def whole_file(
-    path: str, slug: str, message: str, mark: Mark = (0, 0), suggestion: str | None = None
+    path: str, info: Rule, message: str, mark: Mark = (0, 0), suggestion: str | None = None
 ) -> Finding:
     """A finding about a file as a whole (unreadable, too large, a template...)."""
-    info = rule(slug)
     return Finding(
         path, mark[0] + 1, mark[1] + 1, info.id, info.slug, info.severity, message, suggestion
     )
@@ -159,12 +166,12 @@ class FindingBuilder:
 
     def yaml_problem(self, problem: LoadProblem) -> Finding:
         """What the loader found: a syntax error or a duplicate key."""
-        slug = "duplicate-key" if problem.kind == "duplicate-key" else "yaml-syntax"
+        found = DUPLICATE_KEY if problem.kind == DUPLICATE_KEY.slug else YAML_SYNTAX
         suggestion = problem.suggestion
         line = problem.mark[0]
         if suggestion is None and 0 <= line < len(self.lines) and "{{" in self.lines[line]:
             suggestion = "an unrendered template placeholder ({{ }}): render or substitute it first"
-        return self.at(rule(slug), problem.mark, problem.message, suggestion)
+        return self.at(found, problem.mark, problem.message, suggestion)
 
     def schema_issue(self, issue: Issue, path: Path, mark: Mark, ref: ObjectRef) -> Finding:
         """What validation found at ``path`` (the issue's path within the document).
@@ -176,7 +183,7 @@ class FindingBuilder:
         suggestion = issue.suggestion
         fix: FixSpec | None = None
         slug = issue.rule
-        if slug == "yaml-implicit-type":
+        if slug == YAML_IMPLICIT_TYPE.slug:
             token = self.token(mark)
             if token and token[0] not in "\"'":
                 message = f"`{token}` is read by kubectl as {message.split(' as ', 1)[1]}"
@@ -186,10 +193,10 @@ class FindingBuilder:
                     suggestion = f'quote it: "{token}"'
                     fix = FixSpec(f'Quote the value: "{token}"', path, "value", f'"{token}"')
             else:
-                slug = "invalid-type"
-        elif slug == "invalid-enum-value" and issue.meant is not None:
+                slug = INVALID_TYPE.slug
+        elif slug == INVALID_ENUM_VALUE.slug and issue.meant is not None:
             fix = FixSpec(f"Change {self.token(mark)} to {issue.meant}", path, "value", issue.meant)
-        elif slug == "unknown-field" and issue.meant is not None:
+        elif slug == UNKNOWN_FIELD.slug and issue.meant is not None:
             fix = FixSpec(f"Rename {path[-1]} to {issue.meant}", path, "key", issue.meant)
         return self.at(
             rule(slug), mark, message, suggestion, field_path=format_path(path), obj=ref, fix=fix

@@ -4,10 +4,10 @@ cross-object rules collect from it (checked across the run by :mod:`kubelint.run
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from kubelint.checks.api import Fact
-from kubelint.checks.index import rule
+from kubelint.checks.core_rules import INTERNAL_ERROR
 from kubelint.config.rule_sets import RuleSet
 from kubelint.load.documents import PackedMark, pack_mark
 from kubelint.load.objects import KubeObject
@@ -18,8 +18,6 @@ from kubelint.run.findings import FindingBuilder
 #: Shared by the facts without marks or fields (most): one object, pickled once per message.
 _NO_MARKS: Mapping[str, PackedMark] = {}
 _NO_FIELDS: Mapping[str, str] = {}
-
-INTERNAL_ERROR: Final = rule("internal-error")
 
 
 def run_rules(

@@ -7,6 +7,14 @@ import sys
 from typing import Any
 
 from kubelint.checks.api import FixSpec
+from kubelint.checks.core_rules import (
+    EXPORTED_OBJECT,
+    INVALID_NAME,
+    INVALID_TYPE,
+    MISSING_REQUIRED_FIELD,
+    MISSING_TYPE_META,
+    UNKNOWN_FIELD,
+)
 from kubelint.checks.index import rule
 from kubelint.checks.rule import Rule
 from kubelint.config.policy import object_ignores
@@ -79,10 +87,9 @@ class ManifestChecker:
             self.result.findings.append(finding)
 
     def report(
-        self, slug: str, mark: Mark, message: str, suggestion: str | None = None, **details: Any
+        self, info: Rule, mark: Mark, message: str, suggestion: str | None = None, **details: Any
     ) -> None:
-        """Record a finding of a core rule (by slug) at ``mark``."""
-        info: Rule = rule(slug)
+        """Record a finding of a core rule at ``mark``."""
         self.keep(self.build.at(info, mark, message, suggestion, **details))
 
     # -- documents ---------------------------------------------------------------------
@@ -95,7 +102,7 @@ class ManifestChecker:
             return
         if not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value):
             self.report(
-                "missing-type-meta",
+                MISSING_TYPE_META,
                 document.start_mark,
                 "this document is not a Kubernetes object (no apiVersion and kind)",
                 "remove it, or move it to a file of its own",
@@ -121,7 +128,7 @@ class ManifestChecker:
                 if not isinstance(v, str) or not v
             ]
             self.report(
-                "missing-type-meta",
+                MISSING_TYPE_META,
                 here,
                 f"the object has no {' and no '.join(missing)}",
                 None,
@@ -158,7 +165,7 @@ class ManifestChecker:
             field = problem.field
             meant = problem.meant
             self.report(
-                problem.slug,
+                rule(problem.slug),
                 locate(root, (*prefix, field), AT_VALUE, start),
                 problem.message,
                 problem.suggestion,
@@ -251,7 +258,7 @@ class ManifestChecker:
                 self.check_object(root, item_path, start)
             else:
                 self.report(
-                    "invalid-type",
+                    INVALID_TYPE,
                     locate(root, item_path, AT_VALUE, start),
                     "a list item must be a Kubernetes object",
                     field_path=format_path(item_path),
@@ -281,7 +288,7 @@ class ManifestChecker:
             if isinstance(obj.get("metadata"), dict):
                 issues.append(
                     Issue(
-                        "missing-required-field",
+                        MISSING_REQUIRED_FIELD.slug,
                         ("metadata", "name"),
                         'missing required field "name"',
                         None,
@@ -291,7 +298,7 @@ class ManifestChecker:
             elif "metadata" not in obj:
                 issues.append(
                     Issue(
-                        "missing-required-field",
+                        MISSING_REQUIRED_FIELD.slug,
                         ("metadata",),
                         'missing required field "metadata" (with a name)',
                         None,
@@ -301,12 +308,12 @@ class ManifestChecker:
         if name is not None:
             for problem in name_issues(group, kind, name):
                 issues.append(
-                    Issue("invalid-name", ("metadata", "name"), f'name "{name}": {problem}')
+                    Issue(INVALID_NAME.slug, ("metadata", "name"), f'name "{name}": {problem}')
                 )
         renames: dict[Path, str] = {}
         for issue in issues:
             path = (*prefix, *issue.path)
-            if issue.rule == "unknown-field" and issue.meant is not None:
+            if issue.rule == UNKNOWN_FIELD.slug and issue.meant is not None:
                 renames[path] = issue.meant
             self.keep(self.build.schema_issue(issue, path, locate(root, path, issue.at, here), ref))
         return renames
@@ -352,7 +359,7 @@ class ManifestChecker:
         first_path = (*prefix, *found[0][0])
         names = ", ".join(label for _, label in found)
         self.report(
-            "exported-object",
+            EXPORTED_OBJECT,
             locate(root, first_path, AT_KEY, here),
             f"this manifest carries fields of a live object ({names}): "
             "it looks exported with `kubectl get -o yaml`",

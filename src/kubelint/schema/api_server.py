@@ -9,6 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from kubelint.checks.core_rules import (
+    INVALID_ANNOTATION,
+    INVALID_DATA_KEY,
+    INVALID_LABEL,
+    INVALID_NAME,
+    INVALID_VALUE,
+)
 from kubelint.load.paths import AT_KEY, AT_VALUE
 from kubelint.schema.formats.labels import config_map_key, label_value, qualified_name
 from kubelint.schema.formats.names import dns1035_label, dns1123_label, dns1123_subdomain
@@ -28,11 +35,11 @@ def _labels(value: Any) -> Iterator[Issue]:
         return
     for key, item in value.items():
         for problem in qualified_name(key):
-            yield Issue("invalid-label", (key,), f'label key "{key}": {problem}', None, AT_KEY)
+            yield Issue(INVALID_LABEL.slug, (key,), f'label key "{key}": {problem}', None, AT_KEY)
         if isinstance(item, str):
             for problem in label_value(item):
                 yield Issue(
-                    "invalid-label", (key,), f'label value "{item}": {problem}', None, AT_VALUE
+                    INVALID_LABEL.slug, (key,), f'label value "{item}": {problem}', None, AT_VALUE
                 )
 
 
@@ -43,12 +50,12 @@ def _annotations(value: Any) -> Iterator[Issue]:
     for key, item in value.items():
         for problem in qualified_name(key):
             yield Issue(
-                "invalid-annotation", (key,), f'annotation key "{key}": {problem}', None, AT_KEY
+                INVALID_ANNOTATION.slug, (key,), f'annotation key "{key}": {problem}', None, AT_KEY
             )
         total += utf8_size(key) + (utf8_size(item) if isinstance(item, str) else 0)
     if total > MAX_ANNOTATIONS_BYTES:
         yield Issue(
-            "invalid-annotation",
+            INVALID_ANNOTATION.slug,
             (),
             f"annotations total {total:,} bytes; "
             f"the API server allows at most {MAX_ANNOTATIONS_BYTES:,}",
@@ -62,7 +69,7 @@ def _data_keys(value: Any) -> Iterator[Issue]:
         return
     for key in value:
         for problem in config_map_key(key):
-            yield Issue("invalid-data-key", (key,), f'data key "{key}": {problem}', None, AT_KEY)
+            yield Issue(INVALID_DATA_KEY.slug, (key,), f'data key "{key}": {problem}', None, AT_KEY)
 
 
 def _string_check(
@@ -79,7 +86,7 @@ def _string_check(
 def _port_number(value: Any) -> Iterator[Issue]:
     if isinstance(value, int) and not isinstance(value, bool):
         for problem in port_number(value):
-            yield Issue("invalid-value", (), f"port {value}: {problem}")
+            yield Issue(INVALID_VALUE.slug, (), f"port {value}: {problem}")
 
 
 def _host_port(value: Any) -> Iterator[Issue]:
@@ -90,24 +97,24 @@ def _host_port(value: Any) -> Iterator[Issue]:
 def _int_or_port_name(value: Any) -> Iterator[Issue]:
     if isinstance(value, str):
         for problem in port_name(value):
-            yield Issue("invalid-value", (), f'port name "{value}": {problem}')
+            yield Issue(INVALID_VALUE.slug, (), f'port name "{value}": {problem}')
     else:
         yield from _port_number(value)
 
 
 def _int_or_percent(value: Any) -> Iterator[Issue]:
     for problem in int_or_percent(value):
-        yield Issue("invalid-value", (), problem)
+        yield Issue(INVALID_VALUE.slug, (), problem)
 
 
 def build_hooks() -> FieldHooks:
     """The property hooks, keyed by (definition name, property)."""
-    dns_label = _string_check("invalid-name", "name", dns1123_label)
+    dns_label = _string_check(INVALID_NAME.slug, "name", dns1123_label)
     hooks: FieldHooks = {
         (META + "ObjectMeta", "labels"): _labels,
         (META + "ObjectMeta", "annotations"): _annotations,
         (META + "ObjectMeta", "namespace"): _string_check(
-            "invalid-name", "namespace", dns1123_label
+            INVALID_NAME.slug, "namespace", dns1123_label
         ),
         (META + "LabelSelector", "matchLabels"): _labels,
         (CORE + "ConfigMap", "data"): _data_keys,
@@ -118,11 +125,13 @@ def build_hooks() -> FieldHooks:
         (CORE + "EphemeralContainer", "name"): dns_label,
         (CORE + "Volume", "name"): dns_label,
         (CORE + "VolumeMount", "name"): dns_label,
-        (CORE + "ContainerPort", "name"): _string_check("invalid-name", "port name", port_name),
+        (CORE + "ContainerPort", "name"): _string_check(INVALID_NAME.slug, "port name", port_name),
         (CORE + "ContainerPort", "containerPort"): _port_number,
         (CORE + "ContainerPort", "hostPort"): _host_port,
         (CORE + "ServicePort", "port"): _port_number,
-        (CORE + "ServicePort", "name"): _string_check("invalid-name", "port name", dns1123_label),
+        (CORE + "ServicePort", "name"): _string_check(
+            INVALID_NAME.slug, "port name", dns1123_label
+        ),
         (CORE + "ServicePort", "targetPort"): _int_or_port_name,
         (CORE + "HTTPGetAction", "port"): _int_or_port_name,
         (CORE + "TCPSocketAction", "port"): _int_or_port_name,

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, Protocol
 
+from kubelint.checks.core_rules import (
+    MISSING_SCHEMA,
+    REMOVED_API,
+    UNKNOWN_API_VERSION,
+    UNKNOWN_KIND,
+)
 from kubelint.schema import store as schema_store
 from kubelint.schema.crds import CrdRegistry
 from kubelint.schema.suggest import closest
@@ -79,7 +85,7 @@ def select_schema(
         )
         if removed.replacement and removed.note:
             suggestion = f"{suggestion} ({removed.note})"
-        problem = SchemaProblem("removed-api", "apiVersion", message, suggestion)
+        problem = SchemaProblem(REMOVED_API.slug, "apiVersion", message, suggestion)
         return Selection(None, group, api_version, kind, problem)
     if source.crds.get(api_version, kind) is not None:
         return Selection(source.crd_node(api_version, kind), group, api_version, kind)
@@ -104,7 +110,7 @@ def select_schema(
                     f"(last served in {served[-1]})"
                 )
                 hint = f"use apiVersion: {homes[-1]}" if homes else None
-            slug = "unknown-api-version" if hint and "raise" in hint else "removed-api"
+            slug = UNKNOWN_API_VERSION.slug if hint and "raise" in hint else REMOVED_API.slug
             problem = SchemaProblem(slug, "apiVersion", message, hint)
             return Selection(None, group, api_version, kind, problem)
         if homes:
@@ -112,7 +118,7 @@ def select_schema(
             meant = same_group[-1] if same_group else (closest(api_version, homes) or homes[-1])
             message = f'"{api_version}" is not an API group/version that serves {kind}'
             problem = SchemaProblem(
-                "unknown-api-version", "apiVersion", message, f'did you mean "{meant}"?', meant
+                UNKNOWN_API_VERSION.slug, "apiVersion", message, f'did you mean "{meant}"?', meant
             )
             node = _meant(source, meant, kind)
             return Selection(node, schema_store.group_of(meant), meant, kind, problem)
@@ -120,7 +126,7 @@ def select_schema(
             meant_version = closest(api_version, list(schemas.kinds))
             message = f'"{api_version}" is not an API group/version served by Kubernetes {target}'
             hint = f'did you mean "{meant_version}"?' if meant_version else None
-            problem = SchemaProblem("unknown-api-version", "apiVersion", message, hint)
+            problem = SchemaProblem(UNKNOWN_API_VERSION.slug, "apiVersion", message, hint)
             return Selection(None, group, api_version, kind, problem)
     missing = None if ignore_missing else _missing_schema(source, api_version, kind, group)
     return Selection(None, group, api_version, kind, missing)
@@ -136,7 +142,7 @@ def _unknown_kind(source: SchemaSource, group: str, api_version: str, kind: str)
             f"{gone.api_version} {kind} was removed in Kubernetes {gone.removed_in}"
         )
         replacement = f"use apiVersion: {gone.replacement}" if gone.replacement else None
-        problem = SchemaProblem("removed-api", "kind", message, replacement or gone.note)
+        problem = SchemaProblem(REMOVED_API.slug, "kind", message, replacement or gone.note)
         return Selection(None, group, api_version, kind, problem)
     guess = closest(kind, schemas.kinds[api_version])
     elsewhere = None if guess else _closest_kind_anywhere(schemas, kind)
@@ -145,7 +151,7 @@ def _unknown_kind(source: SchemaSource, group: str, api_version: str, kind: str)
         homes_of = ", ".join(schemas.api_versions_with_kind(elsewhere))
         hint = f'did you mean "{elsewhere}" ({homes_of})?'
     message = f'kind "{kind}" does not exist in {api_version}'
-    problem = SchemaProblem("unknown-kind", "kind", message, hint, guess)
+    problem = SchemaProblem(UNKNOWN_KIND.slug, "kind", message, hint, guess)
     return Selection(_meant(source, api_version, guess), group, api_version, guess or kind, problem)
 
 
@@ -160,7 +166,7 @@ def _missing_schema(source: SchemaSource, api_version: str, kind: str, group: st
         elif kind in known:
             hint = f"the CRD serves {kind} as {', '.join(known[kind])}"
     return SchemaProblem(
-        "missing-schema",
+        MISSING_SCHEMA.slug,
         "apiVersion",
         f"no schema for {api_version}, kind {kind}: its CRD is not among the checked files",
         hint or "pass the CRD with --crd, or --ignore-missing-schemas",

@@ -17,6 +17,15 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
+from kubelint.checks.core_rules import (
+    INVALID_ENUM_VALUE,
+    INVALID_QUANTITY,
+    INVALID_TYPE,
+    INVALID_VALUE,
+    MISSING_REQUIRED_FIELD,
+    UNKNOWN_FIELD,
+    YAML_IMPLICIT_TYPE,
+)
 from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
 from kubelint.schema.go_regex import GoRegex, compile_pattern
 from kubelint.schema.store import resolve_ref
@@ -396,7 +405,7 @@ class Validator:
             out.append(_type_issue(types, value, path))
             return
         if isinstance(value, float) and not math.isfinite(value):
-            out.append(Issue("invalid-value", path, f"{value} is not a number JSON can carry"))
+            out.append(Issue(INVALID_VALUE.slug, path, f"{value} is not a number JSON can carry"))
             return
         if node.enum is not None and value not in node.enum:
             out.append(_enum_issue(node, value, path))
@@ -431,7 +440,9 @@ class Validator:
             if passing != 1:
                 out.append(_combinator_issue("one", node.one_of, self, value, path, passing))
         if node.not_ is not None and not self.validate(node.not_, value, path):
-            out.append(Issue("invalid-value", path, "this value is of a shape the schema forbids"))
+            out.append(
+                Issue(INVALID_VALUE.slug, path, "this value is of a shape the schema forbids")
+            )
 
     def _check_special(
         self, node: Node, special: str, value: Any, path: Path, out: list[Issue]
@@ -442,14 +453,14 @@ class Validator:
             if isinstance(value, bool) or not isinstance(value, int | str | float):
                 out.append(_type_issue(frozenset(("integer", "string")), value, path))
             elif isinstance(value, float) and not value.is_integer():
-                out.append(Issue("invalid-type", path, f"{value} is not an integer or a string"))
+                out.append(Issue(INVALID_TYPE.slug, path, f"{value} is not an integer or a string"))
         elif special == "quantity":
             from kubelint.schema.formats.quantities import parse_quantity
 
             if isinstance(value, bool) or not isinstance(value, int | float | str):
                 out.append(
                     Issue(
-                        "invalid-quantity",
+                        INVALID_QUANTITY.slug,
                         path,
                         f"a quantity must be a string or a number, not {_type_name(value)}",
                     )
@@ -461,7 +472,7 @@ class Validator:
                     reason = problems[0].split(": did you mean")[0].split("; did you mean")[0]
                     out.append(
                         Issue(
-                            "invalid-quantity",
+                            INVALID_QUANTITY.slug,
                             path,
                             f"{value!r} is not a valid quantity: {reason}",
                             hint,
@@ -503,7 +514,7 @@ class Validator:
                 meant = prop(guess) if guess is not None else None
                 out.append(
                     Issue(
-                        "unknown-field",
+                        UNKNOWN_FIELD.slug,
                         child_path,
                         message,
                         f'did you mean "{guess}"?' if guess else None,
@@ -519,7 +530,7 @@ class Validator:
                 if value.get(name) is None and name not in folded:
                     out.append(
                         Issue(
-                            "missing-required-field",
+                            MISSING_REQUIRED_FIELD.slug,
                             (*path, name),
                             f'missing required field "{name}"',
                             None,
@@ -528,9 +539,9 @@ class Validator:
                     )
         count = len(value)
         if node.min_props is not None and count < node.min_props:
-            out.append(Issue("invalid-value", path, f"needs at least {node.min_props} entries"))
+            out.append(Issue(INVALID_VALUE.slug, path, f"needs at least {node.min_props} entries"))
         if node.max_props is not None and count > node.max_props:
-            out.append(Issue("invalid-value", path, f"allows at most {node.max_props} entries"))
+            out.append(Issue(INVALID_VALUE.slug, path, f"allows at most {node.max_props} entries"))
 
     def _check_array(self, node: Node, value: list[Any], path: Path, out: list[Issue]) -> None:
         items = node.items
@@ -540,11 +551,15 @@ class Validator:
         count = len(value)
         if node.min_items is not None and count < node.min_items:
             out.append(
-                Issue("invalid-value", path, f"needs at least {node.min_items} items, has {count}")
+                Issue(
+                    INVALID_VALUE.slug, path, f"needs at least {node.min_items} items, has {count}"
+                )
             )
         if node.max_items is not None and count > node.max_items:
             out.append(
-                Issue("invalid-value", path, f"allows at most {node.max_items} items, has {count}")
+                Issue(
+                    INVALID_VALUE.slug, path, f"allows at most {node.max_items} items, has {count}"
+                )
             )
         if node.enforce_lists and node.list_type in ("set", "map"):
             seen: dict[Any, int] = {}
@@ -563,7 +578,7 @@ class Validator:
                 if identity in seen:
                     out.append(
                         Issue(
-                            "invalid-value",
+                            INVALID_VALUE.slug,
                             (*path, index),
                             f"duplicate entry (same as item {seen[identity]})",
                         )
@@ -575,12 +590,14 @@ class Validator:
         length = len(value)
         if node.min_length is not None and length < node.min_length:
             out.append(
-                Issue("invalid-value", path, f"must be at least {node.min_length} characters long")
+                Issue(
+                    INVALID_VALUE.slug, path, f"must be at least {node.min_length} characters long"
+                )
             )
         if node.max_length is not None and length > node.max_length:
             out.append(
                 Issue(
-                    "invalid-value",
+                    INVALID_VALUE.slug,
                     path,
                     f"must be at most {node.max_length} characters long, is {length}",
                 )
@@ -588,28 +605,30 @@ class Validator:
         if node.pattern is not None and not node.pattern.search(value):
             out.append(
                 Issue(
-                    "invalid-value",
+                    INVALID_VALUE.slug,
                     path,
                     f"{value!r} does not match the pattern {node.pattern.pattern!r}",
                 )
             )
         if node.fmt == "byte" and not _is_base64(value):
-            out.append(Issue("invalid-value", path, "must be base64-encoded data"))
+            out.append(Issue(INVALID_VALUE.slug, path, "must be base64-encoded data"))
 
     def _check_number(self, node: Node, value: float, path: Path, out: list[Issue]) -> None:
         if node.fmt in ("int32", "int64") and float(value).is_integer():
             low, high = _INT32 if node.fmt == "int32" else _INT64
             if not low <= value <= high:
-                out.append(Issue("invalid-value", path, f"{value} is out of range for {node.fmt}"))
+                out.append(
+                    Issue(INVALID_VALUE.slug, path, f"{value} is out of range for {node.fmt}")
+                )
         integer_only = node.types is not None and "number" not in node.types
         if integer_only and isinstance(value, float) and not value.is_integer():
-            out.append(Issue("invalid-type", path, f"{value} is not an integer"))
+            out.append(Issue(INVALID_TYPE.slug, path, f"{value} is not an integer"))
         if node.minimum is not None and (
             value < node.minimum or (node.exclusive_min and value == node.minimum)
         ):
             out.append(
                 Issue(
-                    "invalid-value",
+                    INVALID_VALUE.slug,
                     path,
                     f"must be {'greater than' if node.exclusive_min else 'at least'} "
                     f"{node.minimum}",
@@ -620,13 +639,13 @@ class Validator:
         ):
             out.append(
                 Issue(
-                    "invalid-value",
+                    INVALID_VALUE.slug,
                     path,
                     f"must be {'less than' if node.exclusive_max else 'at most'} {node.maximum}",
                 )
             )
         if node.multiple_of and value % node.multiple_of:
-            out.append(Issue("invalid-value", path, f"must be a multiple of {node.multiple_of}"))
+            out.append(Issue(INVALID_VALUE.slug, path, f"must be a multiple of {node.multiple_of}"))
 
 
 def _default_of(schema: Any) -> Any:
@@ -671,7 +690,7 @@ def _is_base64(value: str) -> bool:
 def _type_issue(types: frozenset[str], value: Any, path: Path) -> Issue:
     if types == frozenset(("string",)) and isinstance(value, bool | int | float):
         return Issue(
-            "yaml-implicit-type",
+            YAML_IMPLICIT_TYPE.slug,
             path,
             f"YAML reads this unquoted value as {_ARTICLE[_type_name(value)]} "
             f"({_json_text(value)}), "
@@ -679,7 +698,7 @@ def _type_issue(types: frozenset[str], value: Any, path: Path) -> Issue:
             "quote it",
         )
     return Issue(
-        "invalid-type",
+        INVALID_TYPE.slug,
         path,
         f"expected {_describe(types)}, got {_ARTICLE.get(_type_name(value), _type_name(value))}",
     )
@@ -701,7 +720,7 @@ def _enum_issue(node: Node, value: Any, path: Path) -> Issue:
         guess = guess or closest(value, list(node.enum_lower.values()))
     shown = repr(value) if isinstance(value, str) else _json_text(value)
     return Issue(
-        "invalid-enum-value",
+        INVALID_ENUM_VALUE.slug,
         path,
         f"{shown} is not one of: {allowed}",
         f'did you mean "{guess}"?' if guess else None,
@@ -719,10 +738,12 @@ def _combinator_issue(
     passing: int = 0,
 ) -> Issue:
     if kind == "one" and passing > 1:
-        return Issue("invalid-value", path, "matches more than one of the allowed shapes (oneOf)")
+        return Issue(
+            INVALID_VALUE.slug, path, "matches more than one of the allowed shapes (oneOf)"
+        )
     details = [issue.message for b in branches for issue in validator.validate(b, value, path)[:1]]
     hint = f" ({'; '.join(details[:3])})" if details else ""
-    return Issue("invalid-value", path, f"matches none of the allowed shapes{hint}")
+    return Issue(INVALID_VALUE.slug, path, f"matches none of the allowed shapes{hint}")
 
 
 def _quantity_hint(problems: list[str]) -> str | None:

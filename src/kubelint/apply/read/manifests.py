@@ -31,6 +31,7 @@ from kubelint.apply.read.go_yaml_keys import (
 from kubelint.apply.read.lists import list_items, nested_list_error
 from kubelint.apply.read.object_meta import decode_error, go_quote
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
+from kubelint.checks.core_rules import DUPLICATE_KEY
 from kubelint.load.documents import Document, LoadProblem, load_text
 from kubelint.load.lines import line_of, line_starts, position
 from kubelint.load.paths import Path, locate
@@ -286,7 +287,7 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
     for number, (piece, where) in enumerate(found_pieces):
         found = _first_document(piece, where + skipped)
         if isinstance(found, Document):
-            syntax = [p for p in found.problems if p.kind != "duplicate-key"]
+            syntax = [p for p in found.problems if p.kind != DUPLICATE_KEY.slug]
             found = syntax[0] if syntax else found
         if isinstance(found, LoadProblem):
             read.stopped = _stop(display, found.mark, go_yaml_error(piece, found))
@@ -329,7 +330,7 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
         duplicates = [
             f"{display}:{p.mark[0] + 1}:{p.mark[1] + 1}: {p.message}"
             for p in found.problems
-            if p.kind == "duplicate-key"
+            if p.kind == DUPLICATE_KEY.slug
         ]
         _add_objects(read, display, root, value, root, found.start_mark, duplicates)
     if bad_separator is not None:
