@@ -1,5 +1,6 @@
-"""Regenerate docs/rules.md from the rule catalogue:
-``python scripts/generate_docs.py``."""
+"""Regenerate what is generated from the rule files of ``rules/``: the compiled index a run
+reads (``src/kubelint/checks/catalogue.json``) and ``docs/rules.md``:
+``python scripts/generate_docs.py`` (``--check``: exit 1 when either is stale)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    """Write docs/rules.md (or, with --check, exit 1 when it is stale)."""
+    """Write the index, then docs/rules.md from it (or, with --check, exit 1 when stale)."""
+    from kubelint.checks.catalogue import compile_index
+    from kubelint.checks.index import INDEX_PATH
     from kubelint.checks.registry import builtin_rules
     from kubelint.report.rule_docs import render_catalogue
 
-    text = render_catalogue(builtin_rules())
-    target = ROOT / "docs" / "rules.md"
-    if "--check" in sys.argv[1:]:
+    check = "--check" in sys.argv[1:]
+    stale = False
+    for target, text in (
+        (INDEX_PATH, lambda: compile_index(ROOT / "rules")),
+        (ROOT / "docs" / "rules.md", lambda: render_catalogue(builtin_rules())),
+    ):
+        wanted = text()
         current = target.read_text(encoding="utf-8") if target.exists() else ""
-        return 0 if current == text else 1
-    target.write_text(text, encoding="utf-8")
-    return 0
+        if current != wanted:
+            stale = True
+            if not check:
+                target.write_text(wanted, encoding="utf-8")
+    return 1 if check and stale else 0
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def test_the_compiled_index_is_current() -> None:
     from kubelint.checks.index import INDEX_PATH
 
     assert INDEX_PATH.read_text(encoding="utf-8") == compile_index(bundled_rules_dir()), (
-        "src/kubelint/checks/catalogue.json is stale: run python scripts/generate_catalogue.py"
+        "src/kubelint/checks/catalogue.json is stale: run python scripts/generate_docs.py"
     )
 
 

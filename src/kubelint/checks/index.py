@@ -2,7 +2,7 @@
 
 A run reads this JSON file (``catalogue.json``, next to this module) instead of parsing
 every file of ``rules/`` with kubelint's positioned YAML loader.
-``scripts/generate_catalogue.py`` writes it (:func:`kubelint.checks.catalogue.compile_index`)
+``scripts/generate_docs.py`` writes it (:func:`kubelint.checks.catalogue.compile_index`)
 and a test fails when it is stale.
 
 The stages that report rules of their own (loading, the schema, the run, apply) name them

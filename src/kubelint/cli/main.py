@@ -240,6 +240,7 @@ def check(
     """Check manifests: files, directories (recursively) or - for standard input."""
     from pathlib import Path
 
+    from kubelint.checks.core_rules import INTERNAL_ERROR
     from kubelint.config import config_file as config_module
     from kubelint.config import options as run_options
     from kubelint.load import sources
@@ -300,7 +301,7 @@ def check(
     _render(output, result, files, show_suppressed, statistics)
     if unwritten:  # a fix that could not be written: the run did not do what was asked
         sys.exit(EXIT_USAGE)
-    if any(f.name == "internal-error" for f in result.findings):
+    if any(f.rule == INTERNAL_ERROR.id for f in result.findings):
         sys.exit(EXIT_INTERNAL)  # a bug cost a file or a rule: CI must tell it from findings
     threshold = Severity.parse(fail_on or config.fail_on)
     failed = any(f.severity >= threshold for f in result.findings)
