@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kubelint.checks import index
 from kubelint.checks.api import CheckFunctions, RuleSpec, registered_checks
 from kubelint.checks.catalogue import (
     RuleDefinitionError,
@@ -71,8 +72,6 @@ def builtin_rules() -> tuple[RuleSpec, ...]:
     Read from the compiled index of ``rules/``; a rule file that names a Python check
     that does not exist, or a Python check that no rule file names, is an error.
     """
-    from kubelint.checks.index import read_index
-
     checks = python_checks()
     named: set[str] = set()
 
@@ -82,7 +81,7 @@ def builtin_rules() -> tuple[RuleSpec, ...]:
 
     specs = [
         build_spec(entry, "builtin", checks=check, trusted=True, where=_where(entry))
-        for entry in read_index()
+        for entry in index.read_index()
     ]
     unnamed = sorted(set(checks) - named)
     if unnamed:
