@@ -23,8 +23,8 @@ from typing import Any, Final
 
 from kubelint.checks.api import CheckFunctions, OptionSpec, RuleSpec
 from kubelint.checks.index import rule_of
+from kubelint.load.files import read_file
 from kubelint.load.objects import expand_kinds
-from kubelint.load.sources import read_file
 
 #: The stages of the pipeline that report rules of their own (no check, no template).
 STAGES: Final = ("load", "schema", "run", "apply")
