@@ -1,5 +1,5 @@
 """Regenerate what is generated from the rule files of ``rules/``: the compiled index a run
-reads (``src/kubelint/checks/catalogue.json``) and ``docs/rules.md``:
+reads (``src/kubelint/rules/catalogue.json``) and ``docs/rules.md``:
 ``python scripts/generate_docs.py`` (``--check``: exit 1 when either is stale)."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     """Write the index, then docs/rules.md from it (or, with --check, exit 1 when stale)."""
     from kubelint.checks.catalogue import compile_index
-    from kubelint.checks.index import INDEX_PATH
     from kubelint.checks.registry import builtin_rules
     from kubelint.report.rule_docs import render_catalogue
+    from kubelint.rules.index import INDEX_PATH
 
     check = "--check" in sys.argv[1:]
     stale = False

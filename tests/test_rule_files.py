@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kubelint.checks import registry
 from kubelint.checks.catalogue import build_spec, bundled_rules_dir, read_rule_file, rule_paths
-from kubelint.checks.index import rule
+from kubelint.rules.index import rule
 
 
 def test_every_rule_file_is_named_after_its_rule_and_builds() -> None:
@@ -34,10 +34,10 @@ def test_rules_are_named_by_slug_or_id_and_a_misspelt_one_fails() -> None:
 
 def test_the_compiled_index_is_current() -> None:
     from kubelint.checks.catalogue import compile_index
-    from kubelint.checks.index import INDEX_PATH
+    from kubelint.rules.index import INDEX_PATH
 
     assert INDEX_PATH.read_text(encoding="utf-8") == compile_index(bundled_rules_dir()), (
-        "src/kubelint/checks/catalogue.json is stale: run python scripts/generate_docs.py"
+        "src/kubelint/rules/catalogue.json is stale: run python scripts/generate_docs.py"
     )
 
 
@@ -57,8 +57,8 @@ def test_a_rule_file_naming_a_missing_check_fails_to_load() -> None:
 def test_a_python_check_no_rule_file_names_fails_the_catalogue() -> None:
     import pytest
 
-    from kubelint.checks import index
     from kubelint.checks.catalogue import RuleDefinitionError
+    from kubelint.rules import index
 
     entries = [e for e in index.read_index() if e["slug"] != "image-latest-tag"]
     patch = pytest.MonkeyPatch()
@@ -84,7 +84,7 @@ def test_every_option_is_typed_documented_and_its_default_fits() -> None:
 
 
 def test_the_pipeline_names_every_rule_it_reports_itself() -> None:
-    from kubelint.checks import core_rules
+    from kubelint.rules import core as core_rules
 
     named = {
         value.id for value in vars(core_rules).values() if isinstance(value, type(rule("KL001")))

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from kubelint.checks.rule import Rule
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import PackedMark
 from kubelint.load.objects import KubeObject
 from kubelint.load.paths import AT_VALUE, Path
 from kubelint.report.model import ObjectRef, Severity
+from kubelint.rules.rule import Rule
 
 Safety = Literal["safe", "unsafe", "display-only"]
 

@@ -10,7 +10,7 @@ implements it is one of
   for the core rules; ``apply`` for what ``kubelint apply`` reports as refused).
 
 Users' files are validated strictly (pydantic, template and nothing else); the bundled
-ones are trusted and read from a compiled index (:mod:`kubelint.checks.index`).
+ones are trusted and read from a compiled index (:mod:`kubelint.rules.index`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from kubelint.checks.api import CheckFunctions, OptionSpec, RuleSpec
-from kubelint.checks.index import rule_of
 from kubelint.load.files import read_file
 from kubelint.load.objects import expand_kinds
+from kubelint.rules.index import rule_of
 
 #: The stages of the pipeline that report rules of their own (no check, no template).
 STAGES: Final = ("load", "schema", "run", "apply")
@@ -72,7 +72,7 @@ def read_rule_file(path: Path) -> Any:
 
 
 def compile_index(root: Path) -> str:
-    """The index of the rule files below ``root`` (:mod:`kubelint.checks.index`), as JSON
+    """The index of the rule files below ``root`` (:mod:`kubelint.rules.index`), as JSON
     text: one entry per file, in family and file order, each with its ``family``."""
     entries = [{"family": path.parent.name, **read_rule_file(path)} for path in rule_paths(root)]
     return json.dumps(entries, indent=1, ensure_ascii=False) + "\n"

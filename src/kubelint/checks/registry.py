@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kubelint.checks import index
 from kubelint.checks.api import CheckFunctions, RuleSpec, registered_checks
 from kubelint.checks.catalogue import (
     RuleDefinitionError,
@@ -24,6 +23,7 @@ from kubelint.checks.catalogue import (
     read_rule_file,
     validate_user_rule,
 )
+from kubelint.rules import index
 
 __all__ = ["RuleDefinitionError", "builtin_rules", "bundled_rules_dir", "catalogue", "find"]
 

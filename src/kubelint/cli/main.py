@@ -19,9 +19,9 @@ from kubelint import __version__
 from kubelint.report.formats import FORMATS
 
 if TYPE_CHECKING:
-    from kubelint.checks.rule import Rule
     from kubelint.load.sources import SourceFile
     from kubelint.report.model import RunResult
+    from kubelint.rules.rule import Rule
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -240,12 +240,12 @@ def check(
     """Check manifests: files, directories (recursively) or - for standard input."""
     from pathlib import Path
 
-    from kubelint.checks.core_rules import INTERNAL_ERROR
     from kubelint.config import config_file as config_module
     from kubelint.config import options as run_options
     from kubelint.load import sources
     from kubelint.report.formats.text import printable
     from kubelint.report.model import Severity
+    from kubelint.rules.core import INTERNAL_ERROR
     from kubelint.run.context import MB
     from kubelint.run.passes import run
     from kubelint.schema import store as schema_store

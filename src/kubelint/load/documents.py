@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
-from kubelint.checks.core_rules import DUPLICATE_KEY
 from kubelint.load.lines import line_of, line_starts, position, split_lines, utf8_position
 from kubelint.load.scalars import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
+from kubelint.rules.core import DUPLICATE_KEY
 
 
 class EventBackend(NamedTuple):

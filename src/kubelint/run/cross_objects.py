@@ -4,10 +4,10 @@ rules on the facts collected from every object."""
 from __future__ import annotations
 
 from kubelint.checks.api import Fact, RuleContext
-from kubelint.checks.core_rules import DUPLICATE_OBJECT, INTERNAL_ERROR
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import mark_of
 from kubelint.report.model import Finding
+from kubelint.rules.core import DUPLICATE_OBJECT, INTERNAL_ERROR
 from kubelint.run import findings as build
 from kubelint.run.context import CheckOptions, catalogue, rule_options, run_policy
 from kubelint.run.results import FileResult, ObjectIdentity

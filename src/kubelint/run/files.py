@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from kubelint.checks.core_rules import FILE_TOO_LARGE, HELM_TEMPLATE, INTERNAL_ERROR, YAML_SYNTAX
 from kubelint.config.policy import Suppressions
 from kubelint.load.documents import LoadedFile, decode, load_text
 from kubelint.load.files import read_file
 from kubelint.load.sources import SourceFile
+from kubelint.rules.core import FILE_TOO_LARGE, HELM_TEMPLATE, INTERNAL_ERROR, YAML_SYNTAX
 from kubelint.run import findings as build
 from kubelint.run import parts as file_parts
 from kubelint.run.context import MB, CheckOptions, Context

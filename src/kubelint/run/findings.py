@@ -17,16 +17,6 @@ from typing import overload
 
 from kubelint.checks.api import CrossViolation, FixSpec, RuleSpec, TextEdit, Violation
 from kubelint.checks.api import Fix as RuleFix
-from kubelint.checks.core_rules import (
-    DUPLICATE_KEY,
-    INVALID_ENUM_VALUE,
-    INVALID_TYPE,
-    UNKNOWN_FIELD,
-    YAML_IMPLICIT_TYPE,
-    YAML_SYNTAX,
-)
-from kubelint.checks.index import rule
-from kubelint.checks.rule import Rule
 from kubelint.config.policy import Policy, Suppressions
 from kubelint.load.documents import LoadedFile, LoadProblem, Mark, mark_of
 from kubelint.load.lines import split_lines
@@ -34,6 +24,16 @@ from kubelint.load.objects import KubeObject
 from kubelint.load.paths import Path, format_path, locate
 from kubelint.load.tokens import NodeText, node_at
 from kubelint.report.model import Finding, ObjectRef, Severity
+from kubelint.rules.core import (
+    DUPLICATE_KEY,
+    INVALID_ENUM_VALUE,
+    INVALID_TYPE,
+    UNKNOWN_FIELD,
+    YAML_IMPLICIT_TYPE,
+    YAML_SYNTAX,
+)
+from kubelint.rules.index import rule
+from kubelint.rules.rule import Rule
 from kubelint.run.results import FileResult
 from kubelint.schema.validate import Issue
 

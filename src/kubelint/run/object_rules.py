@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubelint.checks.api import Fact
-from kubelint.checks.core_rules import INTERNAL_ERROR
 from kubelint.config.rule_sets import RuleSet
 from kubelint.load.documents import PackedMark, pack_mark
 from kubelint.load.objects import KubeObject
 from kubelint.report.model import Finding, ObjectRef
+from kubelint.rules.core import INTERNAL_ERROR
 from kubelint.run.context import Context
 from kubelint.run.findings import FindingBuilder
 

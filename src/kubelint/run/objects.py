@@ -7,16 +7,6 @@ import sys
 from typing import Any
 
 from kubelint.checks.api import FixSpec
-from kubelint.checks.core_rules import (
-    EXPORTED_OBJECT,
-    INVALID_NAME,
-    INVALID_TYPE,
-    MISSING_REQUIRED_FIELD,
-    MISSING_TYPE_META,
-    UNKNOWN_FIELD,
-)
-from kubelint.checks.index import rule
-from kubelint.checks.rule import Rule
 from kubelint.config.policy import object_ignores
 from kubelint.config.rule_sets import EMPTY, RuleSet
 from kubelint.load.documents import Document, LoadedFile, Mark, YamlMap, YamlSeq, pack_mark
@@ -24,6 +14,16 @@ from kubelint.load.objects import LAST_APPLIED, KubeObject
 from kubelint.load.paths import AT_KEY, AT_VALUE, Path, format_path, locate
 from kubelint.load.sources import SourceFile
 from kubelint.report.model import Finding, ObjectRef
+from kubelint.rules.core import (
+    EXPORTED_OBJECT,
+    INVALID_NAME,
+    INVALID_TYPE,
+    MISSING_REQUIRED_FIELD,
+    MISSING_TYPE_META,
+    UNKNOWN_FIELD,
+)
+from kubelint.rules.index import rule
+from kubelint.rules.rule import Rule
 from kubelint.run.context import Context
 from kubelint.run.findings import FindingBuilder
 from kubelint.run.object_rules import run_rules

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from kubelint.checks.core_rules import (
+from kubelint.load.paths import AT_KEY, AT_VALUE
+from kubelint.rules.core import (
     INVALID_ANNOTATION,
     INVALID_DATA_KEY,
     INVALID_LABEL,
     INVALID_NAME,
     INVALID_VALUE,
 )
-from kubelint.load.paths import AT_KEY, AT_VALUE
 from kubelint.schema.formats.labels import config_map_key, label_value, qualified_name
 from kubelint.schema.formats.names import dns1035_label, dns1123_label, dns1123_subdomain
 from kubelint.schema.formats.percent import int_or_percent

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, Protocol
 
-from kubelint.checks.core_rules import (
+from kubelint.rules.core import (
     MISSING_SCHEMA,
     REMOVED_API,
     UNKNOWN_API_VERSION,

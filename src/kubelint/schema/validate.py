@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NamedTuple
 
-from kubelint.checks.core_rules import (
+from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
+from kubelint.rules.core import (
     INVALID_ENUM_VALUE,
     INVALID_QUANTITY,
     INVALID_TYPE,
@@ -26,7 +27,6 @@ from kubelint.checks.core_rules import (
     UNKNOWN_FIELD,
     YAML_IMPLICIT_TYPE,
 )
-from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE, Path
 from kubelint.schema.go_regex import GoRegex, compile_pattern
 from kubelint.schema.store import resolve_ref
 from kubelint.schema.suggest import closest

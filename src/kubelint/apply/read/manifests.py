@@ -31,10 +31,10 @@ from kubelint.apply.read.go_yaml_keys import (
 from kubelint.apply.read.lists import list_items, nested_list_error
 from kubelint.apply.read.object_meta import decode_error, go_quote
 from kubelint.apply.values import GoJSONError, from_yaml, json_type, unsupported_value
-from kubelint.checks.core_rules import DUPLICATE_KEY
 from kubelint.load.documents import Document, LoadProblem, load_text
 from kubelint.load.lines import line_of, line_starts, position
 from kubelint.load.paths import Path, locate
+from kubelint.rules.core import DUPLICATE_KEY
 
 _LINE: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 

@@ -9,8 +9,8 @@ from typing import Final
 
 from kubelint.apply.client_side.patch_meta import SchemaType
 from kubelint.apply.values import JSON
-from kubelint.checks.index import rule
 from kubelint.load.paths import Path
+from kubelint.rules.index import rule
 
 #: Where in the manifest a finding points: the values :func:`kubelint.load.paths.locate` takes.
 AT_KEY: Final = "key"

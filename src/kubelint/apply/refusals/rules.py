@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kubelint.checks.index import rule
+from kubelint.rules.index import rule
 
 ANNOTATIONS_TOO_LARGE: Final = rule("annotations-too-large").id
 IMMUTABLE_FIELD: Final = rule("immutable-field").id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kubelint.checks.index import rule
+from kubelint.rules.index import rule
 
 YAML_SYNTAX: Final = rule("yaml-syntax")  # KL001
 DUPLICATE_KEY: Final = rule("duplicate-key")  # KL002

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from kubelint.checks.rule import Rule, RuleDoc
 from kubelint.report.model import Severity
+from kubelint.rules.rule import Rule, RuleDoc
 
 #: Where the index lives, next to this module (shipped in the wheel).
 INDEX_PATH: Final = Path(__file__).with_name("catalogue.json")
