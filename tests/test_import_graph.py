@@ -98,3 +98,45 @@ def test_the_graph_sees_function_level_and_type_checking_imports() -> None:
 
 def test_no_import_cycles() -> None:
     assert cycles(import_graph()) == []
+
+
+def _importers_of(prefix: str) -> set[str]:
+    return {
+        name
+        for name, imported in import_graph().items()
+        if any(m == prefix or m.startswith(prefix + ".") for m in imported)
+    }
+
+
+def _outside(name: str, *packages: str) -> bool:
+    return not any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def test_nothing_outside_apply_imports_it() -> None:
+    """The command line loads ``kubelint apply`` by its module's name, when it is run."""
+    importers = {n for n in _importers_of("kubelint.apply") if _outside(n, "kubelint.apply")}
+    assert importers == set()
+
+
+def test_loading_imports_only_loading_and_rule_names() -> None:
+    graph = import_graph()
+    wrong = {
+        (name, m)
+        for name, imported in graph.items()
+        if name.startswith("kubelint.load")
+        for m in imported
+        if _outside(m, "kubelint.load", "kubelint.rules", "kubelint.report.model")
+    }
+    assert wrong == set()
+
+
+def test_rule_names_import_nothing_of_the_pipeline() -> None:
+    graph = import_graph()
+    wrong = {
+        (name, m)
+        for name, imported in graph.items()
+        if name.startswith("kubelint.rules")
+        for m in imported
+        if _outside(m, "kubelint.rules", "kubelint.report.model")
+    }
+    assert wrong == set()
