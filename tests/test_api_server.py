@@ -8,7 +8,7 @@ import pytest
 
 from kubelint.load.paths import AT_KEY, AT_VALUE
 from kubelint.schema.api_server import CORE, MAX_ANNOTATIONS_BYTES, META, build_hooks, name_issues
-from kubelint.schema.validate import Issue
+from kubelint.schema.compile import Issue
 
 HOOKS = build_hooks()
 

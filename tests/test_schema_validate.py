@@ -12,7 +12,8 @@ import pytest
 
 from kubelint.load.paths import AT_KEY, AT_PARENT, AT_VALUE
 from kubelint.schema import store
-from kubelint.schema.validate import Compiler, Issue, Validator
+from kubelint.schema.compile import Compiler, Issue
+from kubelint.schema.validate import Validator
 
 CONTAINER: dict[str, Any] = {
     "type": "object",

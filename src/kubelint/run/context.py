@@ -12,8 +12,9 @@ from kubelint.checks.api import RuleContext, RuleSpec
 from kubelint.config.policy import Policy
 from kubelint.schema import store as schema_store
 from kubelint.schema.api_server import build_hooks
+from kubelint.schema.compile import Compiler, Node
 from kubelint.schema.crds import CrdRegistry
-from kubelint.schema.validate import Compiler, Node, Validator
+from kubelint.schema.validate import Validator
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from kubelint.rules.core import (
 from kubelint.rules.index import rule
 from kubelint.rules.rule import Rule
 from kubelint.run.results import FileResult
-from kubelint.schema.validate import Issue
+from kubelint.schema.compile import Issue
 
 
 def whole_file(

@@ -30,9 +30,9 @@ from kubelint.run.object_rules import run_rules
 from kubelint.run.results import FileResult, ObjectIdentity
 from kubelint.schema import store as schema_store
 from kubelint.schema.api_server import name_issues
+from kubelint.schema.compile import Issue, Node
 from kubelint.schema.crds import versions_of_crd
 from kubelint.schema.select import select_schema
-from kubelint.schema.validate import Issue, Node
 
 #: Client-side configuration files that look like objects but are never applied.
 NOT_RESOURCES_GROUPS = frozenset(

@@ -17,12 +17,12 @@ from kubelint.rules.core import (
     INVALID_NAME,
     INVALID_VALUE,
 )
+from kubelint.schema.compile import FieldHooks, Issue
 from kubelint.schema.formats.labels import config_map_key, label_value, qualified_name
 from kubelint.schema.formats.names import dns1035_label, dns1123_label, dns1123_subdomain
 from kubelint.schema.formats.percent import int_or_percent
 from kubelint.schema.formats.ports import port_name, port_number
 from kubelint.schema.formats.text import utf8_size
-from kubelint.schema.validate import FieldHooks, Issue
 
 META: Final = "io.k8s.apimachinery.pkg.apis.meta.v1."
 CORE: Final = "io.k8s.api.core.v1."

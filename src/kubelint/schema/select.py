@@ -17,9 +17,9 @@ from kubelint.rules.core import (
     UNKNOWN_KIND,
 )
 from kubelint.schema import store as schema_store
+from kubelint.schema.compile import Compiler, Node
 from kubelint.schema.crds import CrdRegistry
 from kubelint.schema.suggest import closest
-from kubelint.schema.validate import Compiler, Node
 
 
 class SchemaSource(Protocol):
