@@ -32,7 +32,7 @@ def test_values_and_marks() -> None:
 def test_duplicate_key_is_reported_at_the_second_key() -> None:
     (document,) = load_text("spec:\n  selector: a\n  selector: b\n").documents
     (problem,) = document.problems
-    assert problem.kind == "duplicate-key"
+    assert problem.rule.slug == "duplicate-key"
     assert problem.mark == (2, 2)
     assert "line 2" in problem.message
 
@@ -60,7 +60,7 @@ def test_a_broken_document_spares_the_others() -> None:
     loaded = load_text("a: 1\n---\nb: [1, 2\n---\nc: 3\n")
     assert [d.value for d in loaded.documents] == [{"a": 1}, {"c": 3}]
     (problem,) = loaded.problems
-    assert problem.kind == "syntax"
+    assert problem.rule.slug == "yaml-syntax"
     assert problem.mark[0] in (3, 4)
 
 
@@ -140,7 +140,7 @@ def test_value_tag_and_custom_tags() -> None:
 def test_non_string_keys_become_strings() -> None:
     (document,) = load_text("1: a\ntrue: b\non: c\n").documents
     assert document.value == {"1": "a", "true": "c"}
-    assert document.problems[0].kind == "duplicate-key"  # `on` is true too
+    assert document.problems[0].rule.slug == "duplicate-key"  # `on` is true too
 
 
 def test_the_pure_python_fallback_reads_the_same_values() -> None:
@@ -158,4 +158,4 @@ def test_the_pure_python_fallback_reads_the_same_values() -> None:
     assert [d.start_line for d in slow.documents] == [d.start_line for d in expected]
     broken = load_text("a: [1\n---\nb: 2\n", ruamel_backend())
     assert [d.value for d in broken.documents] == [{"b": 2}]
-    assert broken.problems[0].kind == "syntax"
+    assert broken.problems[0].rule.slug == "yaml-syntax"

@@ -19,7 +19,8 @@ from typing import Any, Final, NamedTuple
 
 from kubelint.load.lines import line_of, line_starts, position, split_lines, utf8_position
 from kubelint.load.scalars import MERGE_KEY, TagError, json_key, resolve_plain, resolve_tagged
-from kubelint.rules.core import DUPLICATE_KEY
+from kubelint.rules.core import DUPLICATE_KEY, YAML_SYNTAX
+from kubelint.rules.rule import Rule
 
 
 class EventBackend(NamedTuple):
@@ -151,7 +152,7 @@ def mark_of(raw: Any) -> Mark:
 class LoadProblem(NamedTuple):
     """Something wrong with the YAML itself, at a 0-based mark."""
 
-    kind: str  # "syntax" | "duplicate-key"
+    rule: Rule  # YAML_SYNTAX or DUPLICATE_KEY
     message: str
     mark: Mark
     suggestion: str | None = None
@@ -211,20 +212,20 @@ def decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
             return data.decode("utf-16"), None
         except UnicodeDecodeError:
             return None, LoadProblem(
-                "syntax", "the file starts with a UTF-16 mark but is not UTF-16", (0, 0)
+                YAML_SYNTAX, "the file starts with a UTF-16 mark but is not UTF-16", (0, 0)
             )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, LoadProblem(
-            "syntax",
+            YAML_SYNTAX,
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             utf8_position(data, exc.start),
             "save the file as UTF-8; binary files are not manifests",
         )
     if "\x00" in text:
         return None, LoadProblem(
-            "syntax",
+            YAML_SYNTAX,
             "the file contains NUL bytes: it is binary, not YAML",
             position(text, text.index("\x00")),
         )
@@ -285,7 +286,7 @@ def _syntax_problem(
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
         hint = _syntax_hint(problem, text, mark[0])
-        return LoadProblem("syntax", message, (mark[0] + line_offset, mark[1]), hint)
+        return LoadProblem(YAML_SYNTAX, message, (mark[0] + line_offset, mark[1]), hint)
     if isinstance(exc, backend.reader_error):
         offset = getattr(exc, "position", 0) or 0
         mark = (  # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
@@ -295,9 +296,9 @@ def _syntax_problem(
         )
         reason = getattr(exc, "reason", str(exc))
         return LoadProblem(
-            "syntax", f"unreadable character: {reason}", (mark[0] + line_offset, mark[1])
+            YAML_SYNTAX, f"unreadable character: {reason}", (mark[0] + line_offset, mark[1])
         )
-    return LoadProblem("syntax", f"YAML syntax error: {exc}", (0, 0))
+    return LoadProblem(YAML_SYNTAX, f"YAML syntax error: {exc}", (0, 0))
 
 
 def _within(text: str, mark: Mark) -> Mark:
@@ -392,7 +393,9 @@ class _Builder:
             document.value = self._build_root()
         except _BuildError as exc:
             document.value = None
-            document.problems.append(LoadProblem("syntax", exc.message, exc.mark, exc.suggestion))
+            document.problems.append(
+                LoadProblem(YAML_SYNTAX, exc.message, exc.mark, exc.suggestion)
+            )
             self._skip_to_document_end()
 
     def _skip_to_document_end(self) -> None:
@@ -540,7 +543,7 @@ class _Builder:
                 else:
                     problems.append(
                         LoadProblem(
-                            DUPLICATE_KEY.slug,
+                            DUPLICATE_KEY,
                             f'duplicate key "{key}" '
                             f"(first set at line {mark_of(marks[key][0])[0] + 1}); "
                             "kubectl keeps this last value and drops the first without a word",

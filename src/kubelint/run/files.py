@@ -213,7 +213,7 @@ def _check_documents(
     )
     if not is_manifest and not part:
         # not a manifest (values file, CI config...): only say why it could not be read
-        broken = [p for d in documents for p in d.problems if p.kind == "syntax"]
+        broken = [p for d in documents for p in d.problems if p.rule.id == YAML_SYNTAX.id]
         for problem in broken:
             checker.keep(checker.build.yaml_problem(problem))
         if documents and not loaded.problems and not broken:

@@ -25,12 +25,10 @@ from kubelint.load.paths import Path, format_path, locate
 from kubelint.load.tokens import NodeText, node_at
 from kubelint.report.model import Finding, ObjectRef, Severity
 from kubelint.rules.core import (
-    DUPLICATE_KEY,
     INVALID_ENUM_VALUE,
     INVALID_TYPE,
     UNKNOWN_FIELD,
     YAML_IMPLICIT_TYPE,
-    YAML_SYNTAX,
 )
 from kubelint.rules.index import rule
 from kubelint.rules.rule import Rule
@@ -166,7 +164,7 @@ class FindingBuilder:
 
     def yaml_problem(self, problem: LoadProblem) -> Finding:
         """What the loader found: a syntax error or a duplicate key."""
-        found = DUPLICATE_KEY if problem.kind == DUPLICATE_KEY.slug else YAML_SYNTAX
+        found = problem.rule
         suggestion = problem.suggestion
         line = problem.mark[0]
         if suggestion is None and 0 <= line < len(self.lines) and "{{" in self.lines[line]:

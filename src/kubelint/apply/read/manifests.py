@@ -287,7 +287,7 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
     for number, (piece, where) in enumerate(found_pieces):
         found = _first_document(piece, where + skipped)
         if isinstance(found, Document):
-            syntax = [p for p in found.problems if p.kind != DUPLICATE_KEY.slug]
+            syntax = [p for p in found.problems if p.rule.id != DUPLICATE_KEY.id]
             found = syntax[0] if syntax else found
         if isinstance(found, LoadProblem):
             read.stopped = _stop(display, found.mark, go_yaml_error(piece, found))
@@ -330,7 +330,7 @@ def _read_yaml(display: str, text: str, start: int, read: ReadFile, json_error: 
         duplicates = [
             f"{display}:{p.mark[0] + 1}:{p.mark[1] + 1}: {p.message}"
             for p in found.problems
-            if p.kind == DUPLICATE_KEY.slug
+            if p.rule.id == DUPLICATE_KEY.id
         ]
         _add_objects(read, display, root, value, root, found.start_mark, duplicates)
     if bad_separator is not None:

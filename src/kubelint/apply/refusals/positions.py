@@ -9,6 +9,8 @@ from kubelint.apply.refusals.rejection import AT_KEY, Rejection, dotted
 from kubelint.apply.values import JSON, deep_equal
 from kubelint.load.paths import Path, locate
 from kubelint.report.model import Finding, ObjectRef, Severity
+from kubelint.rules.index import rule
+from kubelint.run.findings import at_position
 
 
 def _in_manifest(result: JSON, manifest: JSON, path: Path, schema: SchemaType | None) -> Path:
@@ -81,15 +83,13 @@ def to_finding(
     line, column = manifest.start
     if manifest.node is not None and path:
         line, column = locate(manifest.node, path, at, manifest.start)
-    return Finding(
-        path=manifest.path or manifest.source,
-        line=line + 1,
-        column=column + 1,
-        rule=rejection.code,
-        name=rejection.slug,
-        severity=Severity.ERROR,
-        message=rejection.message,
-        suggestion=rejection.suggestion,
+    return at_position(
+        rule(rejection.code),
+        manifest.path or manifest.source,
+        (line, column),
+        rejection.message,
+        rejection.suggestion,
+        severity=Severity.ERROR,  # kubectl or the API server refuses: never less
         field=dotted(rejection.where[0]),
-        object_ref=object_ref,
+        obj=object_ref,
     )

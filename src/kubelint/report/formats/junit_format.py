@@ -21,6 +21,7 @@ from kubelint import __version__
 from kubelint.report.formats import RenderOptions
 from kubelint.report.formats.text import unicode_safe
 from kubelint.report.model import Finding, RunResult, Severity
+from kubelint.rules.core import INTERNAL_ERROR
 
 #: Characters XML 1.0 cannot carry at all (even escaped); shown as \\xNN instead.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -57,7 +58,7 @@ def _testcase(finding: Finding) -> ET.Element:
         },
     )
     if finding.severity >= Severity.WARNING:
-        tag = "error" if finding.name == "internal-error" else "failure"
+        tag = "error" if finding.rule == INTERNAL_ERROR.id else "failure"
         outcome = ET.SubElement(
             case, tag, {"message": clean(finding.message), "type": finding.severity.label}
         )
@@ -69,9 +70,9 @@ def _testcase(finding: Finding) -> ET.Element:
 
 def _suite(path: str, findings: list[Finding]) -> ET.Element:
     failures = sum(
-        1 for f in findings if f.severity >= Severity.WARNING and f.name != "internal-error"
+        1 for f in findings if f.severity >= Severity.WARNING and f.rule != INTERNAL_ERROR.id
     )
-    errors = sum(1 for f in findings if f.name == "internal-error")
+    errors = sum(1 for f in findings if f.rule == INTERNAL_ERROR.id)
     suite = ET.Element(
         "testsuite",
         {
