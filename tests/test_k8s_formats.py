@@ -14,7 +14,6 @@ import pytest
 
 from kubelint.schema.formats import (
     cron,
-    env_vars,
     images,
     labels,
     names,
@@ -327,58 +326,7 @@ def test_port_number_refuses_non_integers() -> None:
     assert ports.port_number("80")  # type: ignore[arg-type]
 
 
-# --- Environment variable names ---------------------------------------------------------------
-
-RELAXED_ONLY = ["1ST", "MY VAR", "a:b", "PATH$", "!", "~", " ", "x[0]", "..", ".", "..x"]
-
-
-@pytest.mark.parametrize(
-    "value",
-    ["MY_VAR", "my.env-name", "MY_ENV.NAME", "MyEnvName1", "_", "-x", ".x", "a.b"],
-)
-@pytest.mark.parametrize("version", [(1, 29), (1, 31), (1, 32), (1, 37)])
-def test_env_var_name_valid_everywhere(value: str, version: tuple[int, int]) -> None:
-    assert env_vars.env_var_name(value, kubernetes_version=version) == []
-
-
-@pytest.mark.parametrize("value", RELAXED_ONLY)
-def test_env_var_name_relaxed_since_1_32(value: str) -> None:
-    assert env_vars.env_var_name(value, kubernetes_version=(1, 32)) == []
-    assert env_vars.env_var_name(value) == []  # the default version is a current one
-    assert env_vars.env_var_name(value, kubernetes_version=(1, 31))
-    assert env_vars.env_var_name(value, kubernetes_version=(1, 30))
-
-
-@pytest.mark.parametrize("value", ["", "A=B", "=", "caf\u00e9", "TAB\t", "NL\n", "\x7f", "\x00"])
-@pytest.mark.parametrize("version", [(1, 31), (1, 32)])
-def test_env_var_name_invalid_everywhere(value: str, version: tuple[int, int]) -> None:
-    assert env_vars.env_var_name(value, kubernetes_version=version)
-
-
-def test_env_var_name_messages() -> None:
-    (relaxed,) = env_vars.env_var_name("A=B")
-    assert "printable ASCII characters other than '='" in relaxed
-    assert "(found '=')" in relaxed
-    (strict,) = env_vars.env_var_name("1ST", kubernetes_version=(1, 31))
-    assert "must not start with a digit" in strict
-    assert "1.32 and later accept it" in strict
-    assert env_vars.env_var_name("..", kubernetes_version=(1, 31)) == ["must not be '..'"]
-    assert env_vars.env_var_name("", kubernetes_version=(1, 31)) == ["must not be empty"]
-
-
 # --- Int or percent ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["0%", "25%", "100%", "250%", "007%"])
-def test_is_percent(value: str) -> None:
-    assert percent.is_percent(value)
-
-
-@pytest.mark.parametrize(
-    "value", ["25", "%", "2.5%", "-5%", " 5%", "5 %", "", "\u0665%", "25%\n", "25%%"]
-)
-def test_is_not_percent(value: str) -> None:
-    assert not percent.is_percent(value)
 
 
 @pytest.mark.parametrize(
@@ -957,7 +905,7 @@ def test_patterns_are_compiled_once() -> None:
     """The hot checks hold compiled patterns at module level."""
     import re
 
-    modules = (cron, env_vars, images, labels, names, percent, ports, quantities)
+    modules = (cron, images, labels, names, percent, ports, quantities)
     compiled = [
         value
         for module in modules

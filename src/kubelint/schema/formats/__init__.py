@@ -1,6 +1,6 @@
 """Value syntax that the Kubernetes API server (and the kubelet) enforce, one module per
 syntax family: ``names`` (DNS names), ``labels`` (label and annotation keys and values, data
-keys), ``ports``, ``env_vars``, ``percent`` (int-or-percent), ``quantities``, ``cron`` and
+keys), ``ports``, ``percent`` (int-or-percent), ``quantities``, ``cron`` and
 ``images``; ``text`` holds what they share.
 
 Each ``check`` function takes one value and returns a list of human-readable problems; an empty

@@ -11,15 +11,6 @@ _PERCENT_RE: Final = re.compile(r"[0-9]+%")
 _INT32_MAX: Final = 2**31 - 1
 
 
-def is_percent(value: str) -> bool:
-    """Whether ``value`` is a percentage as IntOrString fields take it: digits then '%'.
-
-    >>> is_percent("25%"), is_percent("25"), is_percent("2.5%")
-    (True, False, False)
-    """
-    return _PERCENT_RE.fullmatch(value) is not None
-
-
 def int_or_percent(value: object, *, max_percent: int | None = None) -> list[str]:
     """Check an int-or-percent field such as ``maxSurge`` or ``maxUnavailable``.
 
