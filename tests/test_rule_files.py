@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from kubelint.checks import registry
 from kubelint.checks.catalogue import build_spec, bundled_rules_dir, read_rule_file, rule_paths
 from kubelint.rules.index import rule
@@ -91,3 +94,22 @@ def test_the_pipeline_names_every_rule_it_reports_itself() -> None:
     }
     stages = {s.id for s in registry.builtin_rules() if s.stage in ("load", "schema", "run")}
     assert named == stages
+
+
+def test_users_rule_folders_are_read_once_until_they_change(tmp_path: Path) -> None:
+    text = (bundled_rules_dir() / "security" / "host-ipc.yaml").read_text(encoding="utf-8")
+    rule = tmp_path / "team.yaml"
+    rule.write_text(text.replace("KL046", "KL900").replace("host-ipc", "team-ipc"), "utf-8")
+    first = registry.catalogue([tmp_path])
+    assert registry.catalogue([tmp_path]) is first  # the same files: not read again
+    assert [s.rule.summary for s in first if s.id == "KL900"] == [
+        "A pod uses the node's IPC namespace (hostIPC)."
+    ]
+    rule.write_text(
+        rule.read_text(encoding="utf-8").replace("summary: A pod", "summary: Our pod"), "utf-8"
+    )
+    os.utime(rule, ns=(1, 1))  # a changed file is seen even within one clock tick
+    again = registry.catalogue([tmp_path])
+    assert [s.rule.summary for s in again if s.id == "KL900"] == [
+        "Our pod uses the node's IPC namespace (hostIPC)."
+    ]

@@ -95,9 +95,39 @@ def _where(entry: dict[str, Any]) -> str:
 
 
 def catalogue(extra_dirs: Iterable[Path] = ()) -> tuple[RuleSpec, ...]:
-    """The built-in rules plus users' rule directories."""
+    """The built-in rules plus users' rule directories.
+
+    Read once per process for as long as the folders' rule files stay as they were: the
+    options, each worker's context and the cross-object step of a run (and the language
+    server on every edit) all ask, and users' files are validated with pydantic.
+    """
+    directories = tuple(Path(d) for d in extra_dirs)
+    return _catalogue(directories, _stamp(directories))
+
+
+def _stamp(directories: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """What identifies the rule files of ``directories`` as they are now (names, mtimes,
+    sizes); a folder that cannot be listed leaves the reading to report it."""
+    stamp: list[tuple[str, int, int]] = []
+    for directory in directories:
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".yaml"):
+                        info = entry.stat()
+                        stamp.append((entry.path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamp.append((str(directory), -1, -1))
+    return tuple(sorted(stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _catalogue(
+    directories: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...]
+) -> tuple[RuleSpec, ...]:
+    """:func:`catalogue`, read; ``stamp`` is only part of the cache key."""
     specs = list(builtin_rules())
-    for directory in extra_dirs:
+    for directory in directories:
         if not os.path.isdir(directory):
             raise RuleDefinitionError(f"{directory}: not a directory of rules")
         specs.extend(_data_rules(directory, str(directory)))
