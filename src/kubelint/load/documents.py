@@ -41,15 +41,14 @@ class EventBackend(NamedTuple):
     reader_error: type[Exception]
 
 
-def libyaml_backend() -> EventBackend | None:
-    """libyaml through PyYAML's C extension, when the installed wheel has it."""
-    try:
-        from yaml import _yaml, error, events, reader
-    except ImportError:  # pragma: no cover - PyYAML built without libyaml
-        return None
+def _backend(
+    name: str, make_parser: Callable[[str], Any], events: Any, error: Any, reader: Any
+) -> EventBackend:
+    """A backend from a parser factory and the ``events``, ``error`` and ``reader``
+    modules of its library (PyYAML and ruamel.yaml name their classes alike)."""
     return EventBackend(
-        "libyaml",
-        _yaml.CParser,
+        name,
+        make_parser,
         events.ScalarEvent,
         events.AliasEvent,
         events.MappingStartEvent,
@@ -62,6 +61,15 @@ def libyaml_backend() -> EventBackend | None:
         error.MarkedYAMLError,
         reader.ReaderError,
     )
+
+
+def libyaml_backend() -> EventBackend | None:
+    """libyaml through PyYAML's C extension, when the installed wheel has it."""
+    try:
+        from yaml import _yaml, error, events, reader
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    return _backend("libyaml", _yaml.CParser, events, error, reader)
 
 
 class _GeneratorParser:
@@ -78,21 +86,7 @@ def ruamel_backend() -> EventBackend:
     def make(text: str) -> _GeneratorParser:
         return _GeneratorParser(iter(YAML(typ="safe", pure=True).parse(text)))
 
-    return EventBackend(
-        "ruamel",
-        make,
-        events.ScalarEvent,
-        events.AliasEvent,
-        events.MappingStartEvent,
-        events.MappingEndEvent,
-        events.SequenceStartEvent,
-        events.SequenceEndEvent,
-        events.DocumentEndEvent,
-        events.StreamEndEvent,
-        error.YAMLError,
-        error.MarkedYAMLError,
-        reader.ReaderError,
-    )
+    return _backend("ruamel", make, events, error, reader)
 
 
 BACKEND: Final[EventBackend] = libyaml_backend() or ruamel_backend()
